@@ -1,0 +1,300 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// PageSize is how many messages a page of a room holds.
+const PageSize = 40
+
+const messageColumns = `m.id, m.room_id, m.creator_id, m.client_message_id, m.body_html, m.body_plain,
+	m.created_at, m.updated_at, u.name, u.role`
+
+func scanMessages(rows *sql.Rows) ([]Message, error) {
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var created, updated int64
+		if err := rows.Scan(&m.ID, &m.RoomID, &m.CreatorID, &m.ClientMessageID, &m.HTML, &m.Plain,
+			&created, &updated, &m.CreatorName, &m.CreatorRole); err != nil {
+			return nil, err
+		}
+		m.CreatedAt, m.UpdatedAt = Time(created), Time(updated)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Page selects which messages of a room to list.
+type Page struct {
+	Before int64 // messages older than this id
+	After  int64 // messages newer than this id
+	Around int64 // the message with this id and its neighbours
+}
+
+// Messages returns a page of a room's messages, oldest first, with boosts.
+// With a zero Page it is the newest page.
+func (s *Store) Messages(ctx context.Context, roomID int64, p Page) ([]Message, error) {
+	var msgs []Message
+	var err error
+	switch {
+	case p.Around > 0:
+		var before, after []Message
+		if before, err = s.messagesBefore(ctx, roomID, p.Around+1, PageSize/2+1); err == nil {
+			after, err = s.messagesAfter(ctx, roomID, p.Around, PageSize/2)
+		}
+		msgs = append(before, after...)
+	case p.After > 0:
+		msgs, err = s.messagesAfter(ctx, roomID, p.After, PageSize)
+	case p.Before > 0:
+		msgs, err = s.messagesBefore(ctx, roomID, p.Before, PageSize)
+	default:
+		msgs, err = s.messagesBefore(ctx, roomID, 1<<62, PageSize)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: messages: %w", err)
+	}
+	if err := s.attachBoosts(ctx, msgs); err != nil {
+		return nil, err
+	}
+	return msgs, nil
+}
+
+func (s *Store) messagesBefore(ctx context.Context, roomID, before int64, n int) ([]Message, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT * FROM (
+			SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
+			WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?
+		) ORDER BY 1`, roomID, before, n)
+	if err != nil {
+		return nil, err
+	}
+	return scanMessages(rows)
+}
+
+func (s *Store) messagesAfter(ctx context.Context, roomID, after int64, n int) ([]Message, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
+		WHERE m.room_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`, roomID, after, n)
+	if err != nil {
+		return nil, err
+	}
+	return scanMessages(rows)
+}
+
+// Message returns one message with its boosts.
+func (s *Store) Message(ctx context.Context, id int64) (Message, error) {
+	msgs, err := s.MessagesByID(ctx, []int64{id})
+	if err != nil {
+		return Message{}, err
+	}
+	if len(msgs) == 0 {
+		return Message{}, fmt.Errorf("db: message %d: %w", id, ErrNotFound)
+	}
+	return msgs[0], nil
+}
+
+// MessagesByID returns the messages that still exist among ids, with boosts.
+func (s *Store) MessagesByID(ctx context.Context, ids []int64) ([]Message, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
+		WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`, int64sJSON(ids))
+	if err != nil {
+		return nil, fmt.Errorf("db: messages by id: %w", err)
+	}
+	msgs, err := scanMessages(rows)
+	if err != nil {
+		return nil, fmt.Errorf("db: messages by id: %w", err)
+	}
+	return msgs, s.attachBoosts(ctx, msgs)
+}
+
+func (s *Store) attachBoosts(ctx context.Context, msgs []Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(msgs))
+	index := make(map[int64]int, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ID
+		index[m.ID] = i
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT b.id, b.message_id, b.booster_id, u.name, b.content, b.created_at
+		FROM boosts b JOIN users u ON u.id = b.booster_id
+		WHERE b.message_id IN (SELECT value FROM json_each(?)) ORDER BY b.id`, int64sJSON(ids))
+	if err != nil {
+		return fmt.Errorf("db: boosts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b Boost
+		var created int64
+		if err := rows.Scan(&b.ID, &b.MessageID, &b.BoosterID, &b.BoosterName, &b.Content, &created); err != nil {
+			return fmt.Errorf("db: boosts: %w", err)
+		}
+		b.CreatedAt = Time(created)
+		i := index[b.MessageID]
+		msgs[i].Boosts = append(msgs[i].Boosts, b)
+	}
+	return rows.Err()
+}
+
+func int64sJSON(ids []int64) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
+}
+
+// NewMessage is a message about to be stored.
+type NewMessage struct {
+	RoomID          int64
+	CreatorID       int64
+	ClientMessageID string
+	HTML            string
+	Plain           string
+	// PresentUserIDs are the members looking at the room now: they read the
+	// message as it arrives, so it does not make the room unread for them.
+	PresentUserIDs []int64
+}
+
+// Posted is the outcome of storing a message.
+type Posted struct {
+	Message   Message
+	EventID   int64
+	Duplicate bool    // the client_message_id was used before; Message is the original
+	Unread    []int64 // members for whom the room just became unread
+}
+
+// CreateMessage stores a message, its event and the unread marks in one
+// transaction. A client_message_id already used in the room yields the original
+// message, untouched, even under concurrent posts (the unique index decides).
+func (s *Store) CreateMessage(ctx context.Context, nm NewMessage) (Posted, error) {
+	var p Posted
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		var id int64
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (room_id, client_message_id) DO NOTHING
+			RETURNING id`, nm.RoomID, nm.CreatorID, nm.ClientMessageID, nm.HTML, nm.Plain, t, t).Scan(&id)
+		if err == sql.ErrNoRows {
+			p.Duplicate = true
+			return tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE room_id = ? AND client_message_id = ?`,
+				nm.RoomID, nm.ClientMessageID).Scan(&p.Message.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if p.EventID, err = insertEvent(ctx, tx, nm.RoomID, EventCreated, id, "message_"+nm.ClientMessageID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE rooms SET updated_at = ? WHERE id = ?`, t, nm.RoomID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `
+			UPDATE memberships SET unread_at = ?
+			WHERE room_id = ? AND user_id != ? AND unread_at IS NULL AND involvement != 'invisible'
+			  AND user_id NOT IN (SELECT value FROM json_each(?))
+			RETURNING user_id`, t, nm.RoomID, nm.CreatorID, int64sJSON(nm.PresentUserIDs))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var uid int64
+			if err := rows.Scan(&uid); err != nil {
+				return err
+			}
+			p.Unread = append(p.Unread, uid)
+		}
+		p.Message.ID = id
+		return rows.Err()
+	})
+	if err != nil {
+		return Posted{}, fmt.Errorf("db: create message: %w", err)
+	}
+	// Read back through the writer's view so the row is certainly visible.
+	m, err := s.messageOn(ctx, s.w, p.Message.ID)
+	if err != nil {
+		return Posted{}, err
+	}
+	p.Message = m
+	return p, nil
+}
+
+func (s *Store) messageOn(ctx context.Context, q queryer, id int64) (Message, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id WHERE m.id = ?`, id)
+	if err != nil {
+		return Message{}, fmt.Errorf("db: message %d: %w", id, err)
+	}
+	msgs, err := scanMessages(rows)
+	if err != nil {
+		return Message{}, fmt.Errorf("db: message %d: %w", id, err)
+	}
+	if len(msgs) == 0 {
+		return Message{}, fmt.Errorf("db: message %d: %w", id, ErrNotFound)
+	}
+	return msgs[0], nil
+}
+
+// UpdateMessage replaces a message's body and logs the change.
+func (s *Store) UpdateMessage(ctx context.Context, id int64, html, plain string) (int64, error) {
+	var eventID int64
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		var roomID int64
+		var cmid string
+		t := now()
+		err := tx.QueryRowContext(ctx, `
+			UPDATE messages SET body_html = ?, body_plain = ?, updated_at = ? WHERE id = ?
+			RETURNING room_id, client_message_id`, html, plain, t, id).Scan(&roomID, &cmid)
+		if err != nil {
+			return notFound(err)
+		}
+		eventID, err = insertEvent(ctx, tx, roomID, EventUpdated, id, "message_"+cmid)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("db: update message: %w", err)
+	}
+	return eventID, nil
+}
+
+// DeleteMessage removes a message and logs its removal.
+func (s *Store) DeleteMessage(ctx context.Context, id int64) (Event, error) {
+	var ev Event
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		var cmid string
+		err := tx.QueryRowContext(ctx, `DELETE FROM messages WHERE id = ? RETURNING room_id, client_message_id`, id).
+			Scan(&ev.RoomID, &cmid)
+		if err != nil {
+			return notFound(err)
+		}
+		ev.Kind, ev.MessageID, ev.DomID = EventDeleted, id, "message_"+cmid
+		ev.ID, err = insertEvent(ctx, tx, ev.RoomID, EventDeleted, id, ev.DomID)
+		return err
+	})
+	if err != nil {
+		return Event{}, fmt.Errorf("db: delete message: %w", err)
+	}
+	return ev, nil
+}
+
+// ValidClientMessageID reports whether s is 1 to 64 letters, digits, '-' or '_'.
+func ValidClientMessageID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	return strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	}) < 0
+}

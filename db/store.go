@@ -1,0 +1,146 @@
+// Package db keeps everything Campfire stores in one SQLite file: raw SQL over a
+// single writer connection and a pool of read-only readers.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the driver; built with -tags sqlite_fts5
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("db: not found")
+
+// Store is the database. Writes go through one connection, so SQLite never has
+// to arbitrate between writers of this process; reads use a separate pool that
+// WAL lets run beside the writer.
+type Store struct {
+	w    *sql.DB
+	r    *sql.DB
+	path string
+}
+
+// Open opens (creating if needed) the database file at path and migrates it.
+func Open(ctx context.Context, path string) (*Store, error) {
+	common := url.Values{}
+	common.Set("_journal_mode", "WAL")
+	common.Set("_busy_timeout", "5000")
+	common.Set("_foreign_keys", "on")
+	// NORMAL in WAL mode: a commit survives a crash of the process; only a power
+	// loss may drop the last transactions. README "Durability" says why.
+	common.Set("_synchronous", "NORMAL")
+	common.Set("_cache_size", "-16000")
+
+	wq := cloneValues(common)
+	wq.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite3", "file:"+path+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("db: open writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+
+	s := &Store{w: w, path: path}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+
+	rq := cloneValues(common)
+	rq.Set("_query_only", "true")
+	r, err := sql.Open("sqlite3", "file:"+path+"?"+rq.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open readers: %w", err)
+	}
+	n := max(4, 2*runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	s.r = r
+	return s, nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	c := url.Values{}
+	for k, vs := range v {
+		c[k] = append([]string(nil), vs...)
+	}
+	return c
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	_, _ = s.w.Exec("PRAGMA optimize")
+	errs = append(errs, s.w.Close())
+	return errors.Join(errs...)
+}
+
+// Writer is the single writing connection, for libraries that keep their own
+// tables in this database (the session store).
+func (s *Store) Writer() *sql.DB { return s.w }
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("db: ping: %w", err)
+	}
+	return nil
+}
+
+// Tx runs fn in a write transaction, committing when it returns nil.
+func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the database to dest while it is in use.
+func (s *Store) Backup(ctx context.Context, dest string) error {
+	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		return fmt.Errorf("db: backup: %w", err)
+	}
+	return nil
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer, so reads can run inside a
+// write transaction or on the reader pool.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func now() int64 { return time.Now().UnixMilli() }
+
+// Time converts a stored millisecond timestamp.
+func Time(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
