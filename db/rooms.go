@@ -167,3 +167,17 @@ func (s *Store) RoomMentionables(ctx context.Context, roomID int64) ([]Mentionab
 	}
 	return out, rows.Err()
 }
+
+// CreateRoom makes a room with the given members (the creator among them).
+func (s *Store) CreateRoom(ctx context.Context, kind, name string, creatorID int64, memberIDs []int64) (Room, error) {
+	var room Room
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		room, err = insertRoom(ctx, tx, kind, name, creatorID, append([]int64{creatorID}, memberIDs...))
+		return err
+	})
+	if err != nil {
+		return Room{}, fmt.Errorf("db: create room: %w", err)
+	}
+	return room, nil
+}

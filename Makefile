@@ -1,0 +1,47 @@
+# Every Go command runs with the FTS5 build tag: without it SQLite has no
+# full-text search and the schema will not migrate.
+export GOFLAGS := -tags=sqlite_fts5
+export CGO_ENABLED := 1
+
+BIN      := bin/campfire
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+
+.PHONY: run build test unit e2e generate check-generated vendor assets lint bench soak clean
+
+run: build
+	./$(BIN) serve
+
+build:
+	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/campfire
+
+# All tests: unit and integration (race detector on), then browser journeys.
+test: lint check-generated unit e2e
+
+unit:
+	go test -race -count=1 ./...
+
+e2e:
+	@if [ -d e2e ] && ls e2e/*_test.go >/dev/null 2>&1; then scripts/install-test-deps.sh && go test -count=1 -tags=sqlite_fts5,e2e ./e2e/...; else echo "no e2e journeys yet"; fi
+
+generate:
+	go tool templ generate
+
+# Generated templ code is committed; this fails when it is stale.
+check-generated:
+	go tool templ generate
+	git diff --exit-code -- '*_templ.go'
+
+vendor:
+	scripts/vendor.sh
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+
+bench:
+	go test -run='^$$' -bench=. -benchmem -benchtime=2000x ./...
+
+clean:
+	rm -rf bin

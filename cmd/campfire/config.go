@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// config is read from the environment; nothing has to be set by hand.
+type config struct {
+	Port           int
+	DBPath         string
+	TrustProxy     bool
+	SecureCookies  bool
+	VAPIDPublic    string
+	VAPIDPrivate   string
+	PushAllowLocal bool
+	LogLevel       slog.Level
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{Port: 3000, DBPath: "storage/campfire.db", LogLevel: slog.LevelInfo}
+	if v := getenv("PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 0 || p > 65535 {
+			return c, fmt.Errorf("PORT %q is not a port number", v)
+		}
+		c.Port = p
+	}
+	if v := getenv("CAMPFIRE_DB"); v != "" {
+		c.DBPath = v
+	}
+	var err error
+	if c.TrustProxy, err = envBool(getenv, "CAMPFIRE_TRUST_PROXY"); err != nil {
+		return c, err
+	}
+	if c.SecureCookies, err = envBool(getenv, "CAMPFIRE_SECURE_COOKIES"); err != nil {
+		return c, err
+	}
+	if c.PushAllowLocal, err = envBool(getenv, "CAMPFIRE_PUSH_ALLOW_LOCAL"); err != nil {
+		return c, err
+	}
+	c.VAPIDPublic, c.VAPIDPrivate = getenv("VAPID_PUBLIC_KEY"), getenv("VAPID_PRIVATE_KEY")
+	if (c.VAPIDPublic == "") != (c.VAPIDPrivate == "") {
+		return c, fmt.Errorf("set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither")
+	}
+	if v := getenv("CAMPFIRE_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("CAMPFIRE_LOG_LEVEL %q: use debug, info, warn or error", v)
+		}
+	}
+	return c, nil
+}
+
+func envBool(getenv func(string) string, key string) (bool, error) {
+	switch strings.ToLower(getenv(key)) {
+	case "", "0", "false", "no", "off":
+		return false, nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	default:
+		return false, fmt.Errorf("%s=%q: use true or false", key, getenv(key))
+	}
+}

@@ -1,0 +1,84 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/campfire-go/campfire/db"
+)
+
+// Keys in the scs session.
+const (
+	sessionIDKey = "session_id"
+	returnToKey  = "return_to"
+	flashKey     = "flash"
+)
+
+// loadUser puts the signed-in user, if any, in the request context. A session
+// whose sign-in was ended (sign-out elsewhere, deactivation, ban) signs nobody in.
+func (h *Handler) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sid := h.sessions.GetInt64(r.Context(), sessionIDKey)
+		if sid != 0 {
+			u, err := h.store.SessionUser(r.Context(), sid)
+			switch {
+			case err == nil:
+				r = r.WithContext(withUser(r.Context(), u))
+			case errors.Is(err, db.ErrNotFound):
+				h.sessions.Remove(r.Context(), sessionIDKey)
+			default:
+				h.serverError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireUser sends anonymous visitors to sign in (or to set up the app on a
+// fresh install), remembering the page they asked for.
+func (h *Handler) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := currentUser(r.Context()); ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path == "/events" || wantsJSON(r) {
+			h.errorPage(w, r, http.StatusUnauthorized, "Sign in first", "")
+			return
+		}
+		if r.Method == http.MethodGet {
+			h.sessions.Put(r.Context(), returnToKey, r.URL.RequestURI())
+		}
+		if isPartial(r) {
+			w.Header().Set("HX-Refresh", "true")
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, "/session/new", http.StatusSeeOther)
+	})
+}
+
+// signIn starts a new session for the user: a fresh token (so a token planted
+// before sign-in is worthless) pointing at a new sign-in record.
+func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, u db.User) (returnTo string, err error) {
+	returnTo = h.sessions.PopString(r.Context(), returnToKey)
+	if err := h.sessions.RenewToken(r.Context()); err != nil {
+		return "", err
+	}
+	sid, err := h.store.CreateUserSession(r.Context(), u.ID, h.clientIP(r), r.UserAgent())
+	if err != nil {
+		return "", err
+	}
+	h.sessions.Put(r.Context(), sessionIDKey, sid)
+	if !safeReturnTo(returnTo) {
+		returnTo = "/"
+	}
+	return returnTo, nil
+}
+
+// safeReturnTo accepts only local paths, so a crafted return address can't
+// send someone to another site after signing in.
+func safeReturnTo(p string) bool {
+	return len(p) > 0 && p[0] == '/' && (len(p) == 1 || (p[1] != '/' && p[1] != '\\'))
+}

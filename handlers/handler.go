@@ -1,0 +1,76 @@
+// Package handlers is the HTTP surface: routes, middleware, and one file per
+// noun. Handlers parse requests, call the store or the chat service, and render
+// views; they hold no business rules of their own.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/live"
+)
+
+// Config is what the handlers need to know about their deployment.
+type Config struct {
+	// TrustProxy honours X-Forwarded-For and X-Forwarded-Proto from a reverse proxy.
+	TrustProxy bool
+	// SecureCookies marks the session cookie Secure (always, not only behind TLS).
+	SecureCookies bool
+	// SessionLifetime is how long a sign-in lasts.
+	SessionLifetime time.Duration
+}
+
+// Handler holds every dependency of the HTTP handlers.
+type Handler struct {
+	cfg      Config
+	store    *db.Store
+	sessions *scs.SessionManager
+	hub      *live.Hub
+	chat     *chat.Service
+	log      *slog.Logger
+	signIns  *rateLimiter
+	stopGC   func()
+}
+
+// New wires the handlers. Close stops their background work.
+func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log *slog.Logger) *Handler {
+	if cfg.SessionLifetime == 0 {
+		cfg.SessionLifetime = 30 * 24 * time.Hour
+	}
+	sessionStore := sqlite3store.NewWithCleanupInterval(store.Writer(), 30*time.Minute)
+	sm := scs.New()
+	sm.Store = sessionStore
+	sm.Lifetime = cfg.SessionLifetime
+	sm.Cookie.Name = "session_token"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Persist = true
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		log.Error("session", "error", err, "path", r.URL.Path)
+		http.Error(w, "Something went wrong. Please try again.", http.StatusInternalServerError)
+	}
+
+	h := &Handler{
+		cfg:      cfg,
+		store:    store,
+		sessions: sm,
+		hub:      hub,
+		chat:     chatSvc,
+		log:      log,
+		signIns:  newRateLimiter(10, 3*time.Minute),
+	}
+	h.stopGC = sessionStore.StopCleanup
+	return h
+}
+
+// Close stops background work started by New.
+func (h *Handler) Close() {
+	h.stopGC()
+	h.signIns.stop()
+}

@@ -1,0 +1,198 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/views"
+)
+
+// listMessages answers a page of messages before or after one, as a fragment.
+func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return
+	}
+	var p db.Page
+	var err error
+	if p.Before, err = queryID(r, "before"); err == nil {
+		p.After, err = queryID(r, "after")
+	}
+	if err != nil {
+		h.badRequest(w, r, "before and after take a message id.")
+		return
+	}
+	msgs, err := h.store.Messages(r.Context(), room.ID, p)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if len(msgs) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Messages(msgs))
+}
+
+// messageForm reads message[body] and message[client_message_id].
+func messageForm(r *http.Request) (body, clientMessageID string, err error) {
+	if err := r.ParseForm(); err != nil {
+		return "", "", err
+	}
+	return r.PostForm.Get("message[body]"), r.PostForm.Get("message[client_message_id]"), nil
+}
+
+func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	body, cmid, err := messageForm(r)
+	if err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	posted, err := h.chat.Post(r.Context(), chat.PostParams{Room: room, Creator: u, Body: body, ClientMessageID: cmid})
+	var ve *chat.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		composer := views.ComposerProps{RoomID: room.ID, Body: body, ClientMessageID: cmid, Error: ve.Message}
+		if isPartial(r) {
+			h.render(w, r, http.StatusUnprocessableEntity, views.ComposerReplace(composer))
+			return
+		}
+		h.roomPage(w, r, db.Page{}, http.StatusUnprocessableEntity, composer)
+		return
+	case err != nil:
+		h.serverError(w, r, err)
+		return
+	}
+	if isPartial(r) {
+		h.render(w, r, http.StatusOK, views.MessageAppend(posted.Message))
+		return
+	}
+	h.redirect(w, r, views.RoomURL(room.ID)+"#"+posted.Message.DomID())
+}
+
+// formError answers a form that could not be read: too large, or malformed.
+func (h *Handler) formError(w http.ResponseWriter, r *http.Request, err error) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		h.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large", "That is more than the server accepts at once.")
+		return
+	}
+	h.badRequest(w, r, "The form could not be read.")
+}
+
+// roomMessage loads the route's message within a room the user belongs to.
+func (h *Handler) roomMessage(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, db.Message, bool) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return room, db.Message{}, false
+	}
+	id, err := pathID(r, "messageID")
+	if err != nil {
+		h.notFound(w, r)
+		return room, db.Message{}, false
+	}
+	m, err := h.store.Message(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && m.RoomID != room.ID) {
+		h.notFound(w, r)
+		return room, db.Message{}, false
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return room, db.Message{}, false
+	}
+	return room, m, true
+}
+
+// canAdminister reports whether the user may edit or delete the message.
+func canAdminister(u db.User, m db.Message) bool {
+	return u.IsAdmin() || u.ID == m.CreatorID
+}
+
+func (h *Handler) showMessage(w http.ResponseWriter, r *http.Request) {
+	_, m, ok := h.roomMessage(w, r)
+	if !ok {
+		return
+	}
+	if isPartial(r) {
+		h.render(w, r, http.StatusOK, views.Message(m))
+		return
+	}
+	h.redirect(w, r, views.MessagePermalink(m.RoomID, m.ID))
+}
+
+func (h *Handler) editMessage(w http.ResponseWriter, r *http.Request) {
+	room, m, ok := h.roomMessage(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	if !canAdminister(u, m) {
+		h.forbidden(w, r)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.EditMessagePage(h.page(r, "Edit message"), views.EditMessageProps{
+		Room: room, Message: m, Body: m.Plain,
+	}))
+}
+
+func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
+	room, m, ok := h.roomMessage(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	if !canAdminister(u, m) {
+		h.forbidden(w, r)
+		return
+	}
+	body, _, err := messageForm(r)
+	if err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	updated, err := h.chat.Edit(r.Context(), m, body)
+	var ve *chat.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		h.render(w, r, http.StatusUnprocessableEntity, views.EditMessagePage(h.page(r, "Edit message"), views.EditMessageProps{
+			Room: room, Message: m, Body: body, Error: ve.Message,
+		}))
+		return
+	case err != nil:
+		h.serverError(w, r, err)
+		return
+	}
+	if isPartial(r) {
+		h.render(w, r, http.StatusOK, views.MessageReplace(updated))
+		return
+	}
+	h.redirect(w, r, views.MessagePermalink(room.ID, m.ID))
+}
+
+func (h *Handler) deleteMessage(w http.ResponseWriter, r *http.Request) {
+	room, m, ok := h.roomMessage(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	if !canAdminister(u, m) {
+		h.forbidden(w, r)
+		return
+	}
+	if err := h.chat.Delete(r.Context(), m); err != nil && !errors.Is(err, db.ErrNotFound) {
+		h.serverError(w, r, err)
+		return
+	}
+	if isPartial(r) {
+		h.render(w, r, http.StatusOK, views.MessageRemove(m.DomID()))
+		return
+	}
+	h.redirect(w, r, views.RoomURL(room.ID))
+}

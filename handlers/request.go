@@ -1,0 +1,79 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/go-chi/chi/v5"
+)
+
+type contextKey int
+
+const (
+	userKey contextKey = iota
+	nonceKey
+)
+
+func withUser(ctx context.Context, u db.User) context.Context { return context.WithValue(ctx, userKey, u) }
+
+// currentUser is the signed-in person of the request, if any.
+func currentUser(ctx context.Context) (db.User, bool) {
+	u, ok := ctx.Value(userKey).(db.User)
+	return u, ok
+}
+
+func nonceFrom(ctx context.Context) string {
+	n, _ := ctx.Value(nonceKey).(string)
+	return n
+}
+
+var errBadID = errors.New("bad id")
+
+// pathID reads a positive integer id from the route.
+func pathID(r *http.Request, name string) (int64, error) {
+	return parseID(chi.URLParam(r, name))
+}
+
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errBadID
+	}
+	return id, nil
+}
+
+// queryID reads an optional positive id from the query string: 0 when absent.
+func queryID(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	return parseID(v)
+}
+
+// clientIP is the address of the browser: the peer, or behind a trusted proxy
+// the address that proxy saw (the last hop it appended).
+func (h *Handler) clientIP(r *http.Request) string {
+	if h.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func contextWithNonce(ctx context.Context, nonce string) context.Context {
+	return context.WithValue(ctx, nonceKey, nonce)
+}

@@ -1,0 +1,150 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/views"
+)
+
+const lastRoomCookie = "last_room"
+
+// welcome sends a signed-in person to the room they were last in, else their
+// first room.
+func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r.Context())
+	if c, err := r.Cookie(lastRoomCookie); err == nil {
+		if id, err := parseID(c.Value); err == nil {
+			if ok, err := h.store.IsMember(r.Context(), id, u.ID); err == nil && ok {
+				h.redirect(w, r, views.RoomURL(id))
+				return
+			}
+		}
+	}
+	id, err := h.store.FirstRoomID(r.Context(), u.ID)
+	if errors.Is(err, db.ErrNotFound) {
+		h.render(w, r, http.StatusOK, views.NoRoomsPage(h.page(r, "No rooms yet")))
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.redirect(w, r, views.RoomURL(id))
+}
+
+// memberRoom loads the route's room for the current user. When the id is bad
+// or the user is not a member it answers, and returns ok=false.
+func (h *Handler) memberRoom(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, bool) {
+	u, _ := currentUser(r.Context())
+	id, err := pathID(r, "roomID")
+	if err != nil {
+		h.notFound(w, r)
+		return db.SidebarRoom{}, false
+	}
+	room, err := h.store.MemberRoom(r.Context(), id, u.ID)
+	if errors.Is(err, db.ErrNotFound) {
+		if r.Method == http.MethodGet && !isPartial(r) {
+			h.sessions.Put(r.Context(), flashKey, "Room not found or inaccessible")
+			h.redirect(w, r, "/")
+		} else {
+			h.notFound(w, r)
+		}
+		return db.SidebarRoom{}, false
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return db.SidebarRoom{}, false
+	}
+	return room, true
+}
+
+func (h *Handler) showRoom(w http.ResponseWriter, r *http.Request) {
+	var p db.Page
+	var err error
+	if p.Before, err = queryID(r, "before"); err == nil {
+		p.After, err = queryID(r, "after")
+	}
+	if err != nil {
+		h.badRequest(w, r, "before and after take a message id.")
+		return
+	}
+	h.roomPage(w, r, p, http.StatusOK, views.ComposerProps{})
+}
+
+func (h *Handler) showRoomAtMessage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "messageID")
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	h.roomPage(w, r, db.Page{Around: id}, http.StatusOK, views.ComposerProps{})
+}
+
+// roomPage renders a room with a page of its messages and marks it read.
+func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, status int, composer views.ComposerProps) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	ctx := r.Context()
+
+	// The cursor is read before the messages: whatever commits in between is
+	// both on the page and replayed, and the browser keeps one copy.
+	cursor := h.hub.LastEventID()
+	msgs, err := h.store.Messages(ctx, room.ID, p)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if p.Around > 0 && !containsMessage(msgs, p.Around) {
+		h.notFound(w, r)
+		return
+	}
+	if room.Unread {
+		if _, err := h.store.MarkRead(ctx, room.ID, u.ID); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		room.Unread = false
+		h.hub.PublishUser(u.ID, live.EventSidebar, chat.Render(ctx, views.SidebarRoomUpdate(room)))
+	}
+	rooms, err := h.store.SidebarRooms(ctx, u.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+
+	composer.RoomID = room.ID
+	if composer.ClientMessageID == "" || composer.Error != "" {
+		composer.ClientMessageID = chat.NewClientMessageID()
+	}
+	page := h.page(r, room.DisplayName)
+	page.CurrentRoomID = room.ID
+	page.Notice = h.sessions.PopString(ctx, flashKey)
+	http.SetCookie(w, &http.Cookie{Name: lastRoomCookie, Value: strconv.FormatInt(room.ID, 10), Path: "/",
+		MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.cfg.SecureCookies})
+	h.render(w, r, status, views.RoomPage(page, views.RoomPageProps{
+		Room:     room,
+		Rooms:    rooms,
+		Messages: msgs,
+		Cursor:   cursor,
+		Older:    len(msgs) > 0 && (p.Around > 0 || p.After > 0 || len(msgs) >= db.PageSize),
+		Newer:    len(msgs) > 0 && (p.Around > 0 || p.Before > 0 || (p.After > 0 && len(msgs) >= db.PageSize)),
+		Composer: composer,
+	}))
+}
+
+func containsMessage(msgs []db.Message, id int64) bool {
+	for _, m := range msgs {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/views"
+	"golang.org/x/crypto/bcrypt"
+)
+
+const signInAlert = "Too many requests or unauthorized."
+
+func (h *Handler) newSession(w http.ResponseWriter, r *http.Request) {
+	if ok, err := h.store.HasUsers(r.Context()); err != nil {
+		h.serverError(w, r, err)
+		return
+	} else if !ok {
+		h.redirect(w, r, "/first_run")
+		return
+	}
+	h.renderSignIn(w, r, http.StatusOK, r.URL.Query().Get("email_address"), "")
+}
+
+func (h *Handler) renderSignIn(w http.ResponseWriter, r *http.Request, status int, email, alert string) {
+	name := "Campfire"
+	if a, err := h.store.Account(r.Context()); err == nil {
+		name = a.Name
+	}
+	h.render(w, r, status, views.SignInPage(h.page(r, "Sign in"), views.SignInProps{
+		AccountName: name, Email: email, Alert: alert,
+	}))
+}
+
+func (h *Handler) createSession(w http.ResponseWriter, r *http.Request) {
+	if !h.signIns.allow(h.clientIP(r)) {
+		h.renderSignIn(w, r, http.StatusTooManyRequests, "", signInAlert)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.badRequest(w, r, "The form could not be read.")
+		return
+	}
+	email, password := r.PostForm.Get("email_address"), r.PostForm.Get("password")
+	u, err := h.store.ActiveUserByEmail(r.Context(), email)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		h.serverError(w, r, err)
+		return
+	}
+	if err != nil || bcrypt.CompareHashAndPassword([]byte(u.PasswordDigest), []byte(password)) != nil {
+		h.renderSignIn(w, r, http.StatusUnauthorized, email, signInAlert)
+		return
+	}
+	returnTo, err := h.signIn(w, r, u)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.redirect(w, r, returnTo)
+}
+
+func (h *Handler) destroySession(w http.ResponseWriter, r *http.Request) {
+	if sid := h.sessions.GetInt64(r.Context(), sessionIDKey); sid != 0 {
+		if err := h.store.DeleteUserSession(r.Context(), sid); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	if err := h.sessions.Destroy(r.Context()); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.redirect(w, r, "/session/new")
+}

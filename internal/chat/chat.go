@@ -1,0 +1,238 @@
+// Package chat is the one path by which messages are posted, edited and
+// deleted, whether by people, bots or webhook replies: it validates, stores,
+// and publishes each change in commit order.
+package chat
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/a-h/templ"
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/richtext"
+	"github.com/campfire-go/campfire/views"
+)
+
+// MaxBodyLength is the longest a message's plain text may be, in code points.
+const MaxBodyLength = 10_000
+
+// ValidationError says what is wrong with a message a client sent.
+type ValidationError struct{ Message string }
+
+func (e *ValidationError) Error() string { return e.Message }
+
+// IsValidation reports whether err is a ValidationError.
+func IsValidation(err error) bool {
+	var ve *ValidationError
+	return errors.As(err, &ve)
+}
+
+// Posted is a stored message and what happened to it.
+type Posted struct {
+	Message    db.Message
+	Duplicate  bool
+	MentionIDs []int64
+}
+
+// Hook is told about each new message after it is committed and published;
+// push and webhooks hang here. It must not block: it hands work to a queue.
+type Hook func(ctx context.Context, room db.SidebarRoom, p Posted)
+
+// Service posts, edits and deletes messages.
+type Service struct {
+	store *db.Store
+	hub   *live.Hub
+	log   *slog.Logger
+	hooks []Hook
+
+	// publishMu makes publication follow commit order: a browser's cursor only
+	// moves forward, so an event published after a newer one would be skipped.
+	publishMu sync.Mutex
+}
+
+// New returns a Service.
+func New(store *db.Store, hub *live.Hub, log *slog.Logger) *Service {
+	return &Service{store: store, hub: hub, log: log}
+}
+
+// AddHook registers a hook. Call before serving.
+func (s *Service) AddHook(h Hook) { s.hooks = append(s.hooks, h) }
+
+// NewClientMessageID makes an id for a message whose client sent none.
+func NewClientMessageID() string {
+	var b [15]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// PostParams are a message as a client sent it.
+type PostParams struct {
+	Room            db.SidebarRoom
+	Creator         db.User
+	Body            string
+	ClientMessageID string
+}
+
+// Post validates and stores a message, then publishes it. Posting again with a
+// client_message_id already used in the room returns the original message.
+func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
+	if p.ClientMessageID == "" {
+		p.ClientMessageID = NewClientMessageID()
+	}
+	if !db.ValidClientMessageID(p.ClientMessageID) {
+		return Posted{}, &ValidationError{"client_message_id must be 1 to 64 letters, digits, '-' or '_'"}
+	}
+	body, err := s.prepare(ctx, p.Room.ID, p.Body)
+	if err != nil {
+		return Posted{}, err
+	}
+
+	s.publishMu.Lock()
+	posted, err := s.store.CreateMessage(ctx, db.NewMessage{
+		RoomID:          p.Room.ID,
+		CreatorID:       p.Creator.ID,
+		ClientMessageID: p.ClientMessageID,
+		HTML:            body.HTML,
+		Plain:           body.Plain,
+		PresentUserIDs:  s.hub.PresentUserIDs(p.Room.ID),
+	})
+	if err == nil && !posted.Duplicate {
+		s.hub.PublishRoom(p.Room.ID, posted.EventID, render(ctx, views.MessageAppend(posted.Message)))
+		s.publishUnread(ctx, p.Room, posted.Unread)
+	}
+	s.publishMu.Unlock()
+	if err != nil {
+		return Posted{}, err
+	}
+
+	out := Posted{Message: posted.Message, Duplicate: posted.Duplicate}
+	if !posted.Duplicate {
+		out.MentionIDs = body.MentionIDs
+		for _, h := range s.hooks {
+			h(ctx, p.Room, out)
+		}
+	}
+	return out, nil
+}
+
+// Edit replaces a message's body and publishes the change.
+func (s *Service) Edit(ctx context.Context, m db.Message, raw string) (db.Message, error) {
+	body, err := s.prepare(ctx, m.RoomID, raw)
+	if err != nil {
+		return db.Message{}, err
+	}
+	s.publishMu.Lock()
+	defer s.publishMu.Unlock()
+	eventID, err := s.store.UpdateMessage(ctx, m.ID, body.HTML, body.Plain)
+	if err != nil {
+		return db.Message{}, err
+	}
+	updated, err := s.store.Message(ctx, m.ID)
+	if err != nil {
+		return db.Message{}, err
+	}
+	s.hub.PublishRoom(m.RoomID, eventID, render(ctx, views.MessageReplace(updated)))
+	return updated, nil
+}
+
+// Delete removes a message and publishes its removal.
+func (s *Service) Delete(ctx context.Context, m db.Message) error {
+	s.publishMu.Lock()
+	defer s.publishMu.Unlock()
+	ev, err := s.store.DeleteMessage(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	s.hub.PublishRoom(ev.RoomID, ev.ID, render(ctx, views.MessageRemove(ev.DomID)))
+	return nil
+}
+
+// Changed publishes a message's current state after a change recorded by the
+// caller in the event log (a boost added or removed): record must write the
+// change and its event in one transaction and return the event id.
+func (s *Service) Changed(ctx context.Context, messageID int64, record func() (int64, error)) error {
+	s.publishMu.Lock()
+	defer s.publishMu.Unlock()
+	eventID, err := record()
+	if err != nil {
+		return err
+	}
+	m, err := s.store.Message(ctx, messageID)
+	if err != nil {
+		return err
+	}
+	s.hub.PublishRoom(m.RoomID, eventID, render(ctx, views.MessageReplace(m)))
+	return nil
+}
+
+func (s *Service) prepare(ctx context.Context, roomID int64, raw string) (richtext.Body, error) {
+	if !utf8.ValidString(raw) {
+		return richtext.Body{}, &ValidationError{"The message is not valid UTF-8 text."}
+	}
+	var members []richtext.Member
+	if strings.Contains(raw, "@") {
+		ms, err := s.store.RoomMentionables(ctx, roomID)
+		if err != nil {
+			return richtext.Body{}, err
+		}
+		members = make([]richtext.Member, len(ms))
+		for i, m := range ms {
+			members[i] = richtext.Member{ID: m.ID, Name: m.Name}
+		}
+	}
+	body := richtext.Prepare(raw, members)
+	switch n := utf8.RuneCountInString(strings.TrimSpace(body.Plain)); {
+	case n == 0:
+		return richtext.Body{}, &ValidationError{"A message can't be empty."}
+	case n > MaxBodyLength:
+		return richtext.Body{}, &ValidationError{"A message can be at most 10,000 characters long."}
+	}
+	return body, nil
+}
+
+// publishUnread updates the room's line in the sidebars of those for whom it
+// just became unread. A shared room looks the same to all, so it is rendered
+// once; a direct room's name depends on who looks.
+func (s *Service) publishUnread(ctx context.Context, room db.SidebarRoom, userIDs []int64) {
+	if len(userIDs) == 0 {
+		return
+	}
+	if !room.IsDirect() {
+		line := room
+		line.DisplayName, line.Unread = room.Name, true
+		frag := render(ctx, views.SidebarRoomUpdate(line))
+		for _, uid := range userIDs {
+			s.hub.PublishUser(uid, live.EventSidebar, frag)
+		}
+		return
+	}
+	for _, uid := range userIDs {
+		line, err := s.store.MemberRoom(ctx, room.ID, uid)
+		if err != nil {
+			s.log.Warn("sidebar update", "room_id", room.ID, "user_id", uid, "error", err)
+			continue
+		}
+		s.hub.PublishUser(uid, live.EventSidebar, render(ctx, views.SidebarRoomUpdate(line)))
+	}
+}
+
+// render renders a fragment to bytes. Components here only fail on a broken
+// writer, which a bytes.Buffer never is.
+func render(ctx context.Context, c templ.Component) []byte {
+	var b bytes.Buffer
+	if err := c.Render(ctx, &b); err != nil {
+		panic("chat: render fragment: " + err.Error())
+	}
+	return b.Bytes()
+}
+
+// Render exposes fragment rendering to the replay and handlers.
+func Render(ctx context.Context, c templ.Component) []byte { return render(ctx, c) }

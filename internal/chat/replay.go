@@ -1,0 +1,67 @@
+package chat
+
+import (
+	"context"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/views"
+)
+
+// replayLimit is the most events a reconnecting tab is sent; past that a
+// reload is cheaper than the replay.
+const replayLimit = 500
+
+// Replay writes every change to the room after the cursor, each rendered from
+// the message's current state, so applying any of them twice changes nothing.
+// A cursor older than the pruned log gets a reload event instead.
+func (s *Service) Replay(ctx context.Context, roomID, after int64, emit func(live.Frame) error) error {
+	if after <= 0 {
+		return nil
+	}
+	pruned, err := s.store.PrunedThrough(ctx)
+	if err != nil {
+		return err
+	}
+	events, err := s.store.EventsAfter(ctx, roomID, after, replayLimit+1)
+	if err != nil {
+		return err
+	}
+	if after < pruned || len(events) > replayLimit {
+		return emit(live.Frame{ID: max(after, s.hub.LastEventID()), Event: live.EventReload, Data: []byte("reload")})
+	}
+	ids := make([]int64, 0, len(events))
+	for _, e := range events {
+		if e.Kind != db.EventDeleted {
+			ids = append(ids, e.MessageID)
+		}
+	}
+	msgs, err := s.store.MessagesByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]db.Message, len(msgs))
+	for _, m := range msgs {
+		byID[m.ID] = m
+	}
+	for _, e := range events {
+		var data []byte
+		m, exists := byID[e.MessageID]
+		switch {
+		case e.Kind == db.EventDeleted:
+			data = render(ctx, views.MessageRemove(e.DomID))
+		case !exists:
+			// Deleted since; its own deletion event follows. Still emit an
+			// event so the tab's cursor moves past this id.
+			data = render(ctx, views.MessageRemove(e.DomID))
+		case e.Kind == db.EventCreated:
+			data = render(ctx, views.MessageAppend(m))
+		default:
+			data = render(ctx, views.MessageReplace(m))
+		}
+		if err := emit(live.Frame{ID: e.ID, Event: live.EventMessage, Data: data}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

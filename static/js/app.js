@@ -1,0 +1,128 @@
+// Campfire's page behaviour on top of htmx and its SSE extension. Everything
+// here is an enhancement: without it, forms post and pages reload.
+(function () {
+  "use strict";
+
+  var stream = function () { return document.getElementById("stream"); };
+
+  // Keep the stream's after= cursor at the newest event seen. htmx's SSE
+  // extension reopens a failed stream without Last-Event-ID, so the URL must
+  // carry the cursor for nothing to be missed.
+  document.addEventListener("htmx:sseMessage", function (e) {
+    var id = e.detail && e.detail.lastEventId;
+    var el = stream();
+    if (!id || !el) return;
+    var url = new URL(el.getAttribute("sse-connect"), location.href);
+    if (Number(id) > Number(url.searchParams.get("after") || 0)) {
+      url.searchParams.set("after", id);
+      el.setAttribute("sse-connect", url.pathname + url.search);
+    }
+  });
+
+  // A cursor too old to replay: the page itself is the only full picture.
+  document.addEventListener("htmx:sseBeforeMessage", function (e) {
+    if (e.detail && e.detail.type === "reload") {
+      e.preventDefault();
+      location.reload();
+    }
+  });
+
+  // Appends are idempotent: a message already on the page (from the page
+  // itself, the post's answer, or a replay overlapping live events) is not
+  // added twice. A pending copy is replaced by the server's.
+  function dedupe(e) {
+    var frag = e.detail.fragment;
+    var first = frag && frag.firstElementChild;
+    var target = e.detail.target;
+    if (!first || !first.id || !target || first.id === target.id) return;
+    var existing = document.getElementById(first.id);
+    if (!existing) return;
+    if (existing.classList.contains("message--pending")) {
+      existing.replaceWith(first.cloneNode(true));
+      htmx.process(document.getElementById(first.id));
+    }
+    e.detail.shouldSwap = false;
+  }
+  document.addEventListener("htmx:partialBeforeSwap", dedupe);
+  document.addEventListener("htmx:oobBeforeSwap", dedupe);
+
+  // Follow the conversation when the reader is already at the end.
+  var messages = function () { return document.getElementById("messages"); };
+  var pinned = true;
+  function atBottom() {
+    var el = document.scrollingElement || document.documentElement;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  }
+  window.addEventListener("scroll", function () { pinned = atBottom(); }, { passive: true });
+  function scrollToEnd() {
+    var el = document.scrollingElement || document.documentElement;
+    el.scrollTop = el.scrollHeight;
+  }
+  document.addEventListener("htmx:partialAfterSwap", function () { if (pinned) scrollToEnd(); });
+  document.addEventListener("htmx:afterSwap", function () { if (pinned) scrollToEnd(); });
+
+  // The composer: Enter sends, Shift+Enter breaks the line; after a send the
+  // form is cleared and gets a new client_message_id, so a retry of the same
+  // text is a new message while a double submit is not.
+  function newClientMessageID() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (t && t.id === "composer_body" && e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      if (t.value.trim() !== "") t.form.requestSubmit();
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form || form.id !== "composer" || !e.detail.successful) return;
+    form.reset();
+    form.querySelector("[name='message[client_message_id]']").value = newClientMessageID();
+    form.querySelector("textarea").focus();
+    pinned = true;
+    scrollToEnd();
+  });
+
+  // Play a sound's clip on request, and the newest one as it arrives live.
+  function play(container) {
+    var audio = container && container.querySelector("audio");
+    if (!audio) return;
+    audio.currentTime = 0;
+    var p = audio.play();
+    if (p && p.catch) p.catch(function () { /* autoplay refused until the reader interacts */ });
+  }
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest(".sound__play");
+    if (btn) play(btn.closest(".sound"));
+  });
+  document.addEventListener("htmx:sseMessage", function (e) {
+    if (!e.detail || e.detail.type !== "message") return;
+    var list = messages();
+    var last = list && list.lastElementChild;
+    var sound = last && last.querySelector(".sound");
+    if (sound && !last.dataset.played) {
+      last.dataset.played = "1";
+      play(sound);
+    }
+  });
+
+  // Times are rendered in UTC; show them in the reader's zone.
+  function localizeTimes(root) {
+    (root || document).querySelectorAll("time[datetime]").forEach(function (t) {
+      if (t.dataset.local) return;
+      var d = new Date(t.getAttribute("datetime"));
+      if (isNaN(d)) return;
+      t.textContent = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      t.title = d.toLocaleString();
+      t.dataset.local = "1";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    localizeTimes();
+    if (messages()) scrollToEnd();
+  });
+  document.addEventListener("htmx:load", function (e) { localizeTimes(e.detail.elt); });
+})();

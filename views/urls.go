@@ -1,0 +1,41 @@
+// Package views renders every page and fragment with templ. Components are pure
+// functions of their props; handlers gather the data.
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+)
+
+// RoomURL is a room's page.
+func RoomURL(roomID int64) string { return "/rooms/" + strconv.FormatInt(roomID, 10) }
+
+// MessagePermalink opens a room at one message.
+func MessagePermalink(roomID, messageID int64) string {
+	return fmt.Sprintf("/rooms/%d/@%d", roomID, messageID)
+}
+
+// RoomMessagesURL is where a room's messages are posted and paged.
+func RoomMessagesURL(roomID int64) string { return RoomURL(roomID) + "/messages" }
+
+// MessageURL addresses one message of a room.
+func MessageURL(roomID, messageID int64) string {
+	return fmt.Sprintf("/rooms/%d/messages/%d", roomID, messageID)
+}
+
+// StreamURL is the room tab's event stream, starting after the cursor.
+func StreamURL(roomID, after int64) string {
+	return fmt.Sprintf("/events?room_id=%d&after=%d", roomID, after)
+}
+
+// UserURL is a person's profile.
+func UserURL(userID int64) string { return "/users/" + strconv.FormatInt(userID, 10) }
+
+// AvatarURL is a person's avatar image.
+func AvatarURL(userID int64) string { return UserURL(userID) + "/avatar" }
+
+// SearchURL searches messages for q.
+func SearchURL(q string) string { return "/searches?q=" + url.QueryEscape(q) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
