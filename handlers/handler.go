@@ -35,6 +35,7 @@ type Handler struct {
 	log      *slog.Logger
 	signIns  *rateLimiter
 	stopGC   func()
+	push     pushSetup // Web Push, once EnablePush is called
 }
 
 // New wires the handlers. Close stops their background work.

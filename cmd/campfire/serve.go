@@ -17,6 +17,8 @@ import (
 	"github.com/campfire-go/campfire/handlers"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/notify"
+	"github.com/campfire-go/campfire/internal/push"
 )
 
 // eventRetention is how long the replay log keeps events; a tab away longer
@@ -29,8 +31,13 @@ type app struct {
 	hub      *live.Hub
 	chat     *chat.Service
 	handlers *handlers.Handler
+	webhooks *notify.Webhooks
+	push     *notify.Push
 	log      *slog.Logger
 }
+
+// webhookTimeout is how long a bot has to answer (SPEC §4).
+const webhookTimeout = 7 * time.Second
 
 func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	if dir := filepath.Dir(cfg.DBPath); dir != "" {
@@ -51,12 +58,28 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	chatSvc := chat.New(store, hub, log)
 	h := handlers.New(handlers.Config{TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies},
 		store, hub, chatSvc, log)
-	return &app{store: store, hub: hub, chat: chatSvc, handlers: h, log: log}, nil
+
+	// After a message is posted: bots' webhooks and Web Push, both queued.
+	keys, err := notify.VAPIDKeys(ctx, store, cfg.VAPIDPublic, cfg.VAPIDPrivate)
+	if err != nil {
+		h.Close()
+		hub.Close()
+		store.Close()
+		return nil, err
+	}
+	hooks := notify.NewWebhooks(store, chatSvc, nil, webhookTimeout, log)
+	pusher := notify.NewPush(store, hub, keys, notify.PushOptions{Client: push.NewClient(cfg.PushAllowLocal)}, log)
+	chatSvc.AddHook(hooks.Hook)
+	chatSvc.AddHook(pusher.Hook)
+	h.EnablePush(pusher, cfg.PushAllowLocal)
+	return &app{store: store, hub: hub, chat: chatSvc, handlers: h, webhooks: hooks, push: pusher, log: log}, nil
 }
 
 // close stops the app's background work and closes the database.
 func (a *app) close() error {
 	a.hub.Close()
+	a.webhooks.Close()
+	a.push.Close()
 	a.handlers.Close()
 	return a.store.Close()
 }
