@@ -149,6 +149,11 @@ func (s *Store) attachBoosts(ctx context.Context, msgs []Message) error {
 }
 
 func int64sJSON(ids []int64) string {
+	if len(ids) == 0 {
+		// json.Marshal(nil) is "null", and json_each('null') yields one NULL
+		// row, which makes "x NOT IN (...)" false for every x.
+		return "[]"
+	}
 	b, _ := json.Marshal(ids)
 	return string(b)
 }
