@@ -17,7 +17,9 @@ func (h *Handler) Routes() http.Handler {
 
 	// PWA: anyone may fetch these; the worker's scope is the whole site.
 	r.Get("/webmanifest.json", h.webManifest)
+	r.Head("/webmanifest.json", h.webManifest)
 	r.Get("/service-worker.js", h.serviceWorker)
+	r.Head("/service-worker.js", h.serviceWorker)
 
 	// Bot API: the key in the path is the only credential, so no session is
 	// loaded or saved. Bots send no Origin or Sec-Fetch-Site header, which
