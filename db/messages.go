@@ -148,10 +148,10 @@ func (s *Store) attachBoosts(ctx context.Context, msgs []Message) error {
 	return rows.Err()
 }
 
+// int64sJSON encodes ids for json_each; never "null", which json_each reads as
+// one NULL row and which would make every NOT IN false.
 func int64sJSON(ids []int64) string {
 	if len(ids) == 0 {
-		// json.Marshal(nil) is "null", and json_each('null') yields one NULL
-		// row, which makes "x NOT IN (...)" false for every x.
 		return "[]"
 	}
 	b, _ := json.Marshal(ids)
