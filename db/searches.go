@@ -134,7 +134,14 @@ func (s *Store) SearchPlan(ctx context.Context, userID int64, query string) ([]s
 // and forgets all but the most recent few.
 func (s *Store) RecordSearch(ctx context.Context, userID int64, query string) error {
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		t := now()
+		// Searches a millisecond apart must still come back in order, so the
+		// newest is always stamped after the user's previous one.
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(updated_at), 0) FROM searches WHERE user_id = ?`,
+			userID).Scan(&last); err != nil {
+			return err
+		}
+		t := max(now(), last+1)
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO searches (user_id, query, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (user_id, query) DO UPDATE SET updated_at = excluded.updated_at`,
