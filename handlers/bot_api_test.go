@@ -94,6 +94,7 @@ func checkMessageJSON(t *testing.T, a *testApp, m map[string]any, roomID int64, 
 }
 
 func TestBotPostsMessagesInEveryShape(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	room := a.allTalk()
@@ -185,6 +186,7 @@ func TestBotPostsMessagesInEveryShape(t *testing.T) {
 }
 
 func TestBotListsMessagesWithPaging(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	room := a.allTalk()
@@ -241,6 +243,7 @@ func TestBotListsMessagesWithPaging(t *testing.T) {
 }
 
 func TestBotChangesOnlyItsOwnMessagesAndBoosts(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	room := a.allTalk()

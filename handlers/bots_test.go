@@ -33,6 +33,7 @@ func (c *client) createBot(t testing.TB, name, webhookURL string) db.Bot {
 var botKeyShape = regexp.MustCompile(`^[0-9]+-[A-Za-z0-9]{12}$`)
 
 func TestAdminsCreateRenameRekeyAndDeleteBots(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	room := a.allTalk()
@@ -102,6 +103,7 @@ func TestAdminsCreateRenameRekeyAndDeleteBots(t *testing.T) {
 }
 
 func TestOnlyAdminsManageBots(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	bot := admin.createBot(t, "Helper", "")

@@ -15,7 +15,7 @@ import (
 
 // testWebhookTimeout is how long a test bot has to answer: short, so the
 // timeout path is quick to reach, yet far beyond what a local answer takes.
-const testWebhookTimeout = 1500 * time.Millisecond
+const testWebhookTimeout = 3 * time.Second
 
 // testNotify is the app's webhook and push wiring as serve.go does it, with a
 // short webhook timeout and local push endpoints allowed.

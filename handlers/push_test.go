@@ -31,6 +31,7 @@ func (a *testApp) setInvolvement(t testing.TB, roomID, userID int64, involvement
 }
 
 func TestPushSubscriptionsAreValidatedAndDeduplicated(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.admin()
 	bob := a.member("Bob Builder")
@@ -101,6 +102,7 @@ func TestPushSubscriptionsAreValidatedAndDeduplicated(t *testing.T) {
 }
 
 func TestNewMessagePushesToAbsentInterestedMembers(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	bob := a.member("Bob Builder")    // involvement: everything
@@ -161,6 +163,7 @@ func TestNewMessagePushesToAbsentInterestedMembers(t *testing.T) {
 }
 
 func TestDirectMessagePushAndGoneSubscriptions(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	bob := a.member("Bob Builder")
@@ -193,6 +196,7 @@ func TestDirectMessagePushAndGoneSubscriptions(t *testing.T) {
 }
 
 func TestTestNotificationIsDelivered(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.admin()
 	bob := a.member("Bob Builder")

@@ -11,6 +11,7 @@ import (
 )
 
 func TestManifestAndServiceWorkerMakeTheAppInstallable(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.admin()
 	anon := a.anonymous()

@@ -35,6 +35,7 @@ func (a *testApp) messageIDByBody(body string) string {
 }
 
 func TestSearchFindsStemsOnlyInTheUsersRooms(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	bob := a.member("Bob Builder")
@@ -77,6 +78,7 @@ func TestSearchFindsStemsOnlyInTheUsersRooms(t *testing.T) {
 }
 
 func TestSearchResultsHighlightEscapedTextAndLinkToPermalinks(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	room := a.allTalk()
@@ -114,6 +116,7 @@ func must(s string, err error) string {
 
 // Whatever arrives as a query, the answer is a page, never an error.
 func TestHostileSearchQueriesNeverFail(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	wantStatus(t, admin.post(a.allTalk(), "quoted words and stars", "q1"), http.StatusSeeOther)
@@ -144,6 +147,7 @@ func TestHostileSearchQueriesNeverFail(t *testing.T) {
 }
 
 func TestRecentSearchesAreDedupedCappedAndCleared(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	bob := a.member("Bob Builder")
@@ -196,6 +200,7 @@ func TestRecentSearchesAreDedupedCappedAndCleared(t *testing.T) {
 }
 
 func TestSidebarLinksToSearch(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	res := admin.get(fmt.Sprintf("/rooms/%d", a.allTalk()))

@@ -74,6 +74,7 @@ func (a *testApp) waitForMessage(t *testing.T, roomID int64, plain string) db.Me
 }
 
 func TestMentionedBotGetsWebhookAndItsTextReplyIsPosted(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	room := a.allTalk()
@@ -108,6 +109,7 @@ func TestMentionedBotGetsWebhookAndItsTextReplyIsPosted(t *testing.T) {
 }
 
 func TestWebhooksGoOnlyWhereTheyShould(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	room := a.allTalk()
@@ -158,6 +160,7 @@ func TestWebhooksGoOnlyWhereTheyShould(t *testing.T) {
 }
 
 func TestSlowBotPostsTheTimeoutNotice(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	admin := a.admin()
 	room := a.allTalk()
@@ -174,7 +177,7 @@ func TestSlowBotPostsTheTimeoutNotice(t *testing.T) {
 		t.Errorf("posting waited for the bot: %+v", s)
 	}
 	fb.next(t)
-	notice := a.waitForMessage(t, room, "Failed to respond within 1.5s")
+	notice := a.waitForMessage(t, room, "Failed to respond within 3 seconds")
 	if notice.CreatorID != bot.ID {
 		t.Errorf("notice by %d, want the bot", notice.CreatorID)
 	}
