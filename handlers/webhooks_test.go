@@ -182,3 +182,33 @@ func TestSlowBotPostsTheTimeoutNotice(t *testing.T) {
 		t.Errorf("notice by %d, want the bot", notice.CreatorID)
 	}
 }
+
+// Two bots in one direct room: each hears the person, and neither hears the
+// other's answer (or they would talk to each other forever).
+func TestWebhookRepliesTriggerNoWebhooks(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	admin := a.admin()
+	answer := func(name string) func(map[string]any, http.ResponseWriter, <-chan struct{}) {
+		return func(_ map[string]any, w http.ResponseWriter, _ <-chan struct{}) {
+			w.Header().Set("Content-Type", "text/plain")
+			fmt.Fprintf(w, "%s here", name)
+		}
+	}
+	fa, fb := newFakeBot(t, answer("Alpha")), newFakeBot(t, answer("Beta"))
+	alpha := admin.createBot(t, "Alpha", fa.srv.URL)
+	beta := admin.createBot(t, "Beta", fb.srv.URL)
+	direct, err := a.store.CreateRoom(context.Background(), db.RoomDirect, "", admin.user.ID, []int64{alpha.ID, beta.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, admin.post(direct.ID, "anyone?", "x1"), http.StatusSeeOther)
+	a.waitForMessage(t, direct.ID, "Alpha here")
+	a.waitForMessage(t, direct.ID, "Beta here")
+	// Close waits for every delivery, and each reply's posting, to finish;
+	// a webhook a reply set off would be counted (queued or dropped) by then.
+	a.notify.webhooks.Close()
+	if s := a.notify.webhooks.Stats(); s.Enqueued+s.Dropped != 2 || len(fa.calls)+len(fb.calls) != 2 {
+		t.Errorf("stats %+v, calls %d+%d: replies set off webhooks", s, len(fa.calls), len(fb.calls))
+	}
+}

@@ -33,10 +33,18 @@ func (w *Webhooks) Close() { w.d.Close() }
 // Stats reports what the dispatcher did.
 func (w *Webhooks) Stats() webhooks.Stats { return w.d.Stats() }
 
+// replyKey marks the context of a post that is a bot's webhook answer.
+type replyKey struct{}
+
 // Hook is the chat hook: a message in a direct room goes to every bot there,
-// elsewhere to the bots it mentions; never to its own author.
+// elsewhere to the bots it mentions; never to its own author. A webhook
+// answer goes to no bot: two bots in one direct room would otherwise answer
+// each other forever.
 func (w *Webhooks) Hook(ctx context.Context, room db.SidebarRoom, p chat.Posted) {
 	if !room.IsDirect() && len(p.MentionIDs) == 0 {
+		return
+	}
+	if ctx.Value(replyKey{}) != nil {
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
@@ -81,6 +89,7 @@ func (w *Webhooks) reply(ctx context.Context, botID, roomID int64, text string) 
 	if err != nil {
 		return
 	}
+	ctx = context.WithValue(ctx, replyKey{}, true)
 	if _, err := w.chat.Post(ctx, chat.PostParams{Room: room, Creator: bot, Body: text}); err != nil {
 		w.log.Warn("webhook reply not posted", "bot", botID, "room_id", roomID, "error", err)
 	}
