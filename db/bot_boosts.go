@@ -38,8 +38,8 @@ func (s *Store) AddBotBoost(ctx context.Context, messageID, botID int64, content
 	return b, eventID, nil
 }
 
-// BoostOf returns a boost of a message.
-func (s *Store) BoostOf(ctx context.Context, messageID, boostID int64) (Boost, error) {
+// BotBoostOf returns a boost of a message.
+func (s *Store) BotBoostOf(ctx context.Context, messageID, boostID int64) (Boost, error) {
 	var b Boost
 	var created int64
 	err := s.r.QueryRowContext(ctx, `

@@ -37,7 +37,7 @@ func botFrom(ctx context.Context) botRequest {
 	return br
 }
 
-func jsonError(w http.ResponseWriter, status int, msg string) {
+func botJSONError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
@@ -47,7 +47,7 @@ func (h *Handler) botAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bot, err := h.store.BotByKey(r.Context(), chi.URLParam(r, "botKey"))
 		if errors.Is(err, db.ErrNotFound) {
-			jsonError(w, http.StatusUnauthorized, "Unknown or revoked bot key")
+			botJSONError(w, http.StatusUnauthorized, "Unknown or revoked bot key")
 			return
 		}
 		if err != nil {
@@ -56,12 +56,12 @@ func (h *Handler) botAuth(next http.Handler) http.Handler {
 		}
 		roomID, err := pathID(r, "roomID")
 		if err != nil {
-			jsonError(w, http.StatusNotFound, "Room not found")
+			botJSONError(w, http.StatusNotFound, "Room not found")
 			return
 		}
 		room, err := h.store.MemberRoom(r.Context(), roomID, bot.ID)
 		if errors.Is(err, db.ErrNotFound) {
-			jsonError(w, http.StatusNotFound, "Room not found")
+			botJSONError(w, http.StatusNotFound, "Room not found")
 			return
 		}
 		if err != nil {
@@ -76,7 +76,7 @@ func (h *Handler) botAuth(next http.Handler) http.Handler {
 func (h *Handler) botServerError(w http.ResponseWriter, r *http.Request, err error) {
 	h.log.Error("bot request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	if r.Context().Err() == nil {
-		jsonError(w, http.StatusInternalServerError, "Something went wrong")
+		botJSONError(w, http.StatusInternalServerError, "Something went wrong")
 	}
 }
 
@@ -121,58 +121,58 @@ func botBody(r *http.Request) (string, int, error) {
 	return string(raw), 0, nil
 }
 
-type userJSON struct {
+type botUserJSON struct {
 	ID        int64  `json:"id"`
 	Name      string `json:"name"`
 	Role      string `json:"role"`
 	AvatarURL string `json:"avatar_url"`
 }
 
-type roomJSON struct {
+type botRoomJSON struct {
 	ID   int64   `json:"id"`
 	Name *string `json:"name"`
 }
 
-type bodyJSON struct {
+type botBodyJSON struct {
 	HTML      string `json:"html"`
 	PlainText string `json:"plain_text"`
 }
 
-type messageJSON struct {
-	ID        int64    `json:"id"`
-	Room      roomJSON `json:"room"`
-	Creator   userJSON `json:"creator"`
-	Body      bodyJSON `json:"body"`
-	URL       string   `json:"url"`
-	CreatedAt string   `json:"created_at"`
-	UpdatedAt string   `json:"updated_at"`
+type botMessageJSON struct {
+	ID        int64       `json:"id"`
+	Room      botRoomJSON `json:"room"`
+	Creator   botUserJSON `json:"creator"`
+	Body      botBodyJSON `json:"body"`
+	URL       string      `json:"url"`
+	CreatedAt string      `json:"created_at"`
+	UpdatedAt string      `json:"updated_at"`
 }
 
-type boostJSON struct {
-	ID        int64    `json:"id"`
-	Content   string   `json:"content"`
-	CreatedAt string   `json:"created_at"`
-	Booster   userJSON `json:"booster"`
+type botBoostJSON struct {
+	ID        int64       `json:"id"`
+	Content   string      `json:"content"`
+	CreatedAt string      `json:"created_at"`
+	Booster   botUserJSON `json:"booster"`
 	Message   struct {
 		ID  int64  `json:"id"`
 		URL string `json:"url"`
 	} `json:"message"`
 }
 
-// jsonTime is SPEC §11's time: UTC, milliseconds, Z.
-func jsonTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// botJSONTime is SPEC §11's time: UTC, milliseconds, Z.
+func botJSONTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-func (h *Handler) messageJSON(r *http.Request, room db.SidebarRoom, m db.Message) messageJSON {
+func (h *Handler) messageAsJSON(r *http.Request, room db.SidebarRoom, m db.Message) botMessageJSON {
 	base := h.baseURL(r)
-	out := messageJSON{
+	out := botMessageJSON{
 		ID:   m.ID,
-		Room: roomJSON{ID: room.ID},
-		Creator: userJSON{ID: m.CreatorID, Name: m.CreatorName, Role: m.CreatorRole,
+		Room: botRoomJSON{ID: room.ID},
+		Creator: botUserJSON{ID: m.CreatorID, Name: m.CreatorName, Role: m.CreatorRole,
 			AvatarURL: base + views.AvatarURL(m.CreatorID)},
-		Body:      bodyJSON{HTML: m.HTML, PlainText: m.Plain},
+		Body:      botBodyJSON{HTML: m.HTML, PlainText: m.Plain},
 		URL:       base + views.MessagePermalink(m.RoomID, m.ID),
-		CreatedAt: jsonTime(m.CreatedAt),
-		UpdatedAt: jsonTime(m.UpdatedAt),
+		CreatedAt: botJSONTime(m.CreatedAt),
+		UpdatedAt: botJSONTime(m.UpdatedAt),
 	}
 	if !room.IsDirect() {
 		name := room.Name
@@ -185,21 +185,21 @@ func (h *Handler) botCreateMessage(w http.ResponseWriter, r *http.Request) {
 	br := botFrom(r.Context())
 	body, status, err := botBody(r)
 	if err != nil {
-		jsonError(w, status, err.Error())
+		botJSONError(w, status, err.Error())
 		return
 	}
 	posted, err := h.chat.Post(r.Context(), chat.PostParams{Room: br.room, Creator: br.bot, Body: body})
 	var ve *chat.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		jsonError(w, http.StatusUnprocessableEntity, ve.Message)
+		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
 		return
 	case err != nil:
 		h.botServerError(w, r, err)
 		return
 	}
 	w.Header().Set("Location", views.MessagePermalink(br.room.ID, posted.Message.ID))
-	writeJSON(w, http.StatusCreated, h.messageJSON(r, br.room, posted.Message))
+	writeJSON(w, http.StatusCreated, h.messageAsJSON(r, br.room, posted.Message))
 }
 
 func (h *Handler) botMessages(w http.ResponseWriter, r *http.Request) {
@@ -211,7 +211,7 @@ func (h *Handler) botMessages(w http.ResponseWriter, r *http.Request) {
 		p.After, err = queryID(r, "after")
 	}
 	if err != nil || (p.Before > 0 && p.After > 0) {
-		jsonError(w, http.StatusBadRequest, "before or after takes one message id")
+		botJSONError(w, http.StatusBadRequest, "before or after takes one message id")
 		return
 	}
 	msgs, err := h.store.Messages(ctx, br.room.ID, p)
@@ -246,9 +246,9 @@ func (h *Handler) botMessages(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Link", "<"+next+`>; rel="next"`)
 		}
 	}
-	out := make([]messageJSON, len(msgs))
+	out := make([]botMessageJSON, len(msgs))
 	for i, m := range msgs {
-		out[i] = h.messageJSON(r, br.room, m)
+		out[i] = h.messageAsJSON(r, br.room, m)
 	}
 	w.Header().Set("X-Total-Count", strconv.FormatInt(total, 10))
 	writeJSON(w, http.StatusOK, out)
@@ -260,12 +260,12 @@ func (h *Handler) botMessage(w http.ResponseWriter, r *http.Request, own bool) (
 	br := botFrom(r.Context())
 	id, err := pathID(r, "messageID")
 	if err != nil {
-		jsonError(w, http.StatusNotFound, "Message not found")
+		botJSONError(w, http.StatusNotFound, "Message not found")
 		return db.Message{}, false
 	}
 	m, err := h.store.Message(r.Context(), id)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && m.RoomID != br.room.ID) {
-		jsonError(w, http.StatusNotFound, "Message not found")
+		botJSONError(w, http.StatusNotFound, "Message not found")
 		return db.Message{}, false
 	}
 	if err != nil {
@@ -273,7 +273,7 @@ func (h *Handler) botMessage(w http.ResponseWriter, r *http.Request, own bool) (
 		return db.Message{}, false
 	}
 	if own && m.CreatorID != br.bot.ID {
-		jsonError(w, http.StatusForbidden, "A bot can only change its own messages")
+		botJSONError(w, http.StatusForbidden, "A bot can only change its own messages")
 		return db.Message{}, false
 	}
 	return m, true
@@ -287,23 +287,23 @@ func (h *Handler) botUpdateMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	body, status, err := botBody(r)
 	if err != nil {
-		jsonError(w, status, err.Error())
+		botJSONError(w, status, err.Error())
 		return
 	}
 	updated, err := h.chat.Edit(r.Context(), m, body)
 	var ve *chat.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		jsonError(w, http.StatusUnprocessableEntity, ve.Message)
+		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
 		return
 	case errors.Is(err, db.ErrNotFound):
-		jsonError(w, http.StatusNotFound, "Message not found")
+		botJSONError(w, http.StatusNotFound, "Message not found")
 		return
 	case err != nil:
 		h.botServerError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, h.messageJSON(r, br.room, updated))
+	writeJSON(w, http.StatusOK, h.messageAsJSON(r, br.room, updated))
 }
 
 func (h *Handler) botDeleteMessage(w http.ResponseWriter, r *http.Request) {
@@ -329,12 +329,12 @@ func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
 	}
 	raw, status, err := botBody(r)
 	if err != nil {
-		jsonError(w, status, err.Error())
+		botJSONError(w, status, err.Error())
 		return
 	}
 	content := strings.TrimSpace(raw)
 	if !utf8.ValidString(content) || content == "" || utf8.RuneCountInString(content) > maxBoostRunes {
-		jsonError(w, http.StatusUnprocessableEntity, "A boost is 1 to 16 characters of text")
+		botJSONError(w, http.StatusUnprocessableEntity, "A boost is 1 to 16 characters of text")
 		return
 	}
 	var boost db.Boost
@@ -344,7 +344,7 @@ func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
 		return eventID, err
 	})
 	if errors.Is(err, db.ErrNotFound) {
-		jsonError(w, http.StatusNotFound, "Message not found")
+		botJSONError(w, http.StatusNotFound, "Message not found")
 		return
 	}
 	if err != nil {
@@ -352,8 +352,8 @@ func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := h.baseURL(r)
-	out := boostJSON{ID: boost.ID, Content: boost.Content, CreatedAt: jsonTime(boost.CreatedAt),
-		Booster: userJSON{ID: br.bot.ID, Name: br.bot.Name, Role: br.bot.Role, AvatarURL: base + views.AvatarURL(br.bot.ID)}}
+	out := botBoostJSON{ID: boost.ID, Content: boost.Content, CreatedAt: botJSONTime(boost.CreatedAt),
+		Booster: botUserJSON{ID: br.bot.ID, Name: br.bot.Name, Role: br.bot.Role, AvatarURL: base + views.AvatarURL(br.bot.ID)}}
 	out.Message.ID = m.ID
 	out.Message.URL = base + views.MessagePermalink(m.RoomID, m.ID)
 	writeJSON(w, http.StatusCreated, out)
@@ -367,12 +367,12 @@ func (h *Handler) botDeleteBoost(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := pathID(r, "boostID")
 	if err != nil {
-		jsonError(w, http.StatusNotFound, "Boost not found")
+		botJSONError(w, http.StatusNotFound, "Boost not found")
 		return
 	}
-	b, err := h.store.BoostOf(r.Context(), m.ID, id)
+	b, err := h.store.BotBoostOf(r.Context(), m.ID, id)
 	if errors.Is(err, db.ErrNotFound) {
-		jsonError(w, http.StatusNotFound, "Boost not found")
+		botJSONError(w, http.StatusNotFound, "Boost not found")
 		return
 	}
 	if err != nil {
@@ -380,7 +380,7 @@ func (h *Handler) botDeleteBoost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if b.BoosterID != br.bot.ID {
-		jsonError(w, http.StatusForbidden, "A bot can only remove its own boosts")
+		botJSONError(w, http.StatusForbidden, "A bot can only remove its own boosts")
 		return
 	}
 	err = h.chat.Changed(r.Context(), m.ID, func() (int64, error) {

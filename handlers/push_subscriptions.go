@@ -90,7 +90,7 @@ func (h *Handler) createPushSubscription(w http.ResponseWriter, r *http.Request)
 	asJSON := wantsJSON(r) || strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
 	fail := func(status int, msg string) {
 		if asJSON {
-			jsonError(w, status, msg)
+			botJSONError(w, status, msg)
 			return
 		}
 		h.errorPage(w, r, status, "Can't subscribe", msg)
