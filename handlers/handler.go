@@ -28,6 +28,7 @@ type Config struct {
 // Handler holds every dependency of the HTTP handlers.
 type Handler struct {
 	cfg      Config
+	push     pushSetup // Web Push, once EnablePush is called
 	store    *db.Store
 	sessions *scs.SessionManager
 	hub      *live.Hub
@@ -35,7 +36,6 @@ type Handler struct {
 	log      *slog.Logger
 	signIns  *rateLimiter
 	stopGC   func()
-	push     pushSetup // Web Push, once EnablePush is called
 }
 
 // New wires the handlers. Close stops their background work.

@@ -17,9 +17,10 @@ import (
 // timeout path is quick to reach, yet far beyond what a local answer takes.
 const testWebhookTimeout = 3 * time.Second
 
-// testNotify is the app's webhook and push wiring as serve.go does it, with a
-// short webhook timeout and local push endpoints allowed.
+// testNotify is the app's webhook and push wiring as serve.go does it
+// (notify.Start), with a short webhook timeout and local push endpoints allowed.
 type testNotify struct {
+	*notify.Services
 	webhooks *notify.Webhooks
 	push     *notify.Push
 	keys     push.Keys
@@ -27,20 +28,19 @@ type testNotify struct {
 
 func newTestNotify(t testing.TB, store *db.Store, hub *live.Hub, c *chat.Service, h *Handler, log *slog.Logger) *testNotify {
 	t.Helper()
-	keys, err := notify.VAPIDKeys(context.Background(), store, "", "")
+	ctx := context.Background()
+	s, err := notify.Start(ctx, store, hub, c, notify.Options{
+		PushAllowLocal: true, WebhookTimeout: testWebhookTimeout, PushSubscriber: "tests@example.com",
+	}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &testNotify{keys: keys}
-	n.webhooks = notify.NewWebhooks(store, c, nil, testWebhookTimeout, log)
-	n.push = notify.NewPush(store, hub, keys, notify.PushOptions{Client: push.NewClient(true), Subscriber: "tests@example.com"}, log)
-	c.AddHook(n.webhooks.Hook)
-	c.AddHook(n.push.Hook)
-	h.EnablePush(n.push, true)
-	return n
+	keys, err := notify.VAPIDKeys(ctx, store, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.EnablePush(s.Push, true)
+	return &testNotify{Services: s, webhooks: s.Webhooks, push: s.Push, keys: keys}
 }
 
-func (n *testNotify) close() {
-	n.webhooks.Close()
-	n.push.Close()
-}
+func (n *testNotify) close() { n.Services.Close() }

@@ -18,7 +18,6 @@ import (
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/notify"
-	"github.com/campfire-go/campfire/internal/push"
 )
 
 // eventRetention is how long the replay log keeps events; a tab away longer
@@ -31,13 +30,9 @@ type app struct {
 	hub      *live.Hub
 	chat     *chat.Service
 	handlers *handlers.Handler
-	webhooks *notify.Webhooks
-	push     *notify.Push
+	notify   *notify.Services
 	log      *slog.Logger
 }
-
-// webhookTimeout is how long a bot has to answer (SPEC §4).
-const webhookTimeout = 7 * time.Second
 
 func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	if dir := filepath.Dir(cfg.DBPath); dir != "" {
@@ -60,26 +55,23 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		store, hub, chatSvc, log)
 
 	// After a message is posted: bots' webhooks and Web Push, both queued.
-	keys, err := notify.VAPIDKeys(ctx, store, cfg.VAPIDPublic, cfg.VAPIDPrivate)
+	n, err := notify.Start(ctx, store, hub, chatSvc, notify.Options{
+		VAPIDPublic: cfg.VAPIDPublic, VAPIDPrivate: cfg.VAPIDPrivate, PushAllowLocal: cfg.PushAllowLocal,
+	}, log)
 	if err != nil {
 		h.Close()
 		hub.Close()
 		store.Close()
 		return nil, err
 	}
-	hooks := notify.NewWebhooks(store, chatSvc, nil, webhookTimeout, log)
-	pusher := notify.NewPush(store, hub, keys, notify.PushOptions{Client: push.NewClient(cfg.PushAllowLocal)}, log)
-	chatSvc.AddHook(hooks.Hook)
-	chatSvc.AddHook(pusher.Hook)
-	h.EnablePush(pusher, cfg.PushAllowLocal)
-	return &app{store: store, hub: hub, chat: chatSvc, handlers: h, webhooks: hooks, push: pusher, log: log}, nil
+	h.EnablePush(n.Push, cfg.PushAllowLocal)
+	return &app{store: store, hub: hub, chat: chatSvc, handlers: h, notify: n, log: log}, nil
 }
 
 // close stops the app's background work and closes the database.
 func (a *app) close() error {
 	a.hub.Close()
-	a.webhooks.Close()
-	a.push.Close()
+	a.notify.Close()
 	a.handlers.Close()
 	return a.store.Close()
 }

@@ -9,8 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/push"
 )
 
@@ -54,4 +58,51 @@ func decodeKeys(v string) (push.Keys, error) {
 		return push.Keys{}, err
 	}
 	return k, nil
+}
+
+// Options configure Start.
+type Options struct {
+	// VAPIDPublic and VAPIDPrivate come from the environment; empty means
+	// the pair kept in the database.
+	VAPIDPublic, VAPIDPrivate string
+	// PushAllowLocal accepts http and private push endpoints (tests, development).
+	PushAllowLocal bool
+	// WebhookTimeout is how long a bot has to answer; 0 means SPEC's 7 s.
+	WebhookTimeout time.Duration
+	// PushSubscriber is the VAPID contact; empty for a placeholder.
+	PushSubscriber string
+}
+
+// Services are the running webhook and push deliveries.
+type Services struct {
+	Webhooks *Webhooks
+	Push     *Push
+}
+
+// Start runs webhook and push delivery and hangs both on the chat service.
+// Give Services.Push to the handlers (EnablePush) and Close after serving.
+func Start(ctx context.Context, store *db.Store, hub *live.Hub, chatSvc *chat.Service, opt Options, log *slog.Logger) (*Services, error) {
+	keys, err := VAPIDKeys(ctx, store, opt.VAPIDPublic, opt.VAPIDPrivate)
+	if err != nil {
+		return nil, err
+	}
+	if opt.WebhookTimeout <= 0 {
+		opt.WebhookTimeout = 7 * time.Second
+	}
+	s := &Services{
+		Webhooks: NewWebhooks(store, chatSvc, nil, opt.WebhookTimeout, log),
+		Push: NewPush(store, hub, keys, PushOptions{
+			Client: push.NewClient(opt.PushAllowLocal), Subscriber: opt.PushSubscriber,
+		}, log),
+	}
+	chatSvc.AddHook(s.Webhooks.Hook)
+	chatSvc.AddHook(s.Push.Hook)
+	return s, nil
+}
+
+// Close finishes queued deliveries and stops. Call it before closing the
+// store: a webhook answer still being posted needs the database.
+func (s *Services) Close() {
+	s.Webhooks.Close()
+	s.Push.Close()
 }
