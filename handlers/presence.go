@@ -111,3 +111,15 @@ func (h *Handler) presence(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// emitPresence writes who is here as a new stream's first live word: the
+// tab's own arrival was announced before its stream could receive anything.
+// Its id is the last one the stream has delivered, never a later one, so a
+// reconnect cannot skip an event still on its way.
+func (h *Handler) emitPresence(ctx context.Context, roomID, lastID int64, emit func(live.Frame) error) error {
+	people, err := h.store.PeopleByID(ctx, h.hub.PresentUserIDs(roomID))
+	if err != nil {
+		return err
+	}
+	return emit(live.Frame{ID: lastID, Event: live.EventPresence, Data: chat.Render(ctx, views.PresenceUpdate(people))})
+}
