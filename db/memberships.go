@@ -25,8 +25,11 @@ func (s *Store) SetInvolvement(ctx context.Context, roomID, userID int64, involv
 		if err != nil {
 			return notFound(err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE memberships SET involvement = ? WHERE room_id = ? AND user_id = ?`,
-			involvement, roomID, userID)
+		// A hidden room is never unread: it could not be seen to be read.
+		_, err = tx.ExecContext(ctx, `
+			UPDATE memberships SET involvement = ?1,
+			       unread_at = CASE WHEN ?1 = 'invisible' THEN NULL ELSE unread_at END
+			WHERE room_id = ?2 AND user_id = ?3`, involvement, roomID, userID)
 		return err
 	})
 	if err != nil {

@@ -27,7 +27,12 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := h.store.FirstRoomID(r.Context(), u.ID)
 	if errors.Is(err, db.ErrNotFound) {
-		h.render(w, r, http.StatusOK, views.NoRoomsPage(h.page(r, "No rooms yet")))
+		canCreate, err := h.canCreateRooms(r, u)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		h.render(w, r, http.StatusOK, views.NoRoomsPage(h.page(r, "No rooms yet"), canCreate))
 		return
 	}
 	if err != nil {
