@@ -308,7 +308,7 @@ func RoomFormPage(p Page, f RoomFormProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					if person.ID == f.Locked {
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<span class=\"hint\">(always in the room it made)</span>")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<span class=\"hint\">(made the room, so always in it)</span>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
