@@ -21,7 +21,7 @@ type BellProps struct {
 // Involvements in the order the settings page offers them.
 var involvements = []string{db.InvolvementEverything, db.InvolvementMentions, db.InvolvementNothing, db.InvolvementInvisible}
 
-func involvementLabel(i string) string {
+func involvementChoice(i string) string {
 	switch i {
 	case db.InvolvementEverything:
 		return "All messages"
@@ -35,7 +35,7 @@ func involvementLabel(i string) string {
 	return i
 }
 
-func involvementHint(i string) string {
+func involvementChoiceHint(i string) string {
 	switch i {
 	case db.InvolvementEverything:
 		return "Notify me about every new message."
@@ -49,7 +49,7 @@ func involvementHint(i string) string {
 	return ""
 }
 
-func involvementIcon(i string) string {
+func involvementChoiceIcon(i string) string {
 	switch i {
 	case db.InvolvementEverything:
 		return "🔔"
@@ -158,9 +158,9 @@ func Bell(b BellProps) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var6 string
-		templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression("Notifications: " + involvementLabel(b.Involvement)).Resolve(ctx)
+		templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression("Notifications: " + involvementChoice(b.Involvement)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 93, Col: 62}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 93, Col: 63}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
 		if templ_7745c5c3_Err != nil {
@@ -171,9 +171,9 @@ func Bell(b BellProps) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var7 string
-		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(involvementIcon(b.Involvement))
+		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(involvementChoiceIcon(b.Involvement))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 95, Col: 60}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 95, Col: 66}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 		if templ_7745c5c3_Err != nil {
@@ -184,9 +184,9 @@ func Bell(b BellProps) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var8 string
-		templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(involvementLabel(b.Involvement))
+		templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(involvementChoice(b.Involvement))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 97, Col: 52}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 97, Col: 53}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 		if templ_7745c5c3_Err != nil {
@@ -197,9 +197,9 @@ func Bell(b BellProps) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var9 string
-		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(involvementLabel(NextInvolvement(b.Involvement, b.Direct)))
+		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(involvementChoice(NextInvolvement(b.Involvement, b.Direct)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 97, Col: 126}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 97, Col: 128}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 		if templ_7745c5c3_Err != nil {
@@ -388,9 +388,9 @@ func InvolvementPage(p Page, room db.SidebarRoom) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var20 string
-				templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(involvementLabel(i))
+				templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(involvementChoice(i))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 136, Col: 63}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 136, Col: 64}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 				if templ_7745c5c3_Err != nil {
@@ -414,9 +414,9 @@ func InvolvementPage(p Page, room db.SidebarRoom) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var22 string
-				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(involvementHint(i))
+				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(involvementChoiceHint(i))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 137, Col: 80}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/involvement.templ`, Line: 137, Col: 86}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 				if templ_7745c5c3_Err != nil {
