@@ -25,7 +25,10 @@ func (h *Handler) showSidebar(w http.ResponseWriter, r *http.Request) {
 }
 
 // publishSidebars sends each user with an open stream their whole room list,
-// read now, after the change that calls it.
+// read now, after the change that calls it. An unread mark published by the
+// chat service between the read and the send can be painted over by this
+// older list; the tab's list is fetched afresh on its next reconnect, and the
+// room page marks the room read or unread correctly whenever it is opened.
 func (h *Handler) publishSidebars(ctx context.Context, userIDs []int64) {
 	h.sidebarMu.Lock()
 	defer h.sidebarMu.Unlock()
