@@ -144,6 +144,10 @@ func TestRoomRoutesAuthorization(t *testing.T) {
 			},
 		},
 		{
+			name: "new direct room", method: "GET", path: func(fixture) string { return "/rooms/directs/new" }, form: noForm,
+			want: [5]int{see, 200, 200, 200, 200}, changes: none,
+		},
+		{
 			name: "create direct room", method: "POST", path: func(fixture) string { return "/rooms/directs" },
 			form: func(fixture) url.Values { return url.Values{"user_ids[]": {fmt.Sprint(rc.ou.user.ID)}} },
 			want: [5]int{see, see, see, see, see}, changes: allButAnon,

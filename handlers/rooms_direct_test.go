@@ -76,3 +76,33 @@ func TestInvisibleRoomsNeverTurnUnread(t *testing.T) {
 		t.Fatalf("bell's next state %q, want mentions", v)
 	}
 }
+
+// TestPlainFormsReachTheRoomRoutes: without scripts, forms POST with _method,
+// as the room page's bell and delete button do.
+func TestPlainFormsReachTheRoomRoutes(t *testing.T) {
+	rc := newRoomCast(t)
+	room := rc.closedRoom(t, "Porch")
+	path := fmt.Sprintf("/rooms/%d", room.ID)
+	doc := document(t, rc.creator.get(path))
+	bell := doc.Find("form#involvement")
+	next, _ := bell.Find(`input[name="involvement"]`).Attr("value")
+	action, _ := bell.Attr("action")
+	res := rc.creator.postForm(action, url.Values{"_method": {"put"}, "involvement": {next}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if got := rc.a.involvement(t, room.ID, rc.creator.user.ID); got != next {
+		t.Fatalf("involvement %q, want %q", got, next)
+	}
+	del, _ := doc.Find("form.room__delete").Attr("action")
+	wantStatus(t, rc.creator.postForm(del, url.Values{"_method": {"delete"}}), http.StatusSeeOther)
+	if rc.a.roomExists(t, room.ID) {
+		t.Fatal("the room survived its delete button")
+	}
+	// The member's page has no delete button; the admin's has.
+	other := rc.closedRoom(t, "Shed")
+	if document(t, rc.member.get(fmt.Sprintf("/rooms/%d", other.ID))).Find("form.room__delete").Length() != 0 {
+		t.Fatal("a member is offered to delete the room")
+	}
+	if document(t, rc.admin.get(fmt.Sprintf("/rooms/%d", other.ID))).Find("form.room__delete").Length() != 1 {
+		t.Fatal("the administrator is not offered to delete the room")
+	}
+}
