@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-func openTestStore(t testing.TB) *Store {
+func openSearchStore(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
@@ -25,7 +25,7 @@ func openTestStore(t testing.TB) *Store {
 // The search must let the full-text index drive, newest first, and stop at
 // the limit: no scan of messages, and no sort of every match.
 func TestSearchQueryPlanIsDrivenByFTS(t *testing.T) {
-	s := openTestStore(t)
+	s := openSearchStore(t)
 	plan, err := s.SearchPlan(context.Background(), 1, "running fast")
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func BenchmarkSearch(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("SEARCH_BENCH_MESSAGES")); err == nil && v > 0 {
 		n = v
 	}
-	s := openTestStore(b)
+	s := openSearchStore(b)
 	ctx := context.Background()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.Exec(`INSERT INTO users (id, name, created_at, updated_at) VALUES (1, 'Ann', 0, 0), (2, 'Bo', 0, 0)`); err != nil {

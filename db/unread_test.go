@@ -7,7 +7,7 @@ import (
 
 // With nobody looking at the room, every other member gets an unread mark.
 func TestNewMessageMarksRoomUnreadWhenNobodyIsPresent(t *testing.T) {
-	s := openTestStore(t)
+	s := openSearchStore(t)
 	ctx := context.Background()
 	admin, err := s.FirstRun(ctx, FirstRunParams{Name: "Ada", Email: "ada@example.com", PasswordDigest: "x", JoinCode: "AAAA-BBBB-CCCC"})
 	if err != nil {
