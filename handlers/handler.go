@@ -34,6 +34,8 @@ type Handler struct {
 	chat     *chat.Service
 	log      *slog.Logger
 	signIns  *rateLimiter
+	// transfer is the secret of session-transfer links, read once.
+	transfer transferKey
 	stopGC   func()
 }
 
