@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/campfire-go/campfire/db"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -118,3 +119,5 @@ func (s *sseStream) waitClosed(t testing.TB) {
 		}
 	}
 }
+
+type goquerySelection = goquery.Selection

@@ -1,8 +1,13 @@
 package views
 
 import (
+	"context"
+	"html"
+	"io"
 	"regexp"
 	"strings"
+
+	"github.com/a-h/templ"
 )
 
 func lower(s string) string { return strings.ToLower(s) }
@@ -38,4 +43,17 @@ func involvementLabel(involvement string) string {
 		return "Hidden"
 	}
 	return involvement
+}
+
+// customStyles is the account's CSS in a <style> element allowed by the
+// page's CSP nonce. templ keeps the inside of a <style> literal, so the
+// element is written here.
+func customStyles(nonce, css string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		if strings.TrimSpace(css) == "" {
+			return nil
+		}
+		_, err := io.WriteString(w, `<style nonce="`+html.EscapeString(nonce)+`">`+StyleText(css)+`</style>`)
+		return err
+	})
 }
