@@ -58,6 +58,12 @@ func (h *Handler) createJoin(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Each attempt costs a password hash; the sign-in budget per address
+	// keeps a leaked link from being used to burn the server's CPU.
+	if !h.signIns.allow(h.clientIP(r)) {
+		h.errorPage(w, r, http.StatusTooManyRequests, "Too many requests", "Please wait a few minutes and try again.")
+		return
+	}
 	f, err := parseUserForm(r)
 	if err != nil {
 		h.formError(w, r, err)
