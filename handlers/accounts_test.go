@@ -17,7 +17,7 @@ import (
 // and searches are forgotten, and their address can join again.
 func TestDeactivationEndsSessionsAndFreesEmail(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	dora := a.member("Dora Departing")
 	phone := a.signInFrom(t, "dora.departing@example.com", "198.51.100.20")
 	room := a.allTalk()
@@ -94,7 +94,7 @@ func TestSessionsOfInactiveUsersStopWorking(t *testing.T) {
 	for _, status := range []string{db.StatusDeactivated, db.StatusBanned} {
 		t.Run(status, func(t *testing.T) {
 			a := newTestApp(t)
-			a.quickAdmin()
+			a.admin()
 			eve := a.member("Eve Member")
 			if eve.signedInAs(t) != eve.user.ID {
 				t.Fatal("not signed in to begin with")
@@ -113,7 +113,7 @@ func TestSessionsOfInactiveUsersStopWorking(t *testing.T) {
 
 func TestRoleChanges(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	bob := a.member("Bob Member")
 	path := fmt.Sprintf("/account/users/%d", bob.user.ID)
 
@@ -161,7 +161,7 @@ func TestRoleChanges(t *testing.T) {
 
 func TestJoinCode(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	code := a.account().JoinCode
 
 	doc := document(t, admin.get("/account/edit"))
@@ -192,7 +192,7 @@ func TestJoinCode(t *testing.T) {
 
 func TestJoin(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	ctx := context.Background()
 	second, err := a.store.CreateRoom(ctx, db.RoomOpen, "Second Open", admin.user.ID, nil)
 	if err != nil {
@@ -256,7 +256,7 @@ func TestJoin(t *testing.T) {
 
 func TestUpdateAccountValidation(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	for _, form := range []url.Values{
 		{"account[name]": {"   "}},
 		{"account[name]": {strings.Repeat("x", 101)}},
@@ -294,7 +294,7 @@ func TestUpdateAccountValidation(t *testing.T) {
 // stays inside the style element as text.
 func TestCustomStylesCannotEndTheStyleElement(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	css := `body { color: red; } </STYLE><script>alert(1)</script><style> p::after { content: "</style>"; }`
 	wantStatus(t, admin.sendForm(http.MethodPut, "/account/custom_styles", url.Values{"account[custom_styles]": {css}}), http.StatusSeeOther)
 	if got := a.account().CustomStyles; got != css {
@@ -328,7 +328,7 @@ func TestCustomStylesCannotEndTheStyleElement(t *testing.T) {
 
 func TestJoinAttemptsAreRateLimited(t *testing.T) {
 	a := newTestApp(t)
-	a.quickAdmin()
+	a.admin()
 	path := "/join/" + a.account().JoinCode
 	c := a.anonymous()
 	bad := url.Values{"user[name]": {""}, "user[email_address]": {"x"}, "user[password]": {"x"}}

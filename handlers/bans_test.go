@@ -24,7 +24,7 @@ func (a *testApp) signInFrom(t *testing.T, email, ip string) *client {
 // unbanning lets them sign in again.
 func TestBanRemovesMessagesLiveAndBlocksPublicAddresses(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	watcher := a.member("Wendy Watcher")
 	spammer := a.member("Sam Spammer") // signed in from a 203.0.113.x address
 	room := a.allTalk()
@@ -144,7 +144,7 @@ func TestBanRemovesMessagesLiveAndBlocksPublicAddresses(t *testing.T) {
 
 func TestBanRefusals(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	bob := a.member("Bob Member")
 
 	// Yourself: refused, nothing changes.

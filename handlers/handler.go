@@ -23,6 +23,10 @@ type Config struct {
 	SecureCookies bool
 	// SessionLifetime is how long a sign-in lasts.
 	SessionLifetime time.Duration
+	// PasswordCost is the bcrypt cost of new password hashes; zero means
+	// bcrypt's default. Tests lower it: at full cost a hash under the race
+	// detector takes seconds.
+	PasswordCost int
 }
 
 // Handler holds every dependency of the HTTP handlers.

@@ -8,7 +8,6 @@ import (
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/views"
 	"github.com/go-chi/chi/v5"
-	"golang.org/x/crypto/bcrypt"
 )
 
 func joinForm(code string, f userForm, errs map[string]string) views.UserFormProps {
@@ -73,7 +72,7 @@ func (h *Handler) createJoin(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, views.UserFormPage(h.page(r, "Sign up"), joinForm(code, f, errs)))
 		return
 	}
-	digest, err := bcrypt.GenerateFromPassword([]byte(f.Password), bcrypt.DefaultCost)
+	digest, err := h.hashPassword(f.Password)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

@@ -29,7 +29,7 @@ type peopleFixture struct {
 func newPeopleFixture(t *testing.T) *peopleFixture {
 	t.Helper()
 	a := newTestApp(t)
-	f := &peopleFixture{app: a, admin: a.quickAdmin()}
+	f := &peopleFixture{app: a, admin: a.admin()}
 	f.bob = a.member("Bob Member")
 	f.tina = a.member("Tina Target")
 	f.allTalk = a.allTalk()

@@ -12,7 +12,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/campfire-go/campfire/db"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // sendForm sends a form with a real method (PUT, PATCH, DELETE or POST).
@@ -82,27 +81,6 @@ func decodeJSON(t testing.TB, res *http.Response, v any) {
 	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// quickAdmin sets the account up directly with a cheap password hash (the
-// first-run form hashes at full cost, which dominates tests that make many
-// accounts) and signs the administrator in.
-func (a *testApp) quickAdmin() *client {
-	a.t.Helper()
-	digest, _ := bcrypt.GenerateFromPassword([]byte("secret-password"), bcrypt.MinCost)
-	u, err := a.store.FirstRun(context.Background(), db.FirstRunParams{
-		Name: "Ada Admin", Email: "ada@example.com", PasswordDigest: string(digest), JoinCode: newJoinCode(),
-	})
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	c := a.anonymous()
-	res := c.postForm("/session", url.Values{"email_address": {"ada@example.com"}, "password": {"secret-password"}})
-	if res.StatusCode != http.StatusSeeOther {
-		a.t.Fatalf("sign in admin: %d", res.StatusCode)
-	}
-	c.user = u
-	return c
 }
 
 // waitClosed waits for the server to end the stream.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/views"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // maxBio is the longest a bio may be, in characters.
@@ -94,7 +93,7 @@ func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	change := db.ProfileChange{Name: f.Name, Email: f.Email, Bio: f.Bio}
 	if f.Password != "" {
-		digest, err := bcrypt.GenerateFromPassword([]byte(f.Password), bcrypt.DefaultCost)
+		digest, err := h.hashPassword(f.Password)
 		if err != nil {
 			h.serverError(w, r, err)
 			return

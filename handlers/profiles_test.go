@@ -14,7 +14,7 @@ import (
 
 func TestProfile(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	bob := a.member("Bob Member")
 	other := a.signInFrom(t, "bob.member@example.com", "198.51.100.50")
 	ctx := context.Background()
@@ -104,7 +104,7 @@ func TestProfile(t *testing.T) {
 
 func TestAutocompleteUsers(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	ctx := context.Background()
 	for _, name := range []string{"Émile Zola", "emma Stone", "Zed Émeraude", "Gone Person"} {
 		a.member(name)
@@ -178,7 +178,7 @@ func TestAutocompleteUsers(t *testing.T) {
 
 func TestAvatar(t *testing.T) {
 	a := newTestApp(t)
-	admin := a.quickAdmin()
+	admin := a.admin()
 	bob := a.member("Bob Member")
 	path := fmt.Sprintf("/users/%d/avatar", bob.user.ID)
 

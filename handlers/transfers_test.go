@@ -91,7 +91,7 @@ func TestTransferTokenEdgeCases(t *testing.T) {
 // scripts), and sending it signs that person in there.
 func TestTransferSignsInOnAnotherDevice(t *testing.T) {
 	a := newTestApp(t)
-	a.quickAdmin()
+	a.admin()
 	bob := a.member("Bob Member")
 
 	doc := document(t, bob.get("/users/me/profile"))
@@ -150,7 +150,7 @@ func TestTransferSignsInOnAnotherDevice(t *testing.T) {
 // database, so links survive a restart.
 func TestTransferSecretIsKept(t *testing.T) {
 	a := newTestApp(t)
-	a.quickAdmin()
+	a.admin()
 	bob := a.member("Bob Member")
 	tok, err := a.h.transferToken(context.Background(), bob.user.ID)
 	if err != nil {
@@ -174,7 +174,7 @@ func TestTransferSecretIsKept(t *testing.T) {
 // session cookie is distinct, long, and made of many different characters.
 func TestSessionTokensAreLongAndRandom(t *testing.T) {
 	a := newTestApp(t)
-	a.quickAdmin()
+	a.admin()
 	seen := map[string]bool{}
 	chars := map[rune]bool{}
 	const n = 60
