@@ -234,3 +234,24 @@ func TestQRCode(t *testing.T) {
 	longer := base64.RawURLEncoding.EncodeToString([]byte(strings.Repeat("x", 5000)))
 	wantStatus(t, c.get("/qr_code/"+longer), http.StatusRequestURITooLong)
 }
+
+// TestPingFromProfileCard submits the card's Ping form as a browser would and
+// lands in the direct room of the two people.
+func TestPingFromProfileCard(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.admin()
+	bob := a.member("Bob Member")
+	form := document(t, admin.get(fmt.Sprintf("/users/%d", bob.user.ID))).Find(`form[action="/rooms/directs"]`)
+	vals := url.Values{}
+	form.Find("input").Each(func(_ int, s *goquerySelection) { vals.Add(s.AttrOr("name", ""), s.AttrOr("value", "")) })
+	res := admin.postForm("/rooms/directs", vals)
+	wantStatus(t, res, http.StatusSeeOther)
+	var id int64
+	if _, err := fmt.Sscanf(res.Header.Get("Location"), "/rooms/%d", &id); err != nil {
+		t.Fatalf("Location %q", res.Header.Get("Location"))
+	}
+	room, err := a.store.MemberRoom(context.Background(), id, bob.user.ID)
+	if err != nil || room.Kind != db.RoomDirect {
+		t.Errorf("room %+v: %v", room, err)
+	}
+}
