@@ -40,7 +40,7 @@ func botPost(t testing.TB, a *testApp, roomID int64, key, contentType, body stri
 	return botCall(t, a, http.MethodPost, fmt.Sprintf("/rooms/%d/%s/messages", roomID, key), contentType, body)
 }
 
-func decodeJSON[T any](t testing.TB, res *http.Response) T {
+func decodeBotJSON[T any](t testing.TB, res *http.Response) T {
 	t.Helper()
 	var v T
 	b, _ := io.ReadAll(res.Body)
@@ -152,7 +152,7 @@ func TestBotPostsMessagesInEveryShape(t *testing.T) {
 			if res.Header.Get("Set-Cookie") != "" {
 				t.Error("the bot API set a cookie")
 			}
-			m := decodeJSON[map[string]any](t, res)
+			m := decodeBotJSON[map[string]any](t, res)
 			if tc.status != http.StatusCreated {
 				if msg, _ := m["error"].(string); msg == "" || len(m) != 1 {
 					t.Errorf("error JSON %v", m)
@@ -195,7 +195,7 @@ func TestBotListsMessagesWithPaging(t *testing.T) {
 
 	res := botCall(t, a, http.MethodGet, base, "", "")
 	wantStatus(t, res, http.StatusOK)
-	if got := decodeJSON[[]any](t, res); len(got) != 0 || res.Header.Get("X-Total-Count") != "0" || res.Header.Get("Link") != "" {
+	if got := decodeBotJSON[[]any](t, res); len(got) != 0 || res.Header.Get("X-Total-Count") != "0" || res.Header.Get("Link") != "" {
 		t.Errorf("empty room: %v, count %q, link %q", got, res.Header.Get("X-Total-Count"), res.Header.Get("Link"))
 	}
 	for i := range 45 {
@@ -204,7 +204,7 @@ func TestBotListsMessagesWithPaging(t *testing.T) {
 
 	res = botCall(t, a, http.MethodGet, base, "", "")
 	wantStatus(t, res, http.StatusOK)
-	page := decodeJSON[[]map[string]any](t, res)
+	page := decodeBotJSON[[]map[string]any](t, res)
 	if len(page) != 40 || res.Header.Get("X-Total-Count") != "45" {
 		t.Fatalf("%d messages, count %q", len(page), res.Header.Get("X-Total-Count"))
 	}
@@ -220,7 +220,7 @@ func TestBotListsMessagesWithPaging(t *testing.T) {
 
 	res = botCall(t, a, http.MethodGet, fmt.Sprintf("%s?before=%d", base, first), "", "")
 	wantStatus(t, res, http.StatusOK)
-	older := decodeJSON[[]map[string]any](t, res)
+	older := decodeBotJSON[[]map[string]any](t, res)
 	if len(older) != 5 || res.Header.Get("Link") != "" {
 		t.Errorf("older page: %d messages, Link %q", len(older), res.Header.Get("Link"))
 	}
@@ -228,7 +228,7 @@ func TestBotListsMessagesWithPaging(t *testing.T) {
 	oldest := int64(older[0]["id"].(float64))
 	res = botCall(t, a, http.MethodGet, fmt.Sprintf("%s?after=%d", base, oldest), "", "")
 	wantStatus(t, res, http.StatusOK)
-	newer := decodeJSON[[]map[string]any](t, res)
+	newer := decodeBotJSON[[]map[string]any](t, res)
 	last := int64(newer[len(newer)-1]["id"].(float64))
 	if len(newer) != 40 || res.Header.Get("Link") != fmt.Sprintf(`<%s%s?after=%d>; rel="next"`, a.srv.URL, base, last) {
 		t.Errorf("after page: %d messages, Link %q", len(newer), res.Header.Get("Link"))
@@ -252,7 +252,7 @@ func TestBotChangesOnlyItsOwnMessagesAndBoosts(t *testing.T) {
 	base := fmt.Sprintf("/rooms/%d/%s/messages", room, bot.Key())
 
 	res := botPost(t, a, room, bot.Key(), "text/plain", "first draft")
-	own := int64(decodeJSON[map[string]any](t, res)["id"].(float64))
+	own := int64(decodeBotJSON[map[string]any](t, res)["id"].(float64))
 	wantStatus(t, admin.post(room, "a person's words", "p1"), http.StatusSeeOther)
 	theirs, _ := parseID(a.messageIDByBody("a person's words"))
 	other, _ := a.store.CreateRoom(ctx, db.RoomOpen, "Elsewhere", admin.user.ID, nil)
@@ -293,14 +293,14 @@ func TestBotChangesOnlyItsOwnMessagesAndBoosts(t *testing.T) {
 			}
 			switch tc.status {
 			case http.StatusOK:
-				m := decodeJSON[map[string]any](t, res)
+				m := decodeBotJSON[map[string]any](t, res)
 				want := tc.body
 				if tc.contentType == "application/json" {
 					want = "third draft"
 				}
 				checkMessageJSON(t, a, m, room, "All Talk", want)
 			case http.StatusCreated:
-				b := decodeJSON[map[string]any](t, res)
+				b := decodeBotJSON[map[string]any](t, res)
 				if keysOf(b) != "booster,content,created_at,id,message" || b["content"] != "👀" {
 					t.Errorf("boost JSON %v", b)
 				}
@@ -320,7 +320,7 @@ func TestBotChangesOnlyItsOwnMessagesAndBoosts(t *testing.T) {
 				wantStatus(t, botCall(t, a, http.MethodDelete, path, "", ""), http.StatusNotFound)
 			case http.StatusNoContent:
 			default:
-				if m := decodeJSON[map[string]any](t, res); m["error"] == nil {
+				if m := decodeBotJSON[map[string]any](t, res); m["error"] == nil {
 					t.Errorf("no error in %v", m)
 				}
 			}

@@ -15,17 +15,6 @@ import (
 
 const maxBotNameRunes = 100
 
-// requireAdmin lets only administrators through.
-func (h *Handler) requireAdmin(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, ok := currentUser(r.Context()); !ok || !u.IsAdmin() {
-			h.forbidden(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 func (h *Handler) bots(w http.ResponseWriter, r *http.Request) {
 	bots, err := h.store.Bots(r.Context())
 	if err != nil {

@@ -41,10 +41,10 @@ func TestPushSubscriptionsAreValidatedAndDeduplicated(t *testing.T) {
 	sub := ps.browser("/bob")
 	res := bob.subscribe(t, sub)
 	wantStatus(t, res, http.StatusCreated)
-	id := decodeJSON[map[string]int64](t, res)["id"]
+	id := decodeBotJSON[map[string]int64](t, res)["id"]
 	res = bob.subscribe(t, sub)
 	wantStatus(t, res, http.StatusOK)
-	if again := decodeJSON[map[string]int64](t, res)["id"]; again != id {
+	if again := decodeBotJSON[map[string]int64](t, res)["id"]; again != id {
 		t.Errorf("the same subscription twice made %d and %d", id, again)
 	}
 
@@ -202,7 +202,7 @@ func TestTestNotificationIsDelivered(t *testing.T) {
 	bob := a.member("Bob Builder")
 	ps := newFakePushService(t, a.notify.keys.Public)
 	res := bob.subscribe(t, ps.browser("/bob"))
-	id := decodeJSON[map[string]int64](t, res)["id"]
+	id := decodeBotJSON[map[string]int64](t, res)["id"]
 
 	res = bob.postForm(fmt.Sprintf("/users/me/push_subscriptions/%d/test_notifications", id), nil)
 	wantStatus(t, res, http.StatusSeeOther)
