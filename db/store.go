@@ -117,14 +117,6 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// Backup writes a consistent copy of the database to dest while it is in use.
-func (s *Store) Backup(ctx context.Context, dest string) error {
-	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
-		return fmt.Errorf("db: backup: %w", err)
-	}
-	return nil
-}
-
 // queryer is what both *sql.DB and *sql.Tx offer, so reads can run inside a
 // write transaction or on the reader pool.
 type queryer interface {
