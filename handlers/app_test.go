@@ -40,9 +40,12 @@ func newTestApp(t testing.TB) *testApp {
 	return newTestAppAt(t, filepath.Join(t.TempDir(), "campfire.db"))
 }
 
+// testOption adjusts the app's configuration before it starts.
+type testOption func(*Config, *live.Options)
+
 // newTestAppAt serves the app on an existing database file, as a restarted
 // server would.
-func newTestAppAt(t testing.TB, path string) *testApp {
+func newTestAppAt(t testing.TB, path string, opts ...testOption) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	store, err := db.Open(ctx, path)
@@ -54,11 +57,16 @@ func newTestAppAt(t testing.TB, path string) *testApp {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := live.New(log, live.Options{LastEventID: last, Heartbeat: time.Second})
-	c := chat.New(store, hub, log)
 	// TrustProxy lets each test client claim its own address, so the sign-in
 	// rate limit (per address) does not bite tests that sign in many people.
-	h := New(Config{TrustProxy: true}, store, hub, c, log)
+	cfg := Config{TrustProxy: true}
+	liveOpts := live.Options{LastEventID: last, Heartbeat: time.Second}
+	for _, o := range opts {
+		o(&cfg, &liveOpts)
+	}
+	hub := live.New(log, liveOpts)
+	c := chat.New(store, hub, log)
+	h := New(cfg, store, hub, c, log)
 	a := &testApp{t: t, dbPath: path, store: store, hub: hub, chat: c, h: h}
 	a.srv = httptest.NewServer(h.Routes())
 	t.Cleanup(a.stop)
