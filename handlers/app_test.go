@@ -59,7 +59,8 @@ func newTestAppAt(t testing.TB, path string, opts ...testOption) *testApp {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// TrustProxy lets each test client claim its own address, so the sign-in
 	// rate limit (per address) does not bite tests that sign in many people.
-	cfg := Config{TrustProxy: true}
+	// Tests post in bulk; the post limit has its own test that sets it.
+	cfg := Config{TrustProxy: true, PostLimit: 1 << 20}
 	liveOpts := live.Options{LastEventID: last, Heartbeat: time.Second}
 	for _, o := range opts {
 		o(&cfg, &liveOpts)

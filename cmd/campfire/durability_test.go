@@ -31,7 +31,8 @@ func TestSIGKILLWhilePostingLosesNothingAcknowledged(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	dbPath := filepath.Join(t.TempDir(), "campfire.db")
-	srv := startServer(t, dbPath)
+	// The per-person post limit is not what this test is about.
+	srv := startServer(t, dbPath, "CAMPFIRE_POST_LIMIT=100000/1s")
 	admin, room := srv.firstRun()
 
 	// Seven more people, added beside the running server as another process
@@ -101,7 +102,7 @@ func TestSIGKILLWhilePostingLosesNothingAcknowledged(t *testing.T) {
 		}
 	}
 
-	srv2 := startServer(t, dbPath)
+	srv2 := startServer(t, dbPath, "CAMPFIRE_POST_LIMIT=100000/1s")
 	for _, c := range clients {
 		c.retarget(srv2)
 	}

@@ -49,7 +49,10 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	}
 	hub := live.New(log, live.Options{LastEventID: last})
 	chatSvc := chat.New(store, hub, log)
-	h := handlers.New(handlers.Config{TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies},
+	h := handlers.New(handlers.Config{
+		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
+		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
+	},
 		store, hub, chatSvc, log)
 	return &app{store: store, hub: hub, chat: chatSvc, handlers: h, log: log}, nil
 }
