@@ -21,6 +21,8 @@ type config struct {
 	// PostLimit posts per PostWindow per person; zero keeps the handlers' default.
 	PostLimit  int
 	PostWindow time.Duration
+	// Synchronous is SQLite's sync level: NORMAL (default) or FULL.
+	Synchronous string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -53,6 +55,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if c.PostLimit, c.PostWindow, err = parseRate(v); err != nil {
 			return c, fmt.Errorf("CAMPFIRE_POST_LIMIT %q: use posts/duration, like 60/10s", v)
 		}
+	}
+	switch v := strings.ToUpper(getenv("CAMPFIRE_SYNCHRONOUS")); v {
+	case "", "NORMAL", "FULL":
+		c.Synchronous = v
+	default:
+		return c, fmt.Errorf("CAMPFIRE_SYNCHRONOUS=%q: use normal or full", getenv("CAMPFIRE_SYNCHRONOUS"))
 	}
 	if v := getenv("CAMPFIRE_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {

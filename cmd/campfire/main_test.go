@@ -24,7 +24,7 @@ func TestConfig(t *testing.T) {
 	for _, bad := range []map[string]string{
 		{"PORT": "http"}, {"PORT": "70000"}, {"CAMPFIRE_TRUST_PROXY": "maybe"},
 		{"VAPID_PUBLIC_KEY": "only-one"}, {"CAMPFIRE_LOG_LEVEL": "loud"},
-		{"CAMPFIRE_POST_LIMIT": "60"}, {"CAMPFIRE_POST_LIMIT": "0/10s"}, {"CAMPFIRE_POST_LIMIT": "5/soon"},
+		{"CAMPFIRE_POST_LIMIT": "60"}, {"CAMPFIRE_SYNCHRONOUS": "off"}, {"CAMPFIRE_POST_LIMIT": "0/10s"}, {"CAMPFIRE_POST_LIMIT": "5/soon"},
 	} {
 		if _, err := loadConfig(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)

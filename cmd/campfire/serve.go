@@ -38,7 +38,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 	}
-	store, err := db.Open(ctx, cfg.DBPath)
+	store, err := db.OpenWith(ctx, cfg.DBPath, db.Options{Synchronous: cfg.Synchronous})
 	if err != nil {
 		return nil, err
 	}
