@@ -32,3 +32,20 @@ func TestSynchronousSetting(t *testing.T) {
 		t.Fatal("synchronous OFF accepted")
 	}
 }
+
+func TestRefusesASchemaNewerThanItKnows(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, "PRAGMA user_version = 9999"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err := Open(ctx, path); err == nil {
+		s.Close()
+		t.Fatal("opened a database from the future")
+	}
+}
