@@ -49,3 +49,24 @@ func TestRefusesASchemaNewerThanItKnows(t *testing.T) {
 		t.Fatal("opened a database from the future")
 	}
 }
+
+// BenchmarkCommit measures one small write transaction at each sync level:
+// the price of CAMPFIRE_SYNCHRONOUS=full on this disk.
+func BenchmarkCommit(b *testing.B) {
+	for _, level := range []string{"NORMAL", "FULL"} {
+		b.Run(level, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := OpenWith(ctx, filepath.Join(b.TempDir(), "c.db"), Options{Synchronous: level})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if _, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, 'x')`, i); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
