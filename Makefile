@@ -40,6 +40,11 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 
+# Ten minutes of churning connections and posts, sampling goroutines and
+# memory (SOAK_DURATION=2m make soak for a shorter run).
+soak:
+	go test -tags=sqlite_fts5,soak -run '^TestSoak$$' -count=1 -timeout 30m -v ./handlers
+
 bench:
 	go test -run='^$$' -bench=. -benchmem -benchtime=2000x ./...
 
