@@ -1,0 +1,203 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/campfire-go/campfire/db"
+)
+
+// The authorization matrix: every route in routes.go, tried by an anonymous
+// visitor, an outsider (signed in, not a member of the room), a member who
+// did not write the message, and an administrator. Routes listed in
+// authzExpect have an exact expected status per actor; a route added later
+// without an entry still gets the rules every route must keep: anonymous
+// visitors are sent to sign in, outsiders learn nothing of the room, nobody
+// gets a 5xx. Add your route to authzExpect to pin it down. An outsider's GET
+// of a room page is sent home with "Room not found or inaccessible", exactly
+// as for a room that does not exist; other requests get 404.
+
+const (
+	anonActor     = "anonymous"
+	outsiderActor = "outsider"
+	memberActor   = "member"
+	adminActor    = "administrator"
+)
+
+var authzActors = []string{anonActor, outsiderActor, memberActor, adminActor}
+
+// Routes that anyone may use.
+var publicRoutes = map[string]bool{
+	"GET /up": true, "* /static/*": true, "GET /first_run": true, "POST /first_run": true,
+	"GET /session/new": true, "POST /session": true,
+}
+
+// authzExpect: "METHOD pattern" → actor → status.
+var authzExpect = map[string]map[string]int{
+	"GET /":                                         {anonActor: 303, outsiderActor: 303, memberActor: 303, adminActor: 303},
+	"GET /rooms/{roomID}":                           {anonActor: 303, outsiderActor: 303, memberActor: 200, adminActor: 200},
+	"GET /rooms/{roomID}/@{messageID}":              {anonActor: 303, outsiderActor: 303, memberActor: 200, adminActor: 200},
+	"GET /rooms/{roomID}/messages":                  {anonActor: 303, outsiderActor: 303, memberActor: 200, adminActor: 200},
+	"POST /rooms/{roomID}/messages":                 {anonActor: 303, outsiderActor: 404, memberActor: 303, adminActor: 303},
+	"GET /rooms/{roomID}/messages/{messageID}":      {anonActor: 303, outsiderActor: 303, memberActor: 303, adminActor: 303},
+	"GET /rooms/{roomID}/messages/{messageID}/edit": {anonActor: 303, outsiderActor: 303, memberActor: 403, adminActor: 200},
+	"PUT /rooms/{roomID}/messages/{messageID}":      {anonActor: 303, outsiderActor: 404, memberActor: 403, adminActor: 303},
+	"PATCH /rooms/{roomID}/messages/{messageID}":    {anonActor: 303, outsiderActor: 404, memberActor: 403, adminActor: 303},
+	"DELETE /rooms/{roomID}/messages/{messageID}":   {anonActor: 303, outsiderActor: 404, memberActor: 403, adminActor: 303},
+	"GET /events":                                   {anonActor: 401, outsiderActor: 404, memberActor: 200, adminActor: 200},
+	"GET /up":                                       {anonActor: 200, outsiderActor: 200, memberActor: 200, adminActor: 200},
+	"GET /first_run":                                {anonActor: 303, outsiderActor: 303, memberActor: 303, adminActor: 303},
+	"GET /session/new":                              {anonActor: 200, outsiderActor: 200, memberActor: 200, adminActor: 200},
+	"POST /session":                                 {anonActor: 401, outsiderActor: 401, memberActor: 401, adminActor: 401},
+}
+
+// Routes the matrix does not call, and why.
+var authzSkip = map[string]string{
+	"DELETE /session": "signs the actor out; session_lifecycle_test.go covers it",
+	"POST /first_run": "first_run tests cover it; after setup it redirects",
+	"* /static/*":     "public files; static tests cover them",
+}
+
+var routePattern = regexp.MustCompile(`r\.(Get|Post|Put|Patch|Delete|Handle)\("([^"]+)"`)
+
+// declaredRoutes reads "METHOD pattern" for every route in routes.go.
+func declaredRoutes(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range routePattern.FindAllStringSubmatch(string(src), -1) {
+		method := strings.ToUpper(m[1])
+		if method == "HANDLE" {
+			method = "*"
+		}
+		out = append(out, method+" "+m[2])
+	}
+	if len(out) < 10 {
+		t.Fatalf("found only %d routes in routes.go; has its style changed?", len(out))
+	}
+	return out
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	admin := a.admin()
+	member := a.member("Mia Member")
+	outsider := a.member("Otto Outsider")
+	actors := map[string]*client{anonActor: a.anonymous(), outsiderActor: outsider, memberActor: member, adminActor: admin}
+
+	closed, err := a.store.CreateRoom(ctx, "closed", "Inner circle", admin.user.ID, []int64{admin.user.ID, member.user.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq atomic.Int64
+	// target is a fresh message in the closed room, written by someone other
+	// than the actor (the administrator's own messages would prove nothing).
+	target := func(actor string) db.Message {
+		author := admin
+		if actor == adminActor {
+			author = member
+		}
+		cmid := fmt.Sprintf("authz-%d", seq.Add(1))
+		wantStatus(t, author.post(closed.ID, "target "+cmid, cmid), http.StatusSeeOther)
+		msgs, err := a.store.Messages(ctx, closed.ID, db.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			if m.ClientMessageID == cmid {
+				return m
+			}
+		}
+		t.Fatalf("target %s not stored", cmid)
+		return db.Message{}
+	}
+
+	for _, route := range declaredRoutes(t) {
+		if why, ok := authzSkip[route]; ok {
+			t.Logf("skip %s: %s", route, why)
+			continue
+		}
+		method, pattern, _ := strings.Cut(route, " ")
+		if method == "*" {
+			method = http.MethodGet
+		}
+		for _, actor := range authzActors {
+			t.Run(route+" as "+actor, func(t *testing.T) {
+				c := actors[actor]
+				m := target(actor)
+				path := strings.NewReplacer("{roomID}", fmt.Sprint(closed.ID), "{messageID}", fmt.Sprint(m.ID)).Replace(pattern)
+				var status int
+				var loc string
+				switch {
+				case path == "/events":
+					status = c.tryStream(t, fmt.Sprintf("room_id=%d", closed.ID))
+				default:
+					form := url.Values{
+						"message[body]":              {"changed by " + actor},
+						"message[client_message_id]": {fmt.Sprintf("authz-post-%d", seq.Add(1))},
+					}
+					res := c.send(method, path, "application/x-www-form-urlencoded", form.Encode())
+					status, loc = res.StatusCode, res.Header.Get("Location")
+				}
+
+				if status >= 500 {
+					t.Fatalf("status %d", status)
+				}
+				if want, ok := authzExpect[route][actor]; ok {
+					if status != want {
+						t.Fatalf("status %d, want %d", status, want)
+					}
+				} else {
+					// Rules for routes without an entry.
+					switch {
+					case actor == anonActor && !publicRoutes[route]:
+						if status != 401 && !(status == 303 && loc == "/session/new") {
+							t.Fatalf("anonymous got %d (%s), want sign-in", status, loc)
+						}
+					case actor == outsiderActor && strings.Contains(pattern, "{roomID}"):
+						if status != 404 && !(status == 303 && loc == "/") {
+							t.Fatalf("outsider got %d (%s) on a closed room's route, want 404 or home", status, loc)
+						}
+					}
+				}
+				if actor == anonActor && status == 303 && !publicRoutes[route] && loc != "/session/new" {
+					t.Fatalf("anonymous sent to %q, want /session/new", loc)
+				}
+				if actor == outsiderActor && status == 303 && strings.Contains(pattern, "{roomID}") && loc != "/" {
+					t.Fatalf("outsider sent to %q, want / (as for a room that does not exist)", loc)
+				}
+
+				// Whoever was refused changed nothing.
+				if status >= 400 && strings.Contains(pattern, "{messageID}") {
+					got, err := a.store.Message(ctx, m.ID)
+					if err != nil {
+						t.Fatalf("refused %s deleted the message: %v", method, err)
+					}
+					if got.Plain != m.Plain {
+						t.Fatalf("refused %s changed the message to %q", method, got.Plain)
+					}
+				}
+			})
+		}
+	}
+	for route := range authzExpect {
+		found := false
+		for _, r := range declaredRoutes(t) {
+			found = found || r == route
+		}
+		if !found {
+			t.Errorf("authzExpect lists %s, which routes.go no longer has", route)
+		}
+	}
+}
