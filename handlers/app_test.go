@@ -61,11 +61,13 @@ func newTestAppAt(t testing.TB, path string, opts ...testOption) *testApp {
 	// rate limit (per address) does not bite tests that sign in many people.
 	// Tests post in bulk; the post limit has its own test that sets it.
 	cfg := Config{TrustProxy: true, PostLimit: 1 << 20}
-	liveOpts := live.Options{LastEventID: last, Heartbeat: time.Second}
+	presence := NewPresenceAnnouncer(store, log)
+	liveOpts := live.Options{LastEventID: last, Heartbeat: time.Second, OnPresence: presence.Changed}
 	for _, o := range opts {
 		o(&cfg, &liveOpts)
 	}
 	hub := live.New(log, liveOpts)
+	presence.Attach(hub)
 	c := chat.New(store, hub, log)
 	h := New(cfg, store, hub, c, log)
 	a := &testApp{t: t, dbPath: path, store: store, hub: hub, chat: c, h: h}
