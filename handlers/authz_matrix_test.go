@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
 )
 
 // The authorization matrix: every route in routes.go, tried by an anonymous
@@ -96,31 +97,27 @@ func TestAuthorizationMatrix(t *testing.T) {
 	outsider := a.member("Otto Outsider")
 	actors := map[string]*client{anonActor: a.anonymous(), outsiderActor: outsider, memberActor: member, adminActor: admin}
 
-	closed, err := a.store.CreateRoom(ctx, "closed", "Inner circle", admin.user.ID, []int64{admin.user.ID, member.user.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var seq atomic.Int64
-	// target is a fresh message in the closed room, written by someone other
-	// than the actor (the administrator's own messages would prove nothing).
-	target := func(actor string) db.Message {
+	// Each case gets its own closed room (some routes delete theirs) and a
+	// fresh message in it written by someone other than the actor: the
+	// administrator's own messages would prove nothing.
+	setup := func(t *testing.T, actor string) (db.Room, db.Message) {
+		t.Helper()
+		room, err := a.store.CreateRoom(ctx, "closed", fmt.Sprintf("Inner circle %d", seq.Add(1)), admin.user.ID,
+			[]int64{admin.user.ID, member.user.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
 		author := admin
 		if actor == adminActor {
 			author = member
 		}
 		cmid := fmt.Sprintf("authz-%d", seq.Add(1))
-		wantStatus(t, author.post(closed.ID, "target "+cmid, cmid), http.StatusSeeOther)
-		msgs, err := a.store.Messages(ctx, closed.ID, db.Page{})
+		m, err := a.chat.Post(ctx, chat.PostParams{Room: db.SidebarRoom{Room: room}, Creator: author.user, Body: "target " + cmid, ClientMessageID: cmid})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range msgs {
-			if m.ClientMessageID == cmid {
-				return m
-			}
-		}
-		t.Fatalf("target %s not stored", cmid)
-		return db.Message{}
+		return room, m.Message
 	}
 
 	for _, route := range declaredRoutes(t) {
@@ -135,7 +132,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		for _, actor := range authzActors {
 			t.Run(route+" as "+actor, func(t *testing.T) {
 				c := actors[actor]
-				m := target(actor)
+				closed, m := setup(t, actor)
 				path := strings.NewReplacer("{roomID}", fmt.Sprint(closed.ID), "{messageID}", fmt.Sprint(m.ID)).Replace(pattern)
 				var status int
 				var loc string

@@ -175,6 +175,19 @@ func TestEveryPageHasStrictHeadersAndSatisfiesCSP(t *testing.T) {
 	visit(admin, "missing room", "/rooms/999999")
 	visit(admin, "bad stream", "/events?room_id=x")
 
+	// Every GET route in routes.go, including ones added after this test,
+	// as a full page and as an htmx fragment.
+	replacer := strings.NewReplacer("{roomID}", fmt.Sprint(room), "{messageID}", fmt.Sprint(first.ID))
+	for _, route := range declaredRoutes(t) {
+		method, pattern, _ := strings.Cut(route, " ")
+		if method != http.MethodGet || pattern == "/events" || strings.Contains(pattern, "*") {
+			continue
+		}
+		path := replacer.Replace(pattern)
+		visit(admin, route, path)
+		visit(admin, route+" (htmx)", path, "HX-Request", "true")
+	}
+
 	// Error and form pages rendered from a post.
 	res := admin.postForm(fmt.Sprintf("/rooms/%d/messages", room), url.Values{"message[body]": {""}})
 	checkPageSatisfiesCSP(t, "composer error", document(t, res), checkHeaders(t, "composer error", res))
