@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -64,16 +63,6 @@ func binary(t testing.TB) string {
 	return binPath
 }
 
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // lockedBuffer collects a process's output for failure messages.
 type lockedBuffer struct {
 	mu sync.Mutex
@@ -101,16 +90,17 @@ type server struct {
 	done chan struct{}
 }
 
-// startServer runs `campfire serve` on dbPath and waits until /up answers.
+// startServer runs `campfire serve` on dbPath with PORT=0, reads the port
+// it bound from its log, and waits until /up answers there. (Picking a free
+// port first and passing it races with other processes on the machine.)
 func startServer(t testing.TB, dbPath string, extraEnv ...string) *server {
 	t.Helper()
-	port := freePort(t)
 	cmd := exec.Command(binary(t), "serve")
 	cmd.Env = append(os.Environ(),
-		"PORT="+strconv.Itoa(port),
+		"PORT=0",
 		"CAMPFIRE_DB="+dbPath,
 		"CAMPFIRE_TRUST_PROXY=1",
-		"CAMPFIRE_LOG_LEVEL=warn",
+		"CAMPFIRE_LOG_LEVEL=info",
 	)
 	cmd.Env = append(cmd.Env, extraEnv...)
 	out := &lockedBuffer{}
@@ -118,17 +108,23 @@ func startServer(t testing.TB, dbPath string, extraEnv ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port), out: out, done: make(chan struct{})}
+	s := &server{t: t, cmd: cmd, out: out, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(s.done) }()
 	t.Cleanup(s.kill)
 
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		res, err := http.Get(s.base + "/up")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s
+		if s.base == "" {
+			if m := listeningPattern.FindStringSubmatch(out.String()); m != nil {
+				s.base = "http://127.0.0.1:" + m[1]
+			}
+		}
+		if s.base != "" {
+			if res, err := http.Get(s.base + "/up"); err == nil {
+				res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					return s
+				}
 			}
 		}
 		select {
@@ -142,6 +138,8 @@ func startServer(t testing.TB, dbPath string, extraEnv ...string) *server {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+var listeningPattern = regexp.MustCompile(`msg=listening addr=http://localhost:(\d+)`)
 
 // kill sends SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
 func (s *server) kill() {

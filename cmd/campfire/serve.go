@@ -95,10 +95,16 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 
 	go a.pruneEvents(ctx)
 
+	// Bound before logging, so the log names the real port (PORT=0 picks one).
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
 	errc := make(chan error, 1)
 	go func() {
-		log.Info("listening", "addr", "http://localhost:"+strconv.Itoa(cfg.Port), "db", cfg.DBPath, "version", version)
-		errc <- srv.ListenAndServe()
+		log.Info("listening", "addr", "http://localhost:"+strconv.Itoa(port), "db", cfg.DBPath, "version", version)
+		errc <- srv.Serve(ln)
 	}()
 	select {
 	case err := <-errc:
