@@ -29,6 +29,10 @@ type Config struct {
 	// far above anyone typing, low enough to stop a script flooding a room).
 	PostLimit  int
 	PostWindow time.Duration
+	// PasswordCost is the bcrypt cost of new password hashes; zero means
+	// bcrypt's default. Tests lower it: at full cost a hash under the race
+	// detector takes seconds.
+	PasswordCost int
 }
 
 // Handler holds every dependency of the HTTP handlers.
@@ -41,6 +45,8 @@ type Handler struct {
 	log      *slog.Logger
 	signIns  *rateLimiter
 	posts    *rateLimiter
+	// transfer is the secret of session-transfer links, read once.
+	transfer transferKey
 	stopGC   func()
 
 	// sidebarMu orders room-list publications: each reads the lists after
