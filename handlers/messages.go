@@ -59,7 +59,7 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 	var ve *chat.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		composer := views.ComposerProps{RoomID: room.ID, Body: body, ClientMessageID: cmid, Error: ve.Message}
+		composer := views.ComposerProps{RoomID: room.ID, Body: body, ClientMessageID: cmid, Error: ve.Message, UserName: u.Name}
 		if isPartial(r) {
 			h.render(w, r, http.StatusUnprocessableEntity, views.ComposerReplace(composer))
 			return

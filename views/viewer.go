@@ -1,0 +1,41 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+
+	"github.com/a-h/templ"
+)
+
+// viewerStyle is the page's own CSS that reveals the controls meant for the
+// person looking: edit and delete on their own messages (on every message for
+// an administrator) and the remove button on their own boosts. A message is
+// rendered once for all viewers, so these controls are in every copy and
+// hidden by default; the server still refuses anyone else. It is plain CSS,
+// so it works without scripts, and holds only integers, never user text.
+func viewerStyle(userID int64, admin bool) string {
+	css := fmt.Sprintf(".message[data-user-id=\"%d\"] .message__own-action{display:inline-block}"+
+		".boost[data-user-id=\"%d\"] .boost__remove{display:inline-block}", userID, userID)
+	if admin {
+		css += ":root .message .message__own-action{display:inline-block}"
+	}
+	return css
+}
+
+// styleEnd matches what would close a style element early.
+var styleEnd = regexp.MustCompile(`(?i)</style`)
+
+// inlineStyle is a <style> element allowed by the page's CSP nonce. templ
+// treats the body of a <style> literally, so the element is written here; a
+// "</style" in the CSS is neutralised so it cannot end the element and inject
+// markup.
+func inlineStyle(nonce, css string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		_, err := io.WriteString(w, `<style nonce="`+html.EscapeString(nonce)+`">`+
+			styleEnd.ReplaceAllString(css, `<\/style`)+`</style>`)
+		return err
+	})
+}
