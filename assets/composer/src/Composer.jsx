@@ -113,7 +113,10 @@ export function Composer(props) {
     const ed = editor();
     if (!ed || !autocomplete.current) return;
     const [from, to] = ed.getSelectedRange();
-    const found = from === to ? mentionAt(ed.getDocument().toString(), to) : null;
+    let found = from === to ? mentionAt(ed.getDocument().toString(), to) : null;
+    // The "@" of a mention already made is part of its link: typing on after
+    // it is not a new query.
+    if (found && ed.getDocument().getCommonAttributesAtRange([found.start, found.start + 1]).href) found = null;
     if (!found) {
       setMention(null);
       return;
@@ -141,8 +144,11 @@ export function Composer(props) {
 
   // Trix is created by hand, once: React must never re-render its DOM.
   useEffect(() => {
+    // Set by hand, not as a React prop: React would reset a hidden input's
+    // value to its prop on every render, wiping what Trix wrote there.
+    input.current.value = initialHTML;
     const el = document.createElement("trix-editor");
-    el.id = "composer_editor";
+    el.id = "composer_body"; // the id the plain textarea had: scripts and tests find the composer by it
     el.className = "composer__editor trix-content";
     el.setAttribute("input", input.current.id);
     el.setAttribute("placeholder", "Write a message…");
@@ -198,7 +204,9 @@ export function Composer(props) {
       if (e.key === "Enter" && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
         e.preventDefault();
         e.stopPropagation();
-        send();
+        // Trix renders typed text into its hidden input on the next frame;
+        // sending after it means fast typing's last keys are not lost.
+        requestAnimationFrame(() => setTimeout(send, 0));
       }
     };
     // Trix's attach button would open a file picker: files are not supported yet.
@@ -208,11 +216,27 @@ export function Composer(props) {
       e.stopPropagation();
       if (e.type === "click") flash(COMING_SOON);
     };
+    // Enter's keydown was handled above; what a browser may still send after
+    // it (a keypress, or beforeinput for a new paragraph) must not reach Trix,
+    // or the emptied editor would start with a blank line. Shift+Enter is an
+    // insertLineBreak and passes.
+    const swallowEnter = (e) => {
+      if (e.target !== editorEl.current) return;
+      const enter = e.type === "keypress" ? e.key === "Enter" && !e.shiftKey : e.inputType === "insertParagraph";
+      if (enter) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
     h.addEventListener("keydown", onKey, true);
+    h.addEventListener("keypress", swallowEnter, true);
+    h.addEventListener("beforeinput", swallowEnter, true);
     h.addEventListener("mousedown", onAttach, true);
     h.addEventListener("click", onAttach, true);
     return () => {
       h.removeEventListener("keydown", onKey, true);
+      h.removeEventListener("keypress", swallowEnter, true);
+      h.removeEventListener("beforeinput", swallowEnter, true);
       h.removeEventListener("mousedown", onAttach, true);
       h.removeEventListener("click", onAttach, true);
     };
@@ -246,7 +270,6 @@ export function Composer(props) {
         id="composer_body_input"
         name="message[body]"
         ref={input}
-        defaultValue={initialHTML}
       />
       <input type="hidden" name="message[client_message_id]" value={clientMessageID} />
       <div className="composer__field">
