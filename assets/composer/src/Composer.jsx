@@ -53,7 +53,12 @@ export function Composer(props) {
     }
     const text = await res.text().catch(() => "");
     if (res.ok) {
-      accept(cmid, text);
+      const redirect = res.headers.get("HX-Redirect");
+      if (redirect) {
+        location.assign(redirect);
+      } else if (!accept(cmid, text)) {
+        fail(cmid, html, "Not sent: the server gave an unexpected answer.");
+      }
       return;
     }
     if (res.status === 422) {
@@ -68,7 +73,8 @@ export function Composer(props) {
       if (ed && ed.getDocument().toString().trim() === "") ed.loadHTML(html);
       return;
     }
-    const reason = res.status === 413 ? "Not sent: too large." :
+    const reason = res.status === 401 ? "Not sent: you are signed out. Reload to sign in." :
+      res.status === 413 ? "Not sent: too large." :
       res.status === 403 || res.status === 404 ? "Not sent: you can no longer post here." :
       res.status === 429 ? "Not sent: too many messages, wait a moment." : "Not sent: the server had a problem.";
     fail(cmid, html, reason);

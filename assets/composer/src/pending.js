@@ -75,19 +75,19 @@ export function removePending(clientMessageID) {
 
 // accept puts the server's copy of a message (the htmx fragment the post
 // answers) in place of the pending one, unless the stream got there first.
+// It reports false when the answer holds no such message.
 export function accept(clientMessageID, fragmentHTML) {
   const tpl = document.createElement("template");
   tpl.innerHTML = fragmentHTML;
   const real = tpl.content.querySelector("#message_" + CSS.escape(clientMessageID));
-  if (!real) return;
-  const el = document.getElementById(real.id);
-  if (el && !el.classList.contains("message--pending")) return;
+  const el = document.getElementById("message_" + clientMessageID);
+  if (el && !el.classList.contains("message--pending")) return true; // the stream was first
+  if (!real) return false;
   if (el) {
     el.replaceWith(real);
   } else if (messages()) {
     messages().appendChild(real);
-  } else {
-    return;
   }
   if (window.htmx) window.htmx.process(real);
+  return true;
 }
