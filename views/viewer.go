@@ -39,3 +39,8 @@ func inlineStyle(nonce, css string) templ.Component {
 		return err
 	})
 }
+
+func withRichText(p Page) Page {
+	p.RichText = true
+	return p
+}

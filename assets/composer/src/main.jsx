@@ -28,8 +28,37 @@ function mount() {
   createRoot(host).render(<Composer {...props} />);
 }
 
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", mount);
-} else {
+// mountEditors turns other rich-text fields (the edit form of a message)
+// into Trix editors: the textarea gives way to a hidden input of the same
+// name that Trix keeps filled with its HTML. No React is needed there.
+function mountEditors() {
+  if (!window.Trix) return;
+  document.querySelectorAll("textarea[data-rich-editor]").forEach((textarea, i) => {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = textarea.name;
+    input.id = "rich_input_" + i;
+    input.value = textarea.dataset.richHtml || (textarea.value.trim() ? plainToHTML(textarea.value) : "");
+    const editor = document.createElement("trix-editor");
+    editor.id = textarea.id;
+    editor.className = "composer__editor trix-content";
+    editor.setAttribute("input", input.id);
+    editor.setAttribute("aria-label", "Message");
+    for (const attr of ["aria-invalid", "aria-describedby"]) {
+      if (textarea.hasAttribute(attr)) editor.setAttribute(attr, textarea.getAttribute(attr));
+    }
+    editor.addEventListener("trix-file-accept", (e) => e.preventDefault());
+    textarea.replaceWith(input, editor);
+  });
+}
+
+function start() {
   mount();
+  mountEditors();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start);
+} else {
+  start();
 }
