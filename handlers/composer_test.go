@@ -53,3 +53,32 @@ func TestRoomPageCarriesThePlainComposerAndTheIsland(t *testing.T) {
 		t.Fatal("no messages stylesheet")
 	}
 }
+
+// The edit form is a plain textarea of the text; with scripts it becomes a
+// Trix editor loaded with the stored HTML, so formatting survives an edit.
+func TestEditPageOffersTheStoredHTMLToTheRichEditor(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.admin()
+	room := a.allTalk()
+	m := admin.postOK(room, "<div>Some <strong>bold</strong> words</div>", "rich-edit")
+	res := admin.get(fmt.Sprintf("/rooms/%d/messages/%d/edit", room, m.ID))
+	wantStatus(t, res, http.StatusOK)
+	doc := document(t, res)
+	ta := doc.Find(`textarea#edit_body[name="message[body]"][data-rich-editor]`)
+	if ta.Length() != 1 || ta.Text() != "Some bold words" || ta.AttrOr("data-rich-html", "") != m.HTML {
+		t.Fatalf("textarea %d, text %q, html %q", ta.Length(), ta.Text(), ta.AttrOr("data-rich-html", ""))
+	}
+	if doc.Find(`script[src*="js/composer."]`).Length() != 1 || doc.Find(`meta[name="trix-csp-nonce"]`).Length() != 1 {
+		t.Fatal("the edit page does not load the editor")
+	}
+
+	// A refused edit keeps what was typed, sanitized, for the editor.
+	res = admin.postForm(fmt.Sprintf("/rooms/%d/messages/%d", room, m.ID), map[string][]string{
+		"_method": {"put"}, "message[body]": {`<div><script>x</script><br></div>`},
+	})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	html := document(t, res).Find("textarea#edit_body").AttrOr("data-rich-html", "")
+	if strings.Contains(html, "script") {
+		t.Fatalf("unsanitized HTML offered to the editor: %q", html)
+	}
+}
