@@ -1,14 +1,6 @@
 package views
 
-import (
-	"context"
-	"fmt"
-	"html"
-	"io"
-	"regexp"
-
-	"github.com/a-h/templ"
-)
+import "fmt"
 
 // viewerStyle is the page's own CSS that reveals the controls meant for the
 // person looking: edit and delete on their own messages (on every message for
@@ -23,21 +15,6 @@ func viewerStyle(userID int64, admin bool) string {
 		css += ":root .message .message__own-action{display:inline-block}"
 	}
 	return css
-}
-
-// styleEnd matches what would close a style element early.
-var styleEnd = regexp.MustCompile(`(?i)</style`)
-
-// inlineStyle is a <style> element allowed by the page's CSP nonce. templ
-// treats the body of a <style> literally, so the element is written here; a
-// "</style" in the CSS is neutralised so it cannot end the element and inject
-// markup.
-func inlineStyle(nonce, css string) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		_, err := io.WriteString(w, `<style nonce="`+html.EscapeString(nonce)+`">`+
-			styleEnd.ReplaceAllString(css, `<\/style`)+`</style>`)
-		return err
-	})
 }
 
 func withRichText(p Page) Page {
