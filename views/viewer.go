@@ -17,6 +17,15 @@ func viewerStyle(userID int64, admin bool) string {
 	return css
 }
 
+// pageStyle is the one nonce'd style element of a page: the viewer's rules,
+// then the account's custom CSS (last, so it can restyle anything).
+func pageStyle(p Page) string {
+	if p.CurrentUserID == 0 {
+		return p.CustomStyles
+	}
+	return viewerStyle(p.CurrentUserID, p.CurrentUserAdmin) + "\n" + p.CustomStyles
+}
+
 func withRichText(p Page) Page {
 	p.RichText = true
 	return p
