@@ -2,46 +2,28 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/campfire-go/campfire/internal/perf"
 )
 
-// benchApp is the app over a seeded database: a fresh one of about 120,000
-// messages, or the file named by CAMPFIRE_BENCH_DB (seeded by campfire-bench,
-// with its layout beside it) for the million-message figures. It returns the
+// benchApp is the app over a seeded database (perf.SharedDB: about 120,000
+// messages, or the file named by CAMPFIRE_BENCH_DB, seeded by campfire-bench,
+// for the million-message figures). It returns the
 // session cookie of user 2, an ordinary member of the big rooms, the Fanout
 // room and the first 10-member room (the administrator is in every room).
 func benchApp(b *testing.B) (*testApp, perf.Layout, string) {
 	b.Helper()
-	var a *testApp
-	var l perf.Layout
-	if path := os.Getenv("CAMPFIRE_BENCH_DB"); path != "" {
-		raw, err := os.ReadFile(path + ".layout.json")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, &l); err != nil {
-			b.Fatal(err)
-		}
-		a = newTestAppAt(b, path)
-	} else {
-		a = newTestApp(b)
-		var err error
-		l, err = perf.Seed(context.Background(), a.store, perf.Options{Users: 200, FanoutMembers: 100, Messages: 120_000})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	path, l := benchDB(b)
+	a := newTestAppAt(b, path)
 	c := a.anonymous()
 	res := c.postForm("/session", url.Values{"email_address": {perf.Email(2)}, "password": {perf.Password}})
 	if res.StatusCode != http.StatusSeeOther {
@@ -54,6 +36,21 @@ func benchApp(b *testing.B) (*testApp, perf.Layout, string) {
 	}
 	b.Fatal("no session cookie")
 	return nil, l, ""
+}
+
+var (
+	benchOnce sync.Once
+	benchPath string
+	benchLay  perf.Layout
+	benchErr  error
+)
+
+func benchDB(b *testing.B) (string, perf.Layout) {
+	benchOnce.Do(func() { benchPath, benchLay, benchErr = perf.SharedDB(context.Background()) })
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchPath, benchLay
 }
 
 // reportLatency adds the median and 99th percentile of the timed calls.

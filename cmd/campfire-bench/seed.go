@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/perf"
 )
 
@@ -28,28 +27,16 @@ func seedCmd(ctx context.Context, args []string) error {
 	if _, err := os.Stat(*path); err == nil {
 		return fmt.Errorf("%s exists; seed writes a new database", *path)
 	}
-	store, err := db.Open(ctx, *path)
+	l, err := perf.SeedFile(ctx, *path, o)
 	if err != nil {
 		return err
 	}
-	l, err := perf.Seed(ctx, store, o)
-	if cerr := store.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	b, _ := json.MarshalIndent(l, "", "  ")
-	lp := layoutPath(*path)
-	if err := os.WriteFile(lp, b, 0o644); err != nil {
-		return err
-	}
+	lp := perf.LayoutPath(*path)
 	_ = os.Remove(sessionsPath(lp))
 	fmt.Printf("seeded %s: %d users, %d messages; layout in %s\n", *path, l.Users, l.Messages, lp)
 	return nil
 }
 
-func layoutPath(dbPath string) string   { return dbPath + ".layout.json" }
 func sessionsPath(layout string) string { return layout + ".sessions.json" }
 
 func readLayout(path string) (perf.Layout, error) {

@@ -5,15 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/campfire-go/campfire/db"
 )
 
 // searchQuery is the shape of a search: the newest 100 matches among the
@@ -35,33 +31,8 @@ var (
 	searchErr  error
 )
 
-// searchDB is a seeded database file: CAMPFIRE_BENCH_DB (with its layout) or
-// one of 120,000 messages made once per run.
 func searchDB(b testing.TB) (string, Layout) {
-	searchOnce.Do(func() {
-		if p := os.Getenv("CAMPFIRE_BENCH_DB"); p != "" {
-			searchPath = p
-			raw, err := os.ReadFile(p + ".layout.json")
-			if err == nil {
-				err = json.Unmarshal(raw, &searchLay)
-			}
-			searchErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "campfire-search-bench")
-		if err != nil {
-			searchErr = err
-			return
-		}
-		searchPath = filepath.Join(dir, "bench.db")
-		s, err := db.Open(context.Background(), searchPath)
-		if err != nil {
-			searchErr = err
-			return
-		}
-		defer s.Close()
-		searchLay, searchErr = Seed(context.Background(), s, Options{Users: 200, FanoutMembers: 100, Messages: 120_000})
-	})
+	searchOnce.Do(func() { searchPath, searchLay, searchErr = SharedDB(context.Background()) })
 	if searchErr != nil {
 		b.Fatal(searchErr)
 	}
