@@ -99,6 +99,10 @@ type deliveryReport struct {
 	MemBefore      memory   `json:"mem_before_kib"`
 	MemConnected   memory   `json:"mem_connected_kib"`
 	MemAfter       memory   `json:"mem_after_kib"`
+	ServerCPU      cpuUse   `json:"server_cpu"`
+	// CPUPerDeliveryUS is the server's CPU time over the posting window
+	// divided by deliveries (by posts when nothing listens), in microseconds.
+	CPUPerDeliveryUS float64 `json:"server_cpu_us_per_delivery"`
 }
 
 // deliver connects the streams, posts at the rate, and reports both sides.
@@ -122,9 +126,11 @@ func deliver(ctx context.Context, c *common, name string, conns []connSpec, post
 	}
 	rep.MemConnected = readMemory(c.pid)
 	time.Sleep(time.Second)
+	cpu0, t0 := readCPU(c.pid), time.Now()
 	st := postAtRate(ctx, c.base, tokens, rate, dur, who)
 	// Let the last deliveries arrive.
 	time.Sleep(3 * time.Second)
+	rep.ServerCPU = cpuBetween(cpu0, readCPU(c.pid), time.Since(t0))
 	rep.MemAfter = readMemory(c.pid)
 	rep.Posted, rep.PostFailed, rep.PostSkipped = st.Sent, st.Failed, st.Skipped
 	rep.PostRateAch = float64(st.Sent) / st.Elapsed.Seconds()
@@ -145,6 +151,9 @@ func deliver(ctx context.Context, c *common, name string, conns []connSpec, post
 			rep.Expected += perPost(i)
 		}
 		rep.FirstThirdP50, rep.LastThirdP50 = thirds(m.SentMS, m.LatencyUS)
+	}
+	if n := max(rep.Delivered, rep.Posted); n > 0 {
+		rep.CPUPerDeliveryUS = rep.ServerCPU.RunS * 1e6 / float64(n)
 	}
 	return rep, nil
 }
@@ -270,6 +279,7 @@ type idleReport struct {
 	MemHeld        memory   `json:"mem_held_kib"`
 	MemEnd         memory   `json:"mem_end_kib"`
 	KiBPerConn     float64  `json:"kib_per_conn"`
+	ServerCPU      cpuUse   `json:"server_cpu_connecting"`
 	ConnectSeconds float64  `json:"connect_s"`
 }
 
@@ -290,12 +300,13 @@ func idleCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	rep := idleReport{Command: "idle", HoldS: hold.Seconds(), MemBefore: readMemory(c.pid)}
-	start := time.Now()
+	start, cpu0 := time.Now(), readCPU(c.pid)
 	p, ready, err := startPool(workerSpec{Mode: "listen", Addr: c.addr, Tokens: tokens}, conns, c.procs)
 	if err != nil {
 		return err
 	}
 	rep.ConnectSeconds = time.Since(start).Seconds()
+	rep.ServerCPU = cpuBetween(cpu0, readCPU(c.pid), time.Since(start))
 	m := merged(ready)
 	rep.Streams, rep.ConnectErrors = m.Connected, m.Errors
 	logf("%d streams open in %.1fs, %d failed %v", m.Connected, rep.ConnectSeconds, m.Errors, m.ErrSample)
@@ -331,6 +342,7 @@ type reconnectReport struct {
 	FirstEvent dist     `json:"first_event"`
 	MemBefore  memory   `json:"mem_before_kib"`
 	MemAfter   memory   `json:"mem_after_kib"`
+	ServerCPU  cpuUse   `json:"server_cpu"`
 }
 
 func reconnectCmd(ctx context.Context, args []string) error {
@@ -353,10 +365,12 @@ func reconnectCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	logf("storm: %d streams with Last-Event-ID over %d processes", len(conns), len(p.procs))
+	cpu0, t0 := readCPU(c.pid), time.Now()
 	p.send("go")
 	if _, err := p.reports(); err != nil {
 		return err
 	}
+	rep.ServerCPU = cpuBetween(cpu0, readCPU(c.pid), time.Since(t0))
 	rep.MemAfter = readMemory(c.pid)
 	reps, err := p.stop()
 	if err != nil {

@@ -6,6 +6,7 @@
 //	campfire-bench post      -layout FILE [-rooms 100] [-rate 2000] [-listen] [-pid PID]
 //	campfire-bench idle      -layout FILE [-conns 10000] [-hold 60s] [-pid PID]
 //	campfire-bench reconnect -layout FILE [-conns 10000] [-pid PID]
+//	campfire-bench coldstart -server BIN -db FILE [-runs 5]
 //
 // Load commands spread their streams over worker processes (-procs), each
 // dialling from its own loopback address, because one process may hold only
@@ -28,6 +29,7 @@ commands:
   post        posts at a fixed rate into 10-member rooms: POST latency and throughput
   idle        hold N idle streams: server memory per connection
   reconnect   N streams connecting at once with Last-Event-ID: time to the first event
+  coldstart   start the server on a seeded database: time to the first room page
   worker      (internal) one load process, driven by its parent over stdin/stdout
 
 Run "campfire-bench COMMAND -h" for a command's flags.
@@ -53,6 +55,8 @@ func main() {
 		err = idleCmd(ctx, args)
 	case "reconnect":
 		err = reconnectCmd(ctx, args)
+	case "coldstart":
+		err = coldstartCmd(ctx, args)
 	case "worker":
 		err = workerMain(ctx, os.Stdin, os.Stdout)
 	case "help", "-h", "--help":

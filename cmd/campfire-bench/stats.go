@@ -81,3 +81,52 @@ func (m memory) String() string {
 	}
 	return fmt.Sprintf("RSS %.1f MiB (peak %.1f MiB)", float64(m.RSS)/1024, float64(m.HWM)/1024)
 }
+
+// cpuTimes is a process's CPU time and the time its threads waited for a CPU
+// (from /proc/<pid>/task/*/schedstat): on a shared machine the second shows
+// whether the server was busy or starved.
+type cpuTimes struct {
+	Run, Wait time.Duration
+}
+
+func readCPU(pid int) cpuTimes {
+	var c cpuTimes
+	if pid <= 0 {
+		return c
+	}
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b))
+		if len(f) < 2 {
+			continue
+		}
+		run, _ := strconv.ParseInt(f[0], 10, 64)
+		wait, _ := strconv.ParseInt(f[1], 10, 64)
+		c.Run += time.Duration(run)
+		c.Wait += time.Duration(wait)
+	}
+	return c
+}
+
+// cpuUse is the server's CPU use over a window.
+type cpuUse struct {
+	RunS    float64 `json:"run_s"`
+	WaitS   float64 `json:"runqueue_wait_s"`
+	Cores   float64 `json:"cores"`
+	LoadAvg string  `json:"machine_loadavg"`
+	WindowS float64 `json:"window_s"`
+}
+
+func cpuBetween(a, b cpuTimes, window time.Duration) cpuUse {
+	load, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(load))
+	if len(f) > 3 {
+		f = f[:3]
+	}
+	return cpuUse{RunS: (b.Run - a.Run).Seconds(), WaitS: (b.Wait - a.Wait).Seconds(),
+		Cores: (b.Run - a.Run).Seconds() / window.Seconds(), LoadAvg: strings.Join(f, " "), WindowS: window.Seconds()}
+}
