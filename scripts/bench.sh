@@ -51,12 +51,14 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/up" >/dev/null && break
 
 b=("$work/campfire-bench")
 common=(-url "http://127.0.0.1:$port" -layout "$work/bench.db.layout.json" -pid "$server")
+# Idle first, on the fresh server: memory per stream is an RSS difference, and
+# heap freed by earlier runs would be reused and hide it.
+echo "== idle: $idle streams"
+"${b[@]}" idle "${common[@]}" -conns "$idle" -hold 15s -settle 5s -json "$out/idle.json"
 echo "== fanout: $fanout streams, $rate posts/s for $duration"
 "${b[@]}" fanout "${common[@]}" -conns "$fanout" -rate "$rate" -duration "$duration" -json "$out/fanout.json"
 echo "== post: $post_rate posts/s into 10-member rooms for $duration"
 "${b[@]}" post "${common[@]}" -rooms 100 -rate "$post_rate" -duration "$duration" -json "$out/post.json"
-echo "== idle: $idle streams"
-"${b[@]}" idle "${common[@]}" -conns "$idle" -hold 15s -settle 5s -json "$out/idle.json"
 echo "== reconnect: $storm streams at once"
 "${b[@]}" reconnect "${common[@]}" -conns "$storm" -json "$out/reconnect.json"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"

@@ -24,8 +24,12 @@ func percentile(sorted []int64, p float64) int64 {
 
 // dist summarises durations in microseconds.
 type dist struct {
-	N                       int
-	P50, P90, P95, P99, Max float64 // ms
+	N   int     `json:"n"`
+	P50 float64 `json:"p50_ms"`
+	P90 float64 `json:"p90_ms"`
+	P95 float64 `json:"p95_ms"`
+	P99 float64 `json:"p99_ms"`
+	Max float64 `json:"max_ms"`
 }
 
 func summarize(us []int64) dist {
