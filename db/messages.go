@@ -148,7 +148,12 @@ func (s *Store) attachBoosts(ctx context.Context, msgs []Message) error {
 	return rows.Err()
 }
 
+// int64sJSON encodes ids for json_each; never "null", which json_each reads as
+// one NULL row and which would make every NOT IN false.
 func int64sJSON(ids []int64) string {
+	if len(ids) == 0 {
+		return "[]"
+	}
 	b, _ := json.Marshal(ids)
 	return string(b)
 }

@@ -11,26 +11,27 @@ import (
 
 // enricher does the room-aware part of Prepare on a sanitized tree: it
 // settles mention anchors against the members, and turns bare URLs and
-// plain-text @Names into links. Text inside <a> and <pre> is left alone:
-// a link cannot hold a link, and code is shown verbatim.
+// plain-text @Names into links. Text inside <a> and <pre> is left alone (a
+// link cannot hold a link, and code is shown verbatim), but an anchor is
+// settled wherever it is, so no unchecked mention survives inside <pre>.
 type enricher struct {
 	members []Member
-	names   []candidate // built on first plain-text '@'
 	ids     []int64
 }
 
-func (e *enricher) walk(parent *html.Node) {
+func (e *enricher) walk(parent *html.Node, inPre bool) {
 	for c := parent.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch {
 		case c.Type == html.TextNode:
-			e.text(c)
+			if !inPre {
+				e.text(c)
+			}
 		case c.Type != html.ElementNode:
 		case c.DataAtom == atom.A:
 			e.anchor(c)
-		case c.DataAtom == atom.Pre:
 		default:
-			e.walk(c)
+			e.walk(c, inPre || c.DataAtom == atom.Pre)
 		}
 		c = next
 	}

@@ -9,13 +9,6 @@ import (
 	"golang.org/x/net/html"
 )
 
-// candidate is a member prepared for matching plain-text @Name.
-type candidate struct {
-	member Member
-	name   string // trimmed
-	runes  int
-}
-
 // anchor settles an <a> that may be a mention. Recognised:
 //   - the composer's <a href="/users/{id}" data-mention="{id}"> (tidy has
 //     already checked that the two ids agree);
@@ -76,35 +69,33 @@ func canonicalMention(a *html.Node, m Member) {
 // and returns them with the number of bytes of s the name covers. The
 // longest name wins, so "@Ann Lee" is Ann Lee even when Ann is also in the
 // room. The name must not run on into a word ("@Annabel" is not Ann).
+// Members without a usable id or name are never matched.
 func (e *enricher) matchName(s string) (Member, int) {
-	if e.names == nil {
-		e.names = candidates(e.members)
+	if s == "" {
+		return Member{}, 0
 	}
+	first, _ := utf8.DecodeRuneInString(s)
 	var best Member
-	bestSize, bestRunes := 0, 0
-	for _, c := range e.names {
-		if c.runes <= bestRunes {
-			continue
-		}
-		size := foldPrefix(s, c.name)
-		if size < 0 || !endsWord(s, size, c.name) {
-			continue
-		}
-		best, bestSize, bestRunes = c.member, size, c.runes
-	}
-	return best, bestSize
-}
-
-func candidates(members []Member) []candidate {
-	out := make([]candidate, 0, len(members))
-	for _, m := range members {
+	bestSize, bestLen := 0, 0
+	for _, m := range e.members {
 		name := strings.TrimSpace(m.Name)
 		if name == "" || m.ID <= 0 {
 			continue
 		}
-		out = append(out, candidate{member: m, name: name, runes: utf8.RuneCountInString(name)})
+		// Cheap rejection before the full comparison: most names differ
+		// at the first letter.
+		if r, _ := utf8.DecodeRuneInString(name); !equalFold(r, first) {
+			continue
+		}
+		size := foldPrefix(s, name)
+		if size < 0 || !endsWord(s, size, name) {
+			continue
+		}
+		if n := utf8.RuneCountInString(name); n > bestLen {
+			best, bestSize, bestLen = m, size, n
+		}
 	}
-	return out
+	return best, bestSize
 }
 
 // foldPrefix returns how many bytes of s match name under Unicode simple

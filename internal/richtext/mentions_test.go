@@ -34,6 +34,7 @@ func TestPrepareMentions(t *testing.T) {
 		{"distinct in order", "@Bob @Ann @bob " + "@Ann", anchor("3", "Bob") + " " + anchor("1", "Ann") + " " + anchor("3", "Bob") + " " + anchor("1", "Ann"), "@Bob @Ann @Bob @Ann", []int64{3, 1}},
 		{"anchor then plain", `<div>` + anchor("2", "Ann Lee") + ` and @bob</div>`, `<div>` + anchor("2", "Ann Lee") + ` and ` + anchor("3", "Bob") + `</div>`, "@Ann Lee and @Bob", []int64{2, 3}},
 		{"not in pre", `<pre>@Bob</pre>`, `<pre>@Bob</pre>`, "@Bob", nil},
+		{"anchor in pre still settled", `<pre>` + anchor("9", "Mallory") + anchor("3", "B") + `</pre>`, `<pre>@Mallory` + anchor("3", "Bob") + `</pre>`, "@Mallory@Bob", []int64{3}},
 		{"not in link", `<div><a href="https://x.example">@Bob</a></div>`, `<div><a href="https://x.example" rel="noopener nofollow" target="_blank">@Bob</a></div>`, "@Bob", nil},
 		{"not in url", "https://x.example/@Bob", `<a href="https://x.example/@Bob" rel="noopener nofollow" target="_blank">https://x.example/@Bob</a>`, "https://x.example/@Bob", nil},
 		{"unknown name", "@Carol", "@Carol", "@Carol", nil},

@@ -53,7 +53,7 @@ func Prepare(raw string, members []Member) Body {
 	}
 
 	e := enricher{members: members}
-	e.walk(root)
+	e.walk(root, false)
 
 	return Body{
 		HTML:       render(root),
