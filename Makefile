@@ -52,8 +52,10 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 
+# A short run of every benchmark: Go benchmarks, then load against a real
+# server (docs/BENCHMARKS.md has the method and the full-size commands).
 bench:
-	go test -run='^$$' -bench=. -benchmem -benchtime=2000x ./...
+	scripts/bench.sh
 
 clean:
 	rm -rf bin
