@@ -57,8 +57,10 @@ lint:
 soak:
 	go test -tags=sqlite_fts5,soak -run '^TestSoak$$' -count=1 -timeout 30m -v ./handlers
 
+# A short run of every benchmark: Go benchmarks, then load against a real
+# server (docs/BENCHMARKS.md has the method and the full-size commands).
 bench:
-	go test -run='^$$' -bench=. -benchmem -benchtime=2000x ./...
+	scripts/bench.sh
 
 clean:
 	rm -rf bin
