@@ -10,7 +10,7 @@ import (
 // Routes returns the whole HTTP surface of the app.
 func (h *Handler) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(h.recoverPanics, h.logRequests, securityHeaders, limitBodies, methodOverride)
+	r.Use(h.recoverPanics, h.logRequests, securityHeaders, h.secureCookiesOverTLS, limitBodies, methodOverride)
 	// Banned addresses may read but not post (issue 3).
 	r.Use(h.blockBannedIPs)
 
@@ -70,6 +70,10 @@ func (h *Handler) Routes() http.Handler {
 			r.Put("/rooms/{roomID}/messages/{messageID}", h.updateMessage)
 			r.Patch("/rooms/{roomID}/messages/{messageID}", h.updateMessage)
 			r.Delete("/rooms/{roomID}/messages/{messageID}", h.deleteMessage)
+
+			// Boosts on messages (the room is the message's).
+			r.Post("/messages/{messageID}/boosts", h.createBoost)
+			r.Delete("/messages/{messageID}/boosts/{boostID}", h.deleteBoost)
 
 			// Rooms: making, changing and deleting them, involvement, typing,
 			// presence and the room list (issue 3).

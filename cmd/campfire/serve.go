@@ -40,7 +40,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 	}
-	store, err := db.Open(ctx, cfg.DBPath)
+	store, err := db.OpenWith(ctx, cfg.DBPath, db.Options{Synchronous: cfg.Synchronous})
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,10 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	hub := live.New(log, live.Options{LastEventID: last, OnPresence: presence.Changed})
 	presence.Attach(hub)
 	chatSvc := chat.New(store, hub, log)
-	h := handlers.New(handlers.Config{TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies},
+	h := handlers.New(handlers.Config{
+		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
+		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
+	},
 		store, hub, chatSvc, log)
 
 	// After a message is posted: bots' webhooks and Web Push, both queued.
@@ -107,10 +110,16 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 
 	go a.pruneEvents(ctx)
 
+	// Bound before logging, so the log names the real port (PORT=0 picks one).
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
 	errc := make(chan error, 1)
 	go func() {
-		log.Info("listening", "addr", "http://localhost:"+strconv.Itoa(cfg.Port), "db", cfg.DBPath, "version", version)
-		errc <- srv.ListenAndServe()
+		log.Info("listening", "addr", "http://localhost:"+strconv.Itoa(port), "db", cfg.DBPath, "version", version)
+		errc <- srv.Serve(ln)
 	}()
 	select {
 	case err := <-errc:
