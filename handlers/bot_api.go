@@ -11,9 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
@@ -318,9 +316,6 @@ func (h *Handler) botDeleteMessage(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// maxBoostRunes is the longest a boost may be.
-const maxBoostRunes = 16
-
 func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
 	br := botFrom(r.Context())
 	m, ok := h.botMessage(w, r, false)
@@ -332,22 +327,16 @@ func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
 		botJSONError(w, status, err.Error())
 		return
 	}
-	content := strings.TrimSpace(raw)
-	if !utf8.ValidString(content) || content == "" || utf8.RuneCountInString(content) > maxBoostRunes {
-		botJSONError(w, http.StatusUnprocessableEntity, "A boost is 1 to 16 characters of text")
+	boost, err := h.chat.Boost(r.Context(), m, br.bot, raw)
+	var ve *chat.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
 		return
-	}
-	var boost db.Boost
-	err = h.chat.Changed(r.Context(), m.ID, func() (int64, error) {
-		b, eventID, err := h.store.AddBotBoost(r.Context(), m.ID, br.bot.ID, content)
-		boost = b
-		return eventID, err
-	})
-	if errors.Is(err, db.ErrNotFound) {
+	case errors.Is(err, db.ErrNotFound):
 		botJSONError(w, http.StatusNotFound, "Message not found")
 		return
-	}
-	if err != nil {
+	case err != nil:
 		h.botServerError(w, r, err)
 		return
 	}
@@ -370,8 +359,8 @@ func (h *Handler) botDeleteBoost(w http.ResponseWriter, r *http.Request) {
 		botJSONError(w, http.StatusNotFound, "Boost not found")
 		return
 	}
-	b, err := h.store.BotBoostOf(r.Context(), m.ID, id)
-	if errors.Is(err, db.ErrNotFound) {
+	b, err := h.store.Boost(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && b.MessageID != m.ID) {
 		botJSONError(w, http.StatusNotFound, "Boost not found")
 		return
 	}
@@ -383,10 +372,7 @@ func (h *Handler) botDeleteBoost(w http.ResponseWriter, r *http.Request) {
 		botJSONError(w, http.StatusForbidden, "A bot can only remove its own boosts")
 		return
 	}
-	err = h.chat.Changed(r.Context(), m.ID, func() (int64, error) {
-		return h.store.RemoveBotBoost(r.Context(), m.ID, b.ID)
-	})
-	if err != nil && !errors.Is(err, db.ErrNotFound) {
+	if err := h.chat.RemoveBoost(r.Context(), b); err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.botServerError(w, r, err)
 		return
 	}

@@ -258,7 +258,7 @@ func TestBotChangesOnlyItsOwnMessagesAndBoosts(t *testing.T) {
 	other, _ := a.store.CreateRoom(ctx, db.RoomOpen, "Elsewhere", admin.user.ID, nil)
 	wantStatus(t, admin.post(other.ID, "elsewhere", "e1"), http.StatusSeeOther)
 	elsewhere, _ := parseID(a.messageIDByBody("elsewhere"))
-	humanBoost, _, err := a.store.AddBotBoost(ctx, theirs, admin.user.ID, "🎉")
+	humanBoost, _, err := a.store.CreateBoost(ctx, theirs, admin.user.ID, "🎉")
 	if err != nil {
 		t.Fatal(err)
 	}
