@@ -54,8 +54,8 @@ func newApp(t testing.TB) *app {
 	a.serve(ln)
 	t.Cleanup(func() {
 		a.Stop()
-		if t.Failed() {
-			t.Logf("server log:\n%s", a.logs.String())
+		if logs := a.logs.String(); t.Failed() && logs != "" {
+			t.Logf("server log:\n%s", logs)
 		}
 	})
 	return a
@@ -82,7 +82,7 @@ func (a *app) Start() {
 
 func (a *app) serve(ln net.Listener) {
 	a.t.Helper()
-	log := slog.New(slog.NewTextHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(slog.NewTextHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := server.New(context.Background(), server.Config{DBPath: a.dbPath}, log)
 	if err != nil {
 		ln.Close()

@@ -54,7 +54,6 @@ func TestJourneySendAndSeeLive(t *testing.T) {
 	if got := ada.messageTexts(); len(got) != 2 || got[0] != "The fire is lit" || got[1] != "Warm already" {
 		t.Fatalf("Ada sees %q, want both messages once, in order", got)
 	}
-	ada.screenshot("room")
 }
 
 // Journey 2: clicking Send five times in a burst posts one message.
@@ -80,13 +79,13 @@ func TestJourneyBurstOfClicksPostsOnce(t *testing.T) {
 	}
 	ada.do(clicks...)
 
-	// A later message is a barrier: it is posted after every click's request
-	// left the page, so once it shows, any duplicate would show too.
+	// A message Bo sends afterwards is a barrier: the clicks' requests left
+	// Ada's page before it, so once it shows, any duplicate shows too.
 	ada.waitForMessage("Only once, please")
-	ada.waitUntil("the composer to clear", `document.getElementById("composer_body").value === ""`)
-	ada.typeMessage("And then this\n")
-	bo.waitForMessage("And then this")
-	ada.waitForMessage("And then this")
+	bo.waitForMessage("Only once, please")
+	bo.typeMessage("Got it\n")
+	ada.waitForMessage("Got it")
+	bo.waitForMessage("Got it")
 
 	for _, p := range []*person{ada, bo} {
 		if n := p.countMessage("Only once, please"); n != 1 {
@@ -102,6 +101,7 @@ func TestJourneyBurstOfClicksPostsOnce(t *testing.T) {
 	if stored != 1 {
 		t.Errorf("the room stores the message %d times, want once", stored)
 	}
+	ada.waitUntil("the composer to clear", `document.getElementById("composer_body").value === ""`)
 }
 
 // center is the middle of a box model's quad.

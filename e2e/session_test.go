@@ -73,7 +73,6 @@ func TestJourneySessionCookieAndSignOut(t *testing.T) {
 	if got := ada.path(); got != "/session/new" {
 		t.Errorf("with the old cookie back the browser reaches %s, want the sign-in page", got)
 	}
-	ada.screenshot("sign-in")
 }
 
 // getWithCookie requests a path with only the given session cookie and
