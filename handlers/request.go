@@ -19,7 +19,9 @@ const (
 	nonceKey
 )
 
-func withUser(ctx context.Context, u db.User) context.Context { return context.WithValue(ctx, userKey, u) }
+func withUser(ctx context.Context, u db.User) context.Context {
+	return context.WithValue(ctx, userKey, u)
+}
 
 // currentUser is the signed-in person of the request, if any.
 func currentUser(ctx context.Context) (db.User, bool) {

@@ -141,7 +141,8 @@ func (h *Hub) heartbeat(every time.Duration) {
 func (h *Hub) add(c *conn) {
 	h.mu.Lock()
 	h.conns[c.id] = c
-	arrived := addTo(h.byRoom, c.roomID, c) && !h.userPresentLocked(c.roomID, c.userID, c)
+	arrived := !h.userPresentLocked(c.roomID, c.userID, nil)
+	addTo(h.byRoom, c.roomID, c)
 	addTo(h.byUser, c.userID, c)
 	h.mu.Unlock()
 	if arrived {
@@ -167,14 +168,13 @@ func (h *Hub) presenceChanged(roomID, userID int64, present bool) {
 	}
 }
 
-func addTo(m map[int64]map[*conn]struct{}, key int64, c *conn) bool {
+func addTo(m map[int64]map[*conn]struct{}, key int64, c *conn) {
 	set := m[key]
 	if set == nil {
 		set = map[*conn]struct{}{}
 		m[key] = set
 	}
 	set[c] = struct{}{}
-	return true
 }
 
 func removeFrom(m map[int64]map[*conn]struct{}, key int64, c *conn) {

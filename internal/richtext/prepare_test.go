@@ -93,3 +93,21 @@ func TestPrepareLinks(t *testing.T) {
 		}
 	}
 }
+
+// The policy and patterns are shared package state; run under -race.
+func TestPrepareConcurrent(t *testing.T) {
+	members := []Member{{ID: 1, Name: "Ann"}}
+	want := Prepare(benchMessage, members)
+	t.Run("group", func(t *testing.T) {
+		for range 8 {
+			t.Run("worker", func(t *testing.T) {
+				t.Parallel()
+				for range 50 {
+					if got := Prepare(benchMessage, members); got.HTML != want.HTML {
+						t.Errorf("got %q, want %q", got.HTML, want.HTML)
+					}
+				}
+			})
+		}
+	})
+}
