@@ -184,6 +184,7 @@ func (p *person) openRoom(roomID int64) {
 	p.t.Helper()
 	p.visit(fmt.Sprintf("/rooms/%d", roomID))
 	p.waitUntilLive()
+	p.waitUntil("the composer", composerReadyJS)
 }
 
 // waitUntilLive waits for the page's event stream to be open.
@@ -197,17 +198,50 @@ func (p *person) waitUntilLive() {
 	})()`)
 }
 
-// typeMessage types into the composer.
+// The composer is a plain textarea (#composer_body), which the rich-text
+// island replaces with a Trix editor (#composer_editor) when scripts run.
+// These helpers work with whichever the page has.
+const (
+	composerFieldJS = `(document.getElementById("composer_editor") || document.getElementById("composer_body"))`
+	composerReadyJS = `(() => {
+		const ed = document.getElementById("composer_editor");
+		if (ed) return !!ed.editor;
+		return !!document.getElementById("composer_body");
+	})()`
+	composerEmptyJS = `(() => {
+		const ed = document.getElementById("composer_editor");
+		if (ed) return !!ed.editor && ed.editor.getDocument().toString().trim() === "";
+		const ta = document.getElementById("composer_body");
+		return !!ta && ta.value === "";
+	})()`
+	composerFocusedJS = `(() => {
+		const e = document.activeElement;
+		return !!e && (e.id === "composer_editor" || e.id === "composer_body");
+	})()`
+)
+
+// typeMessage types into the composer as a person would, key by key; a
+// trailing "\n" presses Enter, which sends.
 func (p *person) typeMessage(text string) {
 	p.t.Helper()
-	p.do(chromedp.SendKeys(chromedp.ID("composer_body"), text))
+	p.waitUntil("the composer", composerReadyJS)
+	eval[bool](p, composerFieldJS+`.focus(), true`)
+	p.do(chromedp.KeyEvent(text))
 }
 
-// messageTexts are the bodies of the messages on the page, in order.
+// waitComposerEmpty waits until the composer is cleared for the next message.
+func (p *person) waitComposerEmpty() {
+	p.t.Helper()
+	p.waitUntil("the composer to clear for the next message", composerEmptyJS)
+}
+
+// messageTexts are the bodies of the messages on the page, in order. A
+// copy still being sent (the island shows one at once) is not counted: the
+// server's copy takes its place.
 func (p *person) messageTexts() []string {
 	p.t.Helper()
 	raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]byte](
-		`Array.from(document.querySelectorAll("#messages article.message .message__body"), e => e.textContent.trim())`))
+		`Array.from(document.querySelectorAll("#messages article.message:not(.message--pending) .message__body"), e => e.textContent.trim())`))
 	if err != nil {
 		return []string{"(unreadable: " + err.Error() + ")"}
 	}
@@ -220,7 +254,7 @@ func (p *person) messageTexts() []string {
 func (p *person) waitForMessage(text string) {
 	p.t.Helper()
 	p.waitUntil(fmt.Sprintf("message %q", text), fmt.Sprintf(
-		`Array.from(document.querySelectorAll("#messages article.message .message__body"), e => e.textContent.trim()).includes(%s)`,
+		`Array.from(document.querySelectorAll("#messages article.message:not(.message--pending) .message__body"), e => e.textContent.trim()).includes(%s)`,
 		jsString(text)))
 }
 

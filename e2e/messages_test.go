@@ -46,7 +46,7 @@ func TestJourneySendAndSeeLive(t *testing.T) {
 	ada.waitForMessage("The fire is lit")
 	bo.waitForMessage("The fire is lit")
 	bo.wantSamePage()
-	ada.waitUntil("the composer to clear for the next message", `document.getElementById("composer_body").value === ""`)
+	ada.waitComposerEmpty()
 
 	// And back the other way, sent with Enter.
 	bo.typeMessage("Warm already\n")
@@ -101,7 +101,7 @@ func TestJourneyBurstOfClicksPostsOnce(t *testing.T) {
 	if stored != 1 {
 		t.Errorf("the room stores the message %d times, want once", stored)
 	}
-	ada.waitUntil("the composer to clear", `document.getElementById("composer_body").value === ""`)
+	ada.waitComposerEmpty()
 }
 
 // center is the middle of a box model's quad.

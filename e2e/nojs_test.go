@@ -5,8 +5,6 @@ package e2e
 import (
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // The core journey with JavaScript off: sign in, read a room, post. Every
@@ -33,7 +31,7 @@ func TestJourneyWithoutJavaScript(t *testing.T) {
 		t.Fatalf("the room shows %q, want the posted message", got)
 	}
 
-	bo.do(chromedp.SendKeys(chromedp.ID("composer_body"), "Loud and clear"))
+	bo.typeMessage("Loud and clear")
 	if status := bo.submit(`#composer button[name="send"]`); status != 200 {
 		t.Fatalf("posting answered %d", status)
 	}
