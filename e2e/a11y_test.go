@@ -149,7 +149,7 @@ func TestKeyboardOnlyComposer(t *testing.T) {
 		}
 	}
 
-	ada.do(chromedp.KeyEvent("Typed without a mouse"), chromedp.KeyEvent(kb.Enter))
+	ada.typeKeys("Typed without a mouse\n")
 	bo.waitForMessage("Typed without a mouse")
 	ada.waitForMessage("Typed without a mouse")
 	ada.waitUntil("the composer to be empty and focused for the next message",

@@ -16,6 +16,7 @@ import (
 	"github.com/campfire-go/campfire/db"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // browserCtx is the one Chromium the whole suite shares; every person gets a
@@ -220,13 +221,27 @@ const (
 	})()`
 )
 
-// typeMessage types into the composer as a person would, key by key; a
-// trailing "\n" presses Enter, which sends.
+// typeMessage focuses the composer and types into it; see typeKeys.
 func (p *person) typeMessage(text string) {
 	p.t.Helper()
 	p.waitUntil("the composer", composerReadyJS)
 	eval[bool](p, composerFieldJS+`.focus(), true`)
-	p.do(chromedp.KeyEvent(text))
+	p.typeKeys(text)
+}
+
+// typeKeys types into the focused composer as a person would, key by key;
+// a trailing "\n" presses Enter, which sends. It waits until the form holds
+// the whole text: keys arrive faster than any typist, and an editor may copy
+// its text into the form a moment later.
+func (p *person) typeKeys(text string) {
+	p.t.Helper()
+	body, enter := strings.CutSuffix(text, "\n")
+	p.do(chromedp.KeyEvent(body))
+	p.waitUntil("the composer to hold "+jsString(body), fmt.Sprintf(
+		`(new FormData(document.getElementById("composer")).get("message[body]") || "").includes(%s)`, jsString(body)))
+	if enter {
+		p.do(chromedp.KeyEvent(kb.Enter))
+	}
 }
 
 // waitComposerEmpty waits until the composer is cleared for the next message.
