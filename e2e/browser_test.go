@@ -78,6 +78,8 @@ type person struct {
 	app  *app
 	user db.User
 	ctx  context.Context
+	// close closes the person's tab and browser context.
+	close func()
 }
 
 // newPerson seeds a person (the first becomes the administrator) and opens a
@@ -99,7 +101,7 @@ func (a *app) browser(t testing.TB) *person {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("open a browser context: %v", err)
 	}
-	return &person{t: t, app: a, ctx: ctx}
+	return &person{t: t, app: a, ctx: ctx, close: cancel}
 }
 
 // do runs steps in the person's tab and stops the test on an error.
