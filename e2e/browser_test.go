@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -179,6 +182,36 @@ func (p *person) signIn() {
 	if got := p.path(); !strings.HasPrefix(got, "/rooms/") {
 		p.t.Fatalf("%s: after signing in the page is %s, want a room", p.user.Name, got)
 	}
+}
+
+// signedIn signs the person in over HTTP and hands the browser the session
+// cookie: quicker than the form, for journeys about something else.
+func (p *person) signedIn() {
+	p.t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.PostForm(p.app.URL+"/session", url.Values{"email_address": {p.user.Email}, "password": {password}})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		p.t.Fatalf("%s: sign in over HTTP answered %d", p.user.Name, res.StatusCode)
+	}
+	u, _ := url.Parse(p.app.URL)
+	for _, ck := range jar.Cookies(u) {
+		if ck.Name != "session_token" {
+			continue
+		}
+		_, err := chromedp.Call(p.ctx, network.SetCookie, network.SetCookieParams{
+			Name: ck.Name, Value: ck.Value, URL: p.app.URL + "/", HTTPOnly: new(true), SameSite: network.CookieSameSiteLax,
+		})
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		return
+	}
+	p.t.Fatalf("%s: no session cookie after signing in over HTTP", p.user.Name)
 }
 
 // openRoom shows a room and waits until its live stream is open, so what is
