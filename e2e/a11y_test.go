@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/campfire-go/campfire/db"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -154,4 +156,38 @@ func TestKeyboardOnlyComposer(t *testing.T) {
 	ada.waitForMessage("Typed without a mouse")
 	ada.waitUntil("the composer to be empty and focused for the next message",
 		composerFocusedJS+" && "+composerEmptyJS)
+}
+
+// The sidebar works from the keyboard alone: Tab reaches another room's
+// link, and Enter opens that room.
+func TestKeyboardOnlySidebar(t *testing.T) {
+	a := newApp(t)
+	ada := a.newPerson(t, "Ada Admin")
+	if _, err := a.Store().CreateRoom(context.Background(), db.RoomOpen, "Watercooler", ada.user.ID, []int64{ada.user.ID}); err != nil {
+		t.Fatal(err)
+	}
+	ada.signedIn()
+	ada.openRoom(a.allTalk(ada.user))
+
+	focusedLink := `(() => { const e = document.activeElement; return e && e.closest("#sidebar") ? e.textContent.trim() : ""; })()`
+	var path []string
+	for range 20 {
+		ada.do(chromedp.KeyEvent(kb.Tab))
+		got := eval[string](ada, focusedLink)
+		path = append(path, got)
+		if got == "Watercooler" {
+			break
+		}
+	}
+	if path[len(path)-1] != "Watercooler" {
+		t.Fatalf("Tab never reached the Watercooler link in the sidebar; sidebar focus went %q", path)
+	}
+	res, err := chromedp.RunResponse(ada.ctx, chromedp.KeyEvent(kb.Enter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != 200 {
+		t.Fatalf("Enter on the link answered %d", res.Status)
+	}
+	ada.waitUntil("the Watercooler room", `document.getElementById("room-name").textContent.trim() === "Watercooler"`)
 }
