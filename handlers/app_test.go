@@ -54,7 +54,9 @@ func newTestAppAt(t testing.TB, path string) *testApp {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := live.New(log, live.Options{LastEventID: last, Heartbeat: time.Second})
+	presence := NewPresenceAnnouncer(store, log)
+	hub := live.New(log, live.Options{LastEventID: last, Heartbeat: time.Second, OnPresence: presence.Changed})
+	presence.Attach(hub)
 	c := chat.New(store, hub, log)
 	// TrustProxy lets each test client claim its own address, so the sign-in
 	// rate limit (per address) does not bite tests that sign in many people.

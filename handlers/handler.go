@@ -6,6 +6,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/sqlite3store"
@@ -35,6 +36,10 @@ type Handler struct {
 	log      *slog.Logger
 	signIns  *rateLimiter
 	stopGC   func()
+
+	// sidebarMu orders room-list publications: each reads the lists after
+	// the change it follows, so the last one sent is the newest state.
+	sidebarMu sync.Mutex
 }
 
 // New wires the handlers. Close stops their background work.

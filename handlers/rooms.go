@@ -27,7 +27,12 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := h.store.FirstRoomID(r.Context(), u.ID)
 	if errors.Is(err, db.ErrNotFound) {
-		h.render(w, r, http.StatusOK, views.NoRoomsPage(h.page(r, "No rooms yet")))
+		canCreate, err := h.canCreateRooms(r, u)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		h.render(w, r, http.StatusOK, views.NoRoomsPage(h.page(r, "No rooms yet"), canCreate))
 		return
 	}
 	if err != nil {
@@ -120,6 +125,17 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 		return
 	}
 
+	present, err := h.presentPeople(ctx, room.ID, u.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	canCreate, err := h.canCreateRooms(r, u)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+
 	composer.RoomID = room.ID
 	if composer.ClientMessageID == "" || composer.Error != "" {
 		composer.ClientMessageID = chat.NewClientMessageID()
@@ -137,6 +153,12 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 		Older:    len(msgs) > 0 && (p.Around > 0 || p.After > 0 || len(msgs) >= db.PageSize),
 		Newer:    len(msgs) > 0 && (p.Around > 0 || p.Before > 0 || (p.After > 0 && len(msgs) >= db.PageSize)),
 		Composer: composer,
+		Header: views.RoomHeaderProps{
+			Room:      room,
+			CanDelete: canAdministerRoom(u, room.Room) || room.IsDirect(),
+			Present:   present,
+		},
+		CanCreateRooms: canCreate,
 	}))
 }
 

@@ -41,6 +41,30 @@ func (h *Handler) Routes() http.Handler {
 			r.Patch("/rooms/{roomID}/messages/{messageID}", h.updateMessage)
 			r.Delete("/rooms/{roomID}/messages/{messageID}", h.deleteMessage)
 
+			// Rooms: making, changing and deleting them, involvement, typing,
+			// presence and the room list (issue 3).
+			r.Get("/rooms/opens/new", h.newOpenRoom)
+			r.Post("/rooms/opens", h.createOpenRoom)
+			r.Get("/rooms/opens/{roomID}/edit", h.editOpenRoom)
+			r.Put("/rooms/opens/{roomID}", h.updateOpenRoom)
+			r.Patch("/rooms/opens/{roomID}", h.updateOpenRoom)
+			r.Get("/rooms/closeds/new", h.newClosedRoom)
+			r.Post("/rooms/closeds", h.createClosedRoom)
+			r.Get("/rooms/closeds/{roomID}/edit", h.editClosedRoom)
+			r.Put("/rooms/closeds/{roomID}", h.updateClosedRoom)
+			r.Patch("/rooms/closeds/{roomID}", h.updateClosedRoom)
+			r.Get("/rooms/directs/new", h.newDirectRoom)
+			r.Post("/rooms/directs", h.createDirectRoom)
+			r.Get("/rooms/directs/{roomID}/edit", h.editDirectRoom)
+			r.Delete("/rooms/directs/{roomID}", h.deleteDirectRoom)
+			r.Delete("/rooms/{roomID}", h.deleteRoom)
+			r.Get("/rooms/{roomID}/involvement", h.showInvolvement)
+			r.Put("/rooms/{roomID}/involvement", h.updateInvolvement)
+			r.Patch("/rooms/{roomID}/involvement", h.updateInvolvement)
+			r.Post("/rooms/{roomID}/typing", h.typing)
+			r.Post("/rooms/{roomID}/presence", h.presence)
+			r.Get("/users/me/sidebar", h.showSidebar)
+
 			// Real time.
 			r.Get("/events", h.stream)
 		})

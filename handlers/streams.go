@@ -48,7 +48,15 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 		UserID: u.ID,
 		RoomID: room.ID,
 		Replay: func(ctx context.Context, emit func(live.Frame) error) error {
-			return h.chat.Replay(ctx, room.ID, after, emit)
+			last := after
+			err := h.chat.Replay(ctx, room.ID, after, func(f live.Frame) error {
+				last = max(last, f.ID)
+				return emit(f)
+			})
+			if err != nil {
+				return err
+			}
+			return h.emitPresence(ctx, room.ID, last, emit)
 		},
 	})
 }

@@ -39,3 +39,31 @@ func AvatarURL(userID int64) string { return UserURL(userID) + "/avatar" }
 func SearchURL(q string) string { return "/searches?q=" + url.QueryEscape(q) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// InvolvementURL is a room's notification setting for the current user.
+func InvolvementURL(roomID int64) string { return RoomURL(roomID) + "/involvement" }
+
+// Room administration, typing and presence (issue 3).
+
+// NewRoomURL is the form for a new open or closed room.
+func NewRoomURL(kind string) string { return "/rooms/" + kind + "s/new" }
+
+// RoomsURL is where a new room of the kind is posted (opens, closeds, directs).
+func RoomsURL(kind string) string { return "/rooms/" + kind + "s" }
+
+// KindRoomURL is a room under its kind's collection, where it is updated.
+func KindRoomURL(kind string, roomID int64) string {
+	return RoomsURL(kind) + "/" + strconv.FormatInt(roomID, 10)
+}
+
+// EditRoomURL is a room's settings page, under its kind.
+func EditRoomURL(kind string, roomID int64) string { return KindRoomURL(kind, roomID) + "/edit" }
+
+// RoomTypingURL is where a tab reports that its person started or stopped typing.
+func RoomTypingURL(roomID int64) string { return RoomURL(roomID) + "/typing" }
+
+// RoomPresenceURL is where a tab reports being hidden or shown.
+func RoomPresenceURL(roomID int64) string { return RoomURL(roomID) + "/presence" }
+
+// SidebarURL is the current user's room list fragment.
+const SidebarURL = "/users/me/sidebar"

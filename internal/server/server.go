@@ -65,7 +65,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		store.Close()
 		return nil, err
 	}
-	hub := live.New(log, live.Options{LastEventID: last})
+	// The hub reports arrivals and departures to the announcer, which renders
+	// who is here and publishes it back through the hub.
+	presence := handlers.NewPresenceAnnouncer(store, log)
+	hub := live.New(log, live.Options{LastEventID: last, OnPresence: presence.Changed})
+	presence.Attach(hub)
 	chatSvc := chat.New(store, hub, log)
 	h := handlers.New(handlers.Config{TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies},
 		store, hub, chatSvc, log)

@@ -1,0 +1,71 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/views"
+)
+
+// showInvolvement offers every notification choice for the room; htmx gets
+// the bell alone.
+func (h *Handler) showInvolvement(w http.ResponseWriter, r *http.Request) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return
+	}
+	if isPartial(r) {
+		h.render(w, r, http.StatusOK, views.Bell(bellProps(room)))
+		return
+	}
+	h.render(w, r, http.StatusOK, views.InvolvementPage(h.page(r, "Notifications"), room))
+}
+
+func bellProps(room db.SidebarRoom) views.BellProps {
+	return views.BellProps{RoomID: room.ID, Involvement: room.Involvement, Direct: room.IsDirect()}
+}
+
+// updateInvolvement sets how much of the room reaches the user. Hiding a room
+// takes it off their sidebar; showing it again puts it back.
+func (h *Handler) updateInvolvement(w http.ResponseWriter, r *http.Request) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	if err := r.ParseForm(); err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	involvement := r.PostForm.Get("involvement")
+	if !db.ValidInvolvement(involvement) {
+		h.unprocessable(w, r, "involvement must be everything, mentions, nothing or invisible.")
+		return
+	}
+	before, err := h.store.SetInvolvement(r.Context(), room.ID, u.ID, involvement)
+	if errors.Is(err, db.ErrNotFound) {
+		h.notFound(w, r)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	switch {
+	case involvement == db.InvolvementInvisible && before != db.InvolvementInvisible:
+		h.sidebarMu.Lock()
+		h.hub.PublishUser(u.ID, live.EventSidebar, chat.Render(r.Context(), views.SidebarRoomRemove(room.ID)))
+		h.sidebarMu.Unlock()
+	case involvement != db.InvolvementInvisible && before == db.InvolvementInvisible:
+		h.publishSidebars(r.Context(), []int64{u.ID})
+	}
+	room.Involvement = involvement
+	if isPartial(r) {
+		h.render(w, r, http.StatusOK, views.BellReplace(bellProps(room)))
+		return
+	}
+	h.redirect(w, r, views.RoomURL(room.ID))
+}

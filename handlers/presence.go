@@ -1,0 +1,125 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/views"
+)
+
+// Presence is who has a room open right now: a tab's stream on the room counts
+// while the tab is visible. The hub tracks it in memory, per connection.
+//
+// Campfire keeps presence in database rows with a 60 s time-to-live, because
+// its rows outlive the processes that wrote them: a crashed or redeployed
+// server never decrements its counters, so stale rows must expire by
+// themselves. Here nothing outlives its connection. The process that holds a
+// stream is the one that counts it, and it stops counting when the stream
+// ends: the client leaves, the stream is evicted or disconnected, the server
+// shuts down. A peer that vanished without closing is found by the heartbeat
+// (a write every 20 s, each bounded by a write deadline) and by TCP
+// keep-alive, and when the process dies its count dies with it. Hidden tabs
+// say so themselves (POST /rooms/{id}/presence with state=absent after 5 s
+// hidden), so no timer is needed for them either.
+
+// PresenceAnnouncer tells a room's open tabs who is here whenever someone
+// arrives or leaves. It is made before the hub, whose OnPresence option is its
+// Changed method, and is given the hub with Attach before anything is served.
+type PresenceAnnouncer struct {
+	store *db.Store
+	log   *slog.Logger
+	hub   atomic.Pointer[live.Hub]
+
+	// mu makes each announcement read and publish the state in turn, so the
+	// last one sent is the newest, although the hub calls Changed from
+	// separate goroutines in no set order.
+	mu sync.Mutex
+}
+
+// NewPresenceAnnouncer returns an announcer; call Attach with the hub.
+func NewPresenceAnnouncer(store *db.Store, log *slog.Logger) *PresenceAnnouncer {
+	return &PresenceAnnouncer{store: store, log: log}
+}
+
+// Attach gives the announcer the hub it announces on.
+func (p *PresenceAnnouncer) Attach(hub *live.Hub) { p.hub.Store(hub) }
+
+// Changed publishes the room's current list of who is here.
+func (p *PresenceAnnouncer) Changed(roomID, _ int64, _ bool) {
+	hub := p.hub.Load()
+	if hub == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ctx := context.Background()
+	people, err := p.store.PeopleByID(ctx, hub.PresentUserIDs(roomID))
+	if err != nil {
+		p.log.Warn("presence", "room_id", roomID, "error", err)
+		return
+	}
+	hub.PublishRoomEphemeral(roomID, live.EventPresence, chat.Render(ctx, views.PresenceUpdate(people)), 0)
+}
+
+// presentPeople are who is in the room now, the viewer included (their tab's
+// stream opens once the page has loaded).
+func (h *Handler) presentPeople(ctx context.Context, roomID, viewerID int64) ([]db.Person, error) {
+	ids := h.hub.PresentUserIDs(roomID)
+	seen := false
+	for _, id := range ids {
+		seen = seen || id == viewerID
+	}
+	if !seen {
+		ids = append(ids, viewerID)
+	}
+	return h.store.PeopleByID(ctx, ids)
+}
+
+// presence records that a tab was hidden (state=absent) or shown again
+// (state=present). Shown again, the room counts as read.
+func (h *Handler) presence(w http.ResponseWriter, r *http.Request) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	if err := r.ParseForm(); err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	var visible bool
+	switch r.PostForm.Get("state") {
+	case "present":
+		visible = true
+	case "absent":
+	default:
+		h.unprocessable(w, r, "state must be present or absent.")
+		return
+	}
+	h.hub.SetVisible(room.ID, u.ID, visible)
+	if visible && room.Unread {
+		if changed, err := h.store.MarkRead(r.Context(), room.ID, u.ID); err == nil && changed {
+			room.Unread = false
+			h.hub.PublishUser(u.ID, live.EventSidebar, chat.Render(r.Context(), views.SidebarRoomUpdate(room)))
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// emitPresence writes who is here as a new stream's first live word: the
+// tab's own arrival was announced before its stream could receive anything.
+// Its id is the last one the stream has delivered, never a later one, so a
+// reconnect cannot skip an event still on its way.
+func (h *Handler) emitPresence(ctx context.Context, roomID, lastID int64, emit func(live.Frame) error) error {
+	people, err := h.store.PeopleByID(ctx, h.hub.PresentUserIDs(roomID))
+	if err != nil {
+		return err
+	}
+	return emit(live.Frame{ID: lastID, Event: live.EventPresence, Data: chat.Render(ctx, views.PresenceUpdate(people))})
+}

@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/views"
+)
+
+// Closed rooms: exactly the people picked, and the room's creator.
+
+const unknownPeople = "Pick people from the list: some are not on this account any more."
+
+func (h *Handler) newClosedRoom(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.requireRoomCreation(w, r); !ok {
+		return
+	}
+	f, err := h.roomFormProps(r, db.RoomClosed, db.Room{}, "New room", nil)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.renderRoomForm(w, r, http.StatusOK, f)
+}
+
+func (h *Handler) createClosedRoom(w http.ResponseWriter, r *http.Request) {
+	u, ok := h.requireRoomCreation(w, r)
+	if !ok {
+		return
+	}
+	form, err := parseRoomForm(r)
+	if err != nil {
+		h.roomFormError(w, r, err)
+		return
+	}
+	if problem := form.nameProblem(); problem != "" {
+		h.rerenderRoomForm(w, r, db.RoomClosed, db.Room{}, form, problem)
+		return
+	}
+	ch, err := h.store.CreateClosedRoom(r.Context(), form.Name, u.ID, form.UserIDs)
+	if errors.Is(err, db.ErrUnknownUsers) {
+		h.rerenderRoomForm(w, r, db.RoomClosed, db.Room{}, form, unknownPeople)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.publishSidebars(r.Context(), ch.Members)
+	h.redirect(w, r, views.RoomURL(ch.Room.ID))
+}
+
+func (h *Handler) editClosedRoom(w http.ResponseWriter, r *http.Request) {
+	h.editRoomForm(w, r, db.RoomClosed)
+}
+
+// updateClosedRoom renames a shared room and sets its members to those picked
+// (and its creator), closing it when it was open. People left out lose the
+// room at once: it leaves their sidebar and their streams on it end.
+func (h *Handler) updateClosedRoom(w http.ResponseWriter, r *http.Request) {
+	room, ok := h.sharedRoom(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	if !canAdministerRoom(u, room.Room) {
+		h.forbidden(w, r)
+		return
+	}
+	form, err := parseRoomForm(r)
+	if err != nil {
+		h.roomFormError(w, r, err)
+		return
+	}
+	if problem := form.nameProblem(); problem != "" {
+		h.rerenderRoomForm(w, r, db.RoomClosed, room.Room, form, problem)
+		return
+	}
+	ch, err := h.store.UpdateClosedRoom(r.Context(), room.ID, form.Name, form.UserIDs)
+	switch {
+	case errors.Is(err, db.ErrUnknownUsers):
+		h.rerenderRoomForm(w, r, db.RoomClosed, room.Room, form, unknownPeople)
+		return
+	case errors.Is(err, db.ErrNotFound):
+		h.notFound(w, r)
+		return
+	case err != nil:
+		h.serverError(w, r, err)
+		return
+	}
+	h.revoke(r.Context(), room.ID, ch.Revoked)
+	h.publishSidebars(r.Context(), ch.Members)
+	h.publishRoomName(r.Context(), ch.Room)
+	if !idSet(ch.Members)[u.ID] {
+		// An administrator who left themselves out can no longer see it.
+		h.redirect(w, r, "/")
+		return
+	}
+	h.redirect(w, r, views.RoomURL(room.ID))
+}

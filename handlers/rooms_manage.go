@@ -1,0 +1,219 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/views"
+)
+
+// maxRoomName is the longest room name, in code points.
+const maxRoomName = 100
+
+// roomForm is room[name] and user_ids[] of the room forms.
+type roomForm struct {
+	Name    string
+	UserIDs []int64
+}
+
+// errBadUserIDs is a user_ids[] value that is not an id at all.
+var errBadUserIDs = errors.New("user_ids[] must be user ids")
+
+func parseRoomForm(r *http.Request) (roomForm, error) {
+	if err := r.ParseForm(); err != nil {
+		return roomForm{}, err
+	}
+	f := roomForm{Name: strings.TrimSpace(r.PostForm.Get("room[name]"))}
+	ids, err := formIDs(r, "user_ids[]", "user_ids")
+	if err != nil {
+		return roomForm{}, err
+	}
+	f.UserIDs = ids
+	return f, nil
+}
+
+// formIDs reads the posted ids under any of the names (PHP-style brackets or
+// not); an empty value is skipped, anything else must be an id.
+func formIDs(r *http.Request, names ...string) ([]int64, error) {
+	var ids []int64
+	for _, name := range names {
+		for _, v := range r.PostForm[name] {
+			if v = strings.TrimSpace(v); v == "" {
+				continue
+			}
+			id, err := parseID(v)
+			if err != nil {
+				return nil, errBadUserIDs
+			}
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 10_000 {
+		return nil, errBadUserIDs
+	}
+	return ids, nil
+}
+
+// nameProblem says what is wrong with a room name, or "".
+func (f roomForm) nameProblem() string {
+	switch n := utf8.RuneCountInString(f.Name); {
+	case !utf8.ValidString(f.Name):
+		return "The name is not valid text."
+	case n == 0:
+		return "Give the room a name."
+	case n > maxRoomName:
+		return "Use at most 100 characters."
+	case strings.ContainsFunc(f.Name, unicode.IsControl):
+		return "The name can't hold control characters."
+	}
+	return ""
+}
+
+// roomFormError answers a room form that could not be read at all.
+func (h *Handler) roomFormError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errBadUserIDs) {
+		h.badRequest(w, r, err.Error()+".")
+		return
+	}
+	h.formError(w, r, err)
+}
+
+// canCreateRooms reports whether the user may make open and closed rooms: the
+// account may keep that for administrators.
+func (h *Handler) canCreateRooms(r *http.Request, u db.User) (bool, error) {
+	if u.IsAdmin() {
+		return true, nil
+	}
+	a, err := h.store.Account(r.Context())
+	if err != nil {
+		return false, err
+	}
+	return !a.RestrictRoomCreation, nil
+}
+
+// requireRoomCreation answers 403 and returns false when the user may not make rooms.
+func (h *Handler) requireRoomCreation(w http.ResponseWriter, r *http.Request) (db.User, bool) {
+	u, _ := currentUser(r.Context())
+	ok, err := h.canCreateRooms(r, u)
+	if err != nil {
+		h.serverError(w, r, err)
+		return u, false
+	}
+	if !ok {
+		h.errorPage(w, r, http.StatusForbidden, "Not allowed", "Only administrators can create rooms here.")
+		return u, false
+	}
+	return u, true
+}
+
+// canAdministerRoom: administrators, and the room's creator.
+func canAdministerRoom(u db.User, room db.Room) bool {
+	return u.IsAdmin() || u.ID == room.CreatorID
+}
+
+// sharedRoom loads the route's open or closed room for a member; a direct
+// room is not found under these routes.
+func (h *Handler) sharedRoom(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, bool) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return room, false
+	}
+	if room.IsDirect() {
+		h.notFound(w, r)
+		return room, false
+	}
+	return room, true
+}
+
+// roomFormProps fill a room form with everyone who could be in it.
+func (h *Handler) roomFormProps(r *http.Request, kind string, room db.Room, name string, members map[int64]bool) (views.RoomFormProps, error) {
+	u, _ := currentUser(r.Context())
+	people, err := h.store.ActivePeople(r.Context())
+	if err != nil {
+		return views.RoomFormProps{}, err
+	}
+	f := views.RoomFormProps{Kind: kind, Room: room, Name: name, People: people, Members: members, CanEdit: true}
+	if room.ID == 0 {
+		f.Locked = u.ID
+	} else {
+		f.Locked = room.CreatorID
+		f.CanEdit = canAdministerRoom(u, room)
+		f.CanDelete = f.CanEdit
+	}
+	return f, nil
+}
+
+func (h *Handler) renderRoomForm(w http.ResponseWriter, r *http.Request, status int, f views.RoomFormProps) {
+	h.render(w, r, status, views.RoomFormPage(h.page(r, f.Name), f))
+}
+
+// editRoomForm shows a shared room's settings as the given kind: members who
+// may not change it see them read-only.
+func (h *Handler) editRoomForm(w http.ResponseWriter, r *http.Request, kind string) {
+	room, ok := h.sharedRoom(w, r)
+	if !ok {
+		return
+	}
+	members, err := h.memberSet(r, room.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	f, err := h.roomFormProps(r, kind, room.Room, room.Name, members)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.renderRoomForm(w, r, http.StatusOK, f)
+}
+
+func (h *Handler) memberSet(r *http.Request, roomID int64) (map[int64]bool, error) {
+	ids, err := h.store.RoomMemberIDs(r.Context(), roomID)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set, nil
+}
+
+func idSet(ids []int64) map[int64]bool {
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set
+}
+
+// deleteRoom removes a room: its administrators (admins, the creator) only.
+func (h *Handler) deleteRoom(w http.ResponseWriter, r *http.Request) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	if !canAdministerRoom(u, room.Room) {
+		h.forbidden(w, r)
+		return
+	}
+	h.destroyRoom(w, r, room)
+}
+
+// destroyRoom deletes the room, takes it off every member's sidebar and ends
+// their streams on it, then goes home.
+func (h *Handler) destroyRoom(w http.ResponseWriter, r *http.Request, room db.SidebarRoom) {
+	members, err := h.store.DeleteRoom(r.Context(), room.ID)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		h.serverError(w, r, err)
+		return
+	}
+	h.revoke(r.Context(), room.ID, members)
+	h.sessions.Put(r.Context(), flashKey, room.DisplayName+" was deleted.")
+	h.redirect(w, r, "/")
+}

@@ -1,0 +1,96 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/views"
+)
+
+// Open rooms: everyone active is a member, and everyone who joins later too.
+
+func (h *Handler) newOpenRoom(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.requireRoomCreation(w, r); !ok {
+		return
+	}
+	f, err := h.roomFormProps(r, db.RoomOpen, db.Room{}, "New room", nil)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.renderRoomForm(w, r, http.StatusOK, f)
+}
+
+func (h *Handler) createOpenRoom(w http.ResponseWriter, r *http.Request) {
+	u, ok := h.requireRoomCreation(w, r)
+	if !ok {
+		return
+	}
+	form, err := parseRoomForm(r)
+	if err != nil {
+		h.roomFormError(w, r, err)
+		return
+	}
+	if problem := form.nameProblem(); problem != "" {
+		h.rerenderRoomForm(w, r, db.RoomOpen, db.Room{}, form, problem)
+		return
+	}
+	ch, err := h.store.CreateOpenRoom(r.Context(), form.Name, u.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.publishSidebars(r.Context(), ch.Members)
+	h.redirect(w, r, views.RoomURL(ch.Room.ID))
+}
+
+func (h *Handler) editOpenRoom(w http.ResponseWriter, r *http.Request) {
+	h.editRoomForm(w, r, db.RoomOpen)
+}
+
+// updateOpenRoom renames a shared room and, when it was closed, opens it to
+// everyone.
+func (h *Handler) updateOpenRoom(w http.ResponseWriter, r *http.Request) {
+	room, ok := h.sharedRoom(w, r)
+	if !ok {
+		return
+	}
+	u, _ := currentUser(r.Context())
+	if !canAdministerRoom(u, room.Room) {
+		h.forbidden(w, r)
+		return
+	}
+	form, err := parseRoomForm(r)
+	if err != nil {
+		h.roomFormError(w, r, err)
+		return
+	}
+	if problem := form.nameProblem(); problem != "" {
+		h.rerenderRoomForm(w, r, db.RoomOpen, room.Room, form, problem)
+		return
+	}
+	ch, err := h.store.UpdateOpenRoom(r.Context(), room.ID, form.Name)
+	if errors.Is(err, db.ErrNotFound) {
+		h.notFound(w, r)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.publishSidebars(r.Context(), ch.Members)
+	h.publishRoomName(r.Context(), ch.Room)
+	h.redirect(w, r, views.RoomURL(room.ID))
+}
+
+// rerenderRoomForm answers 422 with the form as it was sent and what is wrong.
+func (h *Handler) rerenderRoomForm(w http.ResponseWriter, r *http.Request, kind string, room db.Room, form roomForm, problem string) {
+	f, err := h.roomFormProps(r, kind, room, form.Name, idSet(form.UserIDs))
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	f.Error = problem
+	h.renderRoomForm(w, r, http.StatusUnprocessableEntity, f)
+}

@@ -1,0 +1,147 @@
+// Rooms on top of htmx's SSE extension: who is typing, whether this tab is
+// being looked at, and keeping the room list right. Without scripts none of
+// this runs and nothing is lost but the live hints.
+(function () {
+  "use strict";
+
+  function roomID() {
+    var m = document.querySelector('meta[name="current-room-id"]');
+    return m ? m.content : "";
+  }
+
+  function report(path, state) {
+    var id = roomID();
+    if (!id) return Promise.resolve();
+    return fetch("/rooms/" + id + "/" + path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "state=" + encodeURIComponent(state),
+      keepalive: true
+    }).catch(function () { /* a lost hint is harmless */ });
+  }
+
+  // --- Typing: "start" at most once a second while the composer has text,
+  // "stop" when it empties or the message is sent.
+  var lastStart = 0;
+  var typing = false;
+  function composerText(form) {
+    var field = form.querySelector("[name='message[body]']");
+    if (!field) return "";
+    return String(field.value || "").replace(/<[^>]*>/g, "").replace(/&nbsp;/g, " ").trim();
+  }
+  function composerChanged(e) {
+    var form = e.target && e.target.closest && e.target.closest("#composer");
+    if (!form) return;
+    if (composerText(form) === "") {
+      stopTyping();
+      return;
+    }
+    var now = Date.now();
+    if (now - lastStart >= 1000) {
+      lastStart = now;
+      typing = true;
+      report("typing", "start");
+    }
+  }
+  function stopTyping() {
+    if (!typing) return;
+    typing = false;
+    lastStart = 0;
+    report("typing", "stop");
+  }
+  document.addEventListener("input", composerChanged);
+  document.addEventListener("trix-change", composerChanged);
+  document.addEventListener("submit", function (e) {
+    if (e.target && e.target.id === "composer") stopTyping();
+  }, true);
+  window.addEventListener("pagehide", stopTyping);
+
+  // Others' typing lines go when not renewed within 5 s (a "stop" may be lost).
+  var typingSeen = {};
+  document.addEventListener("htmx:sseMessage", function (e) {
+    if (!e.detail || e.detail.type !== "typing") return;
+    var m = /typing_user_(\d+)/.exec(e.detail.data || "");
+    if (m) typingSeen[m[1]] = Date.now();
+  });
+  setInterval(function () {
+    var now = Date.now();
+    document.querySelectorAll("#typing [data-user-id]").forEach(function (el) {
+      var seen = typingSeen[el.dataset.userId] || 0;
+      if (now - seen > 5000) el.remove();
+    });
+  }, 1000);
+
+  // --- Presence: a tab hidden for 5 s is away; shown again, it is here.
+  var hiddenTimer = null;
+  var reportedAbsent = false;
+  function scheduleAbsent() {
+    clearTimeout(hiddenTimer);
+    hiddenTimer = setTimeout(function () {
+      reportedAbsent = true;
+      report("presence", "absent");
+    }, 5000);
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      scheduleAbsent();
+    } else {
+      clearTimeout(hiddenTimer);
+      if (reportedAbsent) {
+        reportedAbsent = false;
+        report("presence", "present");
+      }
+    }
+  });
+
+  // --- The room list. Whole-list updates know nothing of this tab, so mark
+  // its room as current again after each.
+  function markCurrent() {
+    var id = roomID();
+    document.querySelectorAll("#sidebar_rooms a[data-room-id]").forEach(function (a) {
+      var current = a.dataset.roomId === id;
+      a.classList.toggle("current", current);
+      if (current) {
+        a.classList.remove("unread");
+        a.setAttribute("aria-current", "page");
+      } else {
+        a.removeAttribute("aria-current");
+      }
+    });
+  }
+  document.addEventListener("htmx:sseMessage", function (e) {
+    if (e.detail && e.detail.type === "sidebar") markCurrent();
+  });
+
+  // After a reconnect, fetch the list (its changes are not replayed), and
+  // tell the server again if this tab is hidden. When the stream is refused,
+  // the room may be gone or closed to us: then go home.
+  var opened = false;
+  document.addEventListener("htmx:sseOpen", function () {
+    // A new stream counts as looked at; a hidden tab says otherwise.
+    if (document.hidden) {
+      if (reportedAbsent) report("presence", "absent");
+      else scheduleAbsent();
+    }
+    if (!opened) {
+      opened = true;
+      return;
+    }
+    var list = document.getElementById("sidebar_rooms");
+    if (!list || !window.htmx) return;
+    htmx.ajax("GET", "/users/me/sidebar?room_id=" + encodeURIComponent(roomID()),
+      { target: "#sidebar_rooms", swap: "outerHTML" }).then(markCurrent);
+  });
+  var checking = false;
+  document.addEventListener("htmx:sseError", function () {
+    var id = roomID();
+    if (!id || checking) return;
+    checking = true;
+    fetch("/rooms/" + id + "/involvement", { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (res) {
+        if (res.status === 404) location.assign("/");
+      })
+      .catch(function () {})
+      .finally(function () { checking = false; });
+  });
+})();
