@@ -164,7 +164,12 @@ func (p *person) waitUntil(what, cond string) {
 	_, err := chromedp.Run(p.ctx, chromedp.Poll[bool](cond,
 		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(waitTimeout)))
 	if err != nil {
-		p.t.Fatalf("%s: waited for %s: %v\npage %s shows messages %q", p.user.Name, what, err, p.path(), p.messageTexts())
+		state, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(() => {
+			const e = document.activeElement, f = document.getElementById("composer");
+			return "focus " + (e ? e.tagName.toLowerCase() + "#" + e.id : "none") +
+				", composer " + JSON.stringify(f ? new FormData(f).get("message[body]") : null);
+		})()`))
+		p.t.Fatalf("%s: waited for %s: %v\npage %s shows messages %q; %s", p.user.Name, what, err, p.path(), p.messageTexts(), state)
 	}
 }
 
