@@ -100,6 +100,14 @@ func TestAccessibilityOfPages(t *testing.T) {
 	ada.visit(fmt.Sprintf("/rooms/%d/messages/%d/edit", room, msgs[0].ID))
 	ada.wantAccessible("edit message")
 
+	for _, page := range []string{"/rooms/opens/new", "/rooms/closeds/new", fmt.Sprintf("/rooms/opens/%d/edit", room)} {
+		ada.visit(page)
+		if got := ada.path(); got != page {
+			t.Errorf("%s opened %s", page, got)
+		}
+		ada.wantAccessible(page)
+	}
+
 	ada.visit("/no-such-page")
 	ada.wantAccessible("not found")
 }
