@@ -161,8 +161,7 @@ func (p *person) path() string {
 func (p *person) waitUntil(what, cond string) {
 	p.t.Helper()
 	defer traceSince(p.t, "wait "+what, time.Now())
-	_, err := chromedp.Run(p.ctx, chromedp.Poll[bool](cond,
-		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(waitTimeout)))
+	err := p.poll(cond, waitTimeout)
 	if err != nil {
 		state, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(() => {
 			const e = document.activeElement, f = document.getElementById("composer");
@@ -171,6 +170,28 @@ func (p *person) waitUntil(what, cond string) {
 		})()`))
 		p.t.Fatalf("%s: waited for %s: %v\npage %s shows messages %q; %s", p.user.Name, what, err, p.path(), p.messageTexts(), state)
 	}
+}
+
+// poll waits in the page for cond to hold. A poll runs in one document: when
+// the page replaces its document meanwhile (a redirect or reload that was
+// already under way), it starts again in the new one, within the same time.
+func (p *person) poll(cond string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		_, err := chromedp.Run(p.ctx, chromedp.Poll[bool](cond,
+			chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
+		if err == nil || !documentGone(err) || time.Until(deadline) < 50*time.Millisecond {
+			return err
+		}
+	}
+}
+
+// documentGone tells the errors of a poll whose document was replaced.
+func documentGone(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Inspected target navigated or closed")
 }
 
 // signIn fills in and submits the sign-in form, and lands on a room.
