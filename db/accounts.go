@@ -68,3 +68,29 @@ func (s *Store) HasUsers(ctx context.Context) (bool, error) {
 	}
 	return exists, nil
 }
+
+// UpdateAccount renames the account and sets who may create rooms.
+func (s *Store) UpdateAccount(ctx context.Context, name string, restrictRoomCreation bool) error {
+	if _, err := s.w.ExecContext(ctx, `
+		UPDATE accounts SET name = ?, restrict_room_creation_to_administrators = ?, updated_at = ?`,
+		name, restrictRoomCreation, now()); err != nil {
+		return fmt.Errorf("db: update account: %w", err)
+	}
+	return nil
+}
+
+// SetJoinCode replaces the join code; links with the old code stop working.
+func (s *Store) SetJoinCode(ctx context.Context, code string) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE accounts SET join_code = ?, updated_at = ?`, code, now()); err != nil {
+		return fmt.Errorf("db: set join code: %w", err)
+	}
+	return nil
+}
+
+// SetCustomStyles replaces the CSS added to every page.
+func (s *Store) SetCustomStyles(ctx context.Context, css string) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE accounts SET custom_styles = ?, updated_at = ?`, css, now()); err != nil {
+		return fmt.Errorf("db: set custom styles: %w", err)
+	}
+	return nil
+}

@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -101,4 +103,209 @@ func (s *Store) CreateMember(ctx context.Context, name, email, digest string) (U
 		return User{}, fmt.Errorf("db: create member: %w", err)
 	}
 	return u, nil
+}
+
+// AccountUsers lists the people of the account for its settings page:
+// administrators first, then members, each by name. Bots and deactivated
+// people are left out; banned people are listed only when withBanned is set.
+func (s *Store) AccountUsers(ctx context.Context, withBanned bool) ([]User, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT `+userColumns+` FROM users
+		WHERE role != 'bot' AND (status = 'active' OR (?1 AND status = 'banned'))
+		ORDER BY role = 'administrator' DESC, lower(name), id`, withBanned)
+	if err != nil {
+		return nil, fmt.Errorf("db: account users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: account users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// ErrLastAdministrator is returned when a change would leave the account
+// with nobody to administer it.
+var ErrLastAdministrator = errors.New("db: the last administrator must stay")
+
+// SetRole makes an active person a member or an administrator. Bots and
+// people who are no longer active are ErrNotFound.
+func (s *Store) SetRole(ctx context.Context, userID int64, role string) error {
+	if role != RoleMember && role != RoleAdministrator {
+		return fmt.Errorf("db: set role: unknown role %q", role)
+	}
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		var current string
+		err := tx.QueryRowContext(ctx, `
+			SELECT role FROM users WHERE id = ? AND status = 'active' AND role != 'bot'`, userID).Scan(&current)
+		if err != nil {
+			return notFound(err)
+		}
+		if current == RoleAdministrator && role != RoleAdministrator {
+			if err := ensureOtherAdmin(ctx, tx, userID); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE users SET role = ?, updated_at = ? WHERE id = ?`, role, now(), userID)
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrLastAdministrator) {
+		return fmt.Errorf("db: set role: %w", err)
+	}
+	return err
+}
+
+func ensureOtherAdmin(ctx context.Context, tx *sql.Tx, userID int64) error {
+	var others int
+	if err := tx.QueryRowContext(ctx, `
+		SELECT count(*) FROM users WHERE role = 'administrator' AND status = 'active' AND id != ?`,
+		userID).Scan(&others); err != nil {
+		return err
+	}
+	if others == 0 {
+		return ErrLastAdministrator
+	}
+	return nil
+}
+
+// DeactivateUser removes an active person from the account: every sign-in
+// ends, they leave every room but their direct ones (whose history stays
+// whole for the others), their devices and searches are forgotten, and their
+// email address is rewritten so it can be used to join again.
+func (s *Store) DeactivateUser(ctx context.Context, userID int64) error {
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		var email, role string
+		err := tx.QueryRowContext(ctx, `
+			SELECT coalesce(email_address, ''), role FROM users
+			WHERE id = ? AND status = 'active' AND role != 'bot'`, userID).Scan(&email, &role)
+		if err != nil {
+			return notFound(err)
+		}
+		if role == RoleAdministrator {
+			if err := ensureOtherAdmin(ctx, tx, userID); err != nil {
+				return err
+			}
+		}
+		for _, q := range []string{
+			`DELETE FROM user_sessions WHERE user_id = ?`,
+			`DELETE FROM memberships WHERE user_id = ? AND room_id IN (SELECT id FROM rooms WHERE kind != 'direct')`,
+			`DELETE FROM push_subscriptions WHERE user_id = ?`,
+			`DELETE FROM searches WHERE user_id = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE users SET status = 'deactivated', email_address = ?, updated_at = ? WHERE id = ?`,
+			deactivatedEmail(email), now(), userID)
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrLastAdministrator) {
+		return fmt.Errorf("db: deactivate user: %w", err)
+	}
+	return err
+}
+
+// deactivatedEmail keeps the address recognisable to an administrator
+// reading the database but unique and unusable for signing in or joining.
+func deactivatedEmail(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		local, domain = email, "deactivated.invalid"
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-deactivated-%s@%s", local, hex.EncodeToString(b[:]), domain)
+}
+
+// ProfileChange is what a person may change about themselves. An empty
+// PasswordDigest keeps the password.
+type ProfileChange struct {
+	Name, Email, Bio, PasswordDigest string
+}
+
+// UpdateProfile saves a person's own name, email address, bio and, when
+// given, password. Changing the password ends their other sign-ins.
+func (s *Store) UpdateProfile(ctx context.Context, userID, keepSessionID int64, p ProfileChange) error {
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			UPDATE users SET name = ?, email_address = ?, bio = ?, updated_at = ? WHERE id = ?`,
+			p.Name, strings.ToLower(p.Email), p.Bio, now(), userID)
+		if err != nil {
+			var se sqlite3.Error
+			if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+				return ErrEmailTaken
+			}
+			return err
+		}
+		if p.PasswordDigest == "" {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_digest = ? WHERE id = ?`,
+			p.PasswordDigest, userID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = ? AND id != ?`, userID, keepSessionID)
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrEmailTaken) {
+		return fmt.Errorf("db: update profile: %w", err)
+	}
+	return err
+}
+
+// ActiveUsers lists every active user, bots included, by name; when roomID is
+// not zero, only the room's members.
+func (s *Store) ActiveUsers(ctx context.Context, roomID int64) ([]User, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT `+userColumns+` FROM users
+		WHERE status = 'active'
+		  AND (?1 = 0 OR id IN (SELECT user_id FROM memberships WHERE room_id = ?1))
+		ORDER BY lower(name), id`, roomID)
+	if err != nil {
+		return nil, fmt.Errorf("db: active users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: active users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// UserMemberships lists every room the user belongs to, invisible ones
+// included, for their profile: shared rooms by name, then direct rooms.
+func (s *Store) UserMemberships(ctx context.Context, userID int64) ([]SidebarRoom, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT r.id, r.kind, coalesce(r.name, ''), r.creator_id, r.created_at, r.updated_at,
+		       `+roomDisplayName+`, m.involvement, m.unread_at
+		FROM memberships m JOIN rooms r ON r.id = m.room_id
+		WHERE m.user_id = ?1
+		ORDER BY r.kind = 'direct', lower(`+roomDisplayName+`), r.id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("db: user memberships: %w", err)
+	}
+	defer rows.Close()
+	var out []SidebarRoom
+	for rows.Next() {
+		var sr SidebarRoom
+		var created, updated int64
+		var unread sql.NullInt64
+		if err := rows.Scan(&sr.ID, &sr.Kind, &sr.Name, &sr.CreatorID, &created, &updated,
+			&sr.DisplayName, &sr.Involvement, &unread); err != nil {
+			return nil, fmt.Errorf("db: user memberships: %w", err)
+		}
+		sr.CreatedAt, sr.UpdatedAt, sr.Unread = Time(created), Time(updated), unread.Valid
+		out = append(out, sr)
+	}
+	return out, rows.Err()
 }

@@ -60,7 +60,7 @@ func newTestAppAt(t testing.TB, path string) *testApp {
 	c := chat.New(store, hub, log)
 	// TrustProxy lets each test client claim its own address, so the sign-in
 	// rate limit (per address) does not bite tests that sign in many people.
-	h := New(Config{TrustProxy: true}, store, hub, c, log)
+	h := New(Config{TrustProxy: true, PasswordCost: bcrypt.MinCost}, store, hub, c, log)
 	a := &testApp{t: t, dbPath: path, store: store, hub: hub, chat: c, h: h}
 	a.srv = httptest.NewServer(h.Routes())
 	t.Cleanup(a.stop)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/views"
-	"golang.org/x/crypto/bcrypt"
 )
 
 func firstRunForm(f userForm, errs map[string]string) views.UserFormProps {
@@ -39,7 +38,7 @@ func (h *Handler) createFirstRun(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, views.UserFormPage(h.page(r, "Set up Campfire"), firstRunForm(f, errs)))
 		return
 	}
-	digest, err := bcrypt.GenerateFromPassword([]byte(f.Password), bcrypt.DefaultCost)
+	digest, err := h.hashPassword(f.Password)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

@@ -24,6 +24,10 @@ type Config struct {
 	SecureCookies bool
 	// SessionLifetime is how long a sign-in lasts.
 	SessionLifetime time.Duration
+	// PasswordCost is the bcrypt cost of new password hashes; zero means
+	// bcrypt's default. Tests lower it: at full cost a hash under the race
+	// detector takes seconds.
+	PasswordCost int
 }
 
 // Handler holds every dependency of the HTTP handlers.
@@ -35,6 +39,8 @@ type Handler struct {
 	chat     *chat.Service
 	log      *slog.Logger
 	signIns  *rateLimiter
+	// transfer is the secret of session-transfer links, read once.
+	transfer transferKey
 	stopGC   func()
 
 	// sidebarMu orders room-list publications: each reads the lists after

@@ -11,9 +11,12 @@ import (
 func (h *Handler) Routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(h.recoverPanics, h.logRequests, securityHeaders, limitBodies, methodOverride)
+	// Banned addresses may read but not post (issue 3).
+	r.Use(h.blockBannedIPs)
 
 	r.Get("/up", h.up)
 	r.Handle("/static/*", static.Handler())
+	r.Get("/qr_code/{code}", h.showQRCode)
 
 	r.Group(func(r chi.Router) {
 		r.Use(h.sessions.LoadAndSave, h.loadUser)
@@ -23,6 +26,13 @@ func (h *Handler) Routes() http.Handler {
 		r.Post("/first_run", h.createFirstRun)
 		r.Get("/session/new", h.newSession)
 		r.Post("/session", h.createSession)
+
+		// People: joining with the code, and sign-in links from another device.
+		r.Get("/join/{joinCode}", h.newJoin)
+		r.Post("/join/{joinCode}", h.createJoin)
+		r.Get("/session/transfers/{token}", h.showTransfer)
+		r.Put("/session/transfers/{token}", h.updateTransfer)
+		r.Patch("/session/transfers/{token}", h.updateTransfer)
 
 		r.Group(func(r chi.Router) {
 			r.Use(h.requireUser)
@@ -64,6 +74,30 @@ func (h *Handler) Routes() http.Handler {
 			r.Post("/rooms/{roomID}/typing", h.typing)
 			r.Post("/rooms/{roomID}/presence", h.presence)
 			r.Get("/users/me/sidebar", h.showSidebar)
+
+			// People and administration: the account, profiles, avatars,
+			// roles, deactivation and bans.
+			r.Get("/account/edit", h.editAccount)
+			r.Get("/users/{userID}", h.showUser)
+			r.Get("/users/{userID}/avatar", h.showAvatar)
+			r.Get("/users/me/profile", h.showProfile)
+			r.Put("/users/me/profile", h.updateProfile)
+			r.Patch("/users/me/profile", h.updateProfile)
+			r.Get("/autocompletable/users", h.autocompleteUsers)
+			r.Group(func(r chi.Router) {
+				r.Use(h.requireAdmin)
+				r.Put("/account", h.updateAccount)
+				r.Patch("/account", h.updateAccount)
+				r.Post("/account/join_code", h.resetJoinCode)
+				r.Get("/account/custom_styles/edit", h.editCustomStyles)
+				r.Put("/account/custom_styles", h.updateCustomStyles)
+				r.Patch("/account/custom_styles", h.updateCustomStyles)
+				r.Put("/account/users/{userID}", h.updateUserRole)
+				r.Patch("/account/users/{userID}", h.updateUserRole)
+				r.Delete("/account/users/{userID}", h.deactivateUser)
+				r.Post("/users/{userID}/ban", h.createBan)
+				r.Delete("/users/{userID}/ban", h.deleteBan)
+			})
 
 			// Real time.
 			r.Get("/events", h.stream)

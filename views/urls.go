@@ -3,6 +3,7 @@
 package views
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -39,6 +40,23 @@ func AvatarURL(userID int64) string { return UserURL(userID) + "/avatar" }
 func SearchURL(q string) string { return "/searches?q=" + url.QueryEscape(q) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// JoinURL is the sign-up page for people invited with the join code.
+func JoinURL(code string) string { return "/join/" + url.PathEscape(code) }
+
+// QRCodeURL is an SVG QR code of text.
+func QRCodeURL(text string) string {
+	return "/qr_code/" + base64.RawURLEncoding.EncodeToString([]byte(text))
+}
+
+// TransferURL signs in, on another device, whoever the token was made for.
+func TransferURL(token string) string { return "/session/transfers/" + url.PathEscape(token) }
+
+// AccountUserURL is where an administrator changes a person's role or removes them.
+func AccountUserURL(userID int64) string { return "/account/users/" + strconv.FormatInt(userID, 10) }
+
+// BanURL bans (POST) or unbans (DELETE) a person.
+func BanURL(userID int64) string { return UserURL(userID) + "/ban" }
 
 // InvolvementURL is a room's notification setting for the current user.
 func InvolvementURL(roomID int64) string { return RoomURL(roomID) + "/involvement" }

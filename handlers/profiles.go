@@ -1,0 +1,126 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/views"
+)
+
+// maxBio is the longest a bio may be, in characters.
+const maxBio = 200
+
+// profileForm is a person's own name, email, new password (blank keeps the
+// old one) and bio.
+type profileForm struct {
+	userForm
+	Bio string
+}
+
+func parseProfileForm(r *http.Request, current db.User) (profileForm, error) {
+	if err := r.ParseForm(); err != nil {
+		return profileForm{}, err
+	}
+	f := profileForm{userForm: userForm{Name: current.Name, Email: current.Email}, Bio: current.Bio}
+	if vs, ok := r.PostForm["user[name]"]; ok {
+		f.Name = strings.TrimSpace(vs[0])
+	}
+	if vs, ok := r.PostForm["user[email_address]"]; ok {
+		f.Email = strings.TrimSpace(vs[0])
+	}
+	if vs, ok := r.PostForm["user[bio]"]; ok {
+		f.Bio = strings.TrimSpace(strings.ReplaceAll(vs[0], "\r\n", "\n"))
+	}
+	f.Password = r.PostForm.Get("user[password]")
+	return f, nil
+}
+
+func (f profileForm) problems() map[string]string {
+	errs := f.userForm.problems()
+	if f.Password == "" {
+		delete(errs, "password")
+	}
+	if !utf8.ValidString(f.Bio) {
+		errs["bio"] = "The bio is not valid UTF-8 text."
+	} else if utf8.RuneCountInString(f.Bio) > maxBio {
+		errs["bio"] = "Use at most 200 characters."
+	}
+	return errs
+}
+
+func (h *Handler) showProfile(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r.Context())
+	f := profileForm{userForm: userForm{Name: u.Name, Email: u.Email}, Bio: u.Bio}
+	h.renderProfile(w, r, http.StatusOK, f, nil)
+}
+
+func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status int, f profileForm, errs map[string]string) {
+	u, _ := currentUser(r.Context())
+	rooms, err := h.store.UserMemberships(r.Context(), u.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	token, err := h.transferToken(r.Context(), u.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	page := h.page(r, "My profile")
+	page.Notice = h.sessions.PopString(r.Context(), flashKey)
+	h.render(w, r, status, views.ProfilePage(page, views.ProfileProps{
+		UserID: u.ID, Name: f.Name, Email: f.Email, Bio: f.Bio, Errors: errs,
+		Memberships: rooms,
+		TransferURL: h.absoluteURL(r, views.TransferURL(token)),
+	}))
+}
+
+// updateProfile saves the current person's own profile; nobody edits
+// another's.
+func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r.Context())
+	f, err := parseProfileForm(r, u)
+	if err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	if errs := f.problems(); len(errs) > 0 {
+		h.renderProfile(w, r, http.StatusUnprocessableEntity, f, errs)
+		return
+	}
+	change := db.ProfileChange{Name: f.Name, Email: f.Email, Bio: f.Bio}
+	if f.Password != "" {
+		digest, err := h.hashPassword(f.Password)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		change.PasswordDigest = string(digest)
+	}
+	sid := h.sessions.GetInt64(r.Context(), sessionIDKey)
+	err = h.store.UpdateProfile(r.Context(), u.ID, sid, change)
+	if errors.Is(err, db.ErrEmailTaken) {
+		h.renderProfile(w, r, http.StatusUnprocessableEntity, f,
+			map[string]string{"email_address": "Someone else already uses this email address."})
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if change.PasswordDigest != "" {
+		// A new password is a change of credentials: the session token
+		// changes too, so one copied before is worthless.
+		if err := h.sessions.RenewToken(r.Context()); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		// Streams of the ended sign-ins close now; this tab's reconnect.
+		h.hub.DisconnectUser(u.ID)
+	}
+	h.sessions.Put(r.Context(), flashKey, "Saved.")
+	h.redirect(w, r, "/users/me/profile")
+}

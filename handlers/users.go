@@ -1,0 +1,120 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/views"
+)
+
+// routeUser loads the user named by the route, answering 404 when there is none.
+func (h *Handler) routeUser(w http.ResponseWriter, r *http.Request) (db.User, bool) {
+	id, err := pathID(r, "userID")
+	if err != nil {
+		h.notFound(w, r)
+		return db.User{}, false
+	}
+	u, err := h.store.User(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		h.notFound(w, r)
+		return db.User{}, false
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return db.User{}, false
+	}
+	return u, true
+}
+
+// showUser is a person's profile card. Administrators also see the email
+// address, a sign-in link to hand over, and the ban controls.
+func (h *Handler) showUser(w http.ResponseWriter, r *http.Request) {
+	viewer, _ := currentUser(r.Context())
+	u, ok := h.routeUser(w, r)
+	if !ok {
+		return
+	}
+	props := views.UserPageProps{User: u, Viewer: viewer}
+	if viewer.IsAdmin() && !u.IsBot() {
+		if u.Status == db.StatusActive {
+			token, err := h.transferToken(r.Context(), u.ID)
+			if err != nil {
+				h.serverError(w, r, err)
+				return
+			}
+			props.TransferURL = h.absoluteURL(r, views.TransferURL(token))
+		}
+		if u.Status == db.StatusBanned {
+			ips, err := h.store.BannedIPs(r.Context(), u.ID)
+			if err != nil {
+				h.serverError(w, r, err)
+				return
+			}
+			props.BannedIPs = ips
+		}
+	}
+	page := h.page(r, u.Name)
+	page.Notice = h.sessions.PopString(r.Context(), flashKey)
+	h.render(w, r, http.StatusOK, views.UserPage(page, props))
+}
+
+// updateUserRole makes an active person a member or an administrator.
+func (h *Handler) updateUserRole(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "userID")
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	role := r.PostForm.Get("user[role]")
+	if role != db.RoleMember && role != db.RoleAdministrator {
+		h.unprocessable(w, r, "user[role] is member or administrator.")
+		return
+	}
+	switch err := h.store.SetRole(r.Context(), id, role); {
+	case errors.Is(err, db.ErrNotFound):
+		h.notFound(w, r)
+		return
+	case errors.Is(err, db.ErrLastAdministrator):
+		h.unprocessable(w, r, "The account needs at least one administrator.")
+		return
+	case err != nil:
+		h.serverError(w, r, err)
+		return
+	}
+	h.sessions.Put(r.Context(), flashKey, "Role changed.")
+	h.redirect(w, r, "/account/edit")
+}
+
+// deactivateUser removes a person from the account. Every sign-in ends and
+// open streams close now, not at their next request.
+func (h *Handler) deactivateUser(w http.ResponseWriter, r *http.Request) {
+	viewer, _ := currentUser(r.Context())
+	id, err := pathID(r, "userID")
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	if id == viewer.ID {
+		h.unprocessable(w, r, "You can't remove yourself from the account.")
+		return
+	}
+	switch err := h.store.DeactivateUser(r.Context(), id); {
+	case errors.Is(err, db.ErrNotFound):
+		h.notFound(w, r)
+		return
+	case errors.Is(err, db.ErrLastAdministrator):
+		h.unprocessable(w, r, "The account needs at least one administrator.")
+		return
+	case err != nil:
+		h.serverError(w, r, err)
+		return
+	}
+	h.hub.DisconnectUser(id)
+	h.sessions.Put(r.Context(), flashKey, "Removed from the account.")
+	h.redirect(w, r, "/account/edit")
+}
