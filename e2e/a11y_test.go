@@ -100,7 +100,10 @@ func TestAccessibilityOfPages(t *testing.T) {
 	ada.visit(fmt.Sprintf("/rooms/%d/messages/%d/edit", room, msgs[0].ID))
 	ada.wantAccessible("edit message")
 
-	for _, page := range []string{"/rooms/opens/new", "/rooms/closeds/new", fmt.Sprintf("/rooms/opens/%d/edit", room)} {
+	for _, page := range []string{
+		"/rooms/opens/new", "/rooms/closeds/new", fmt.Sprintf("/rooms/opens/%d/edit", room),
+		"/account/edit", "/users/me/profile", fmt.Sprintf("/users/%d", ada.user.ID),
+	} {
 		ada.visit(page)
 		if got := ada.path(); got != page {
 			t.Errorf("%s opened %s", page, got)
@@ -110,6 +113,14 @@ func TestAccessibilityOfPages(t *testing.T) {
 
 	ada.visit("/no-such-page")
 	ada.wantAccessible("not found")
+
+	// Joining with the account's code, as a newcomer would.
+	newcomer := a.browser(t)
+	newcomer.visit("/join/e2e-join-code")
+	if got := newcomer.path(); got != "/join/e2e-join-code" {
+		t.Errorf("the join link opened %s", got)
+	}
+	newcomer.wantAccessible("join")
 }
 
 // The composer works from the keyboard alone: Tab reaches the skip link
