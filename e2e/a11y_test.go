@@ -95,6 +95,12 @@ func TestAccessibilityOfPages(t *testing.T) {
 	ada.openRoom(room)
 	ada.waitForMessage("🔥")
 	ada.wantAccessible("room")
+	ada.colorScheme("dark")
+	ada.wantAccessible("room, dark")
+	ada.visit("/session/new")
+	ada.wantAccessible("sign in, dark")
+	ada.colorScheme("light")
+	ada.openRoom(room)
 
 	msgs := a.messages(room)
 	ada.visit(fmt.Sprintf("/rooms/%d/messages/%d/edit", room, msgs[0].ID))
