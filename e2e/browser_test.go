@@ -261,24 +261,25 @@ func (p *person) waitUntilLive() {
 }
 
 // The composer is a plain textarea (#composer_body), which the rich-text
-// island replaces with a Trix editor (#composer_editor) when scripts run.
-// These helpers work with whichever the page has.
+// island replaces with a Trix editor when scripts run. These helpers work
+// with whichever the page has.
 const (
-	composerFieldJS = `(document.getElementById("composer_editor") || document.getElementById("composer_body"))`
+	composerFieldJS = `(document.querySelector("#composer trix-editor") || document.getElementById("composer_body"))`
 	composerReadyJS = `(() => {
-		const ed = document.getElementById("composer_editor");
+		const ed = document.querySelector("#composer trix-editor");
 		if (ed) return !!ed.editor;
-		return !!document.getElementById("composer_body");
+		const ta = document.getElementById("composer_body");
+		return !!ta && ta.tagName === "TEXTAREA";
 	})()`
 	composerEmptyJS = `(() => {
-		const ed = document.getElementById("composer_editor");
+		const ed = document.querySelector("#composer trix-editor");
 		if (ed) return !!ed.editor && ed.editor.getDocument().toString().trim() === "";
 		const ta = document.getElementById("composer_body");
 		return !!ta && ta.value === "";
 	})()`
 	composerFocusedJS = `(() => {
 		const e = document.activeElement;
-		return !!e && (e.id === "composer_editor" || e.id === "composer_body");
+		return !!e && e === ` + composerFieldJS + `;
 	})()`
 )
 
@@ -386,6 +387,9 @@ func (p *person) colorScheme(scheme string) {
 	if err != nil {
 		p.t.Fatal(err)
 	}
+	// Colours may fade from one scheme to the other; what a person reads is
+	// the end of the fade.
+	p.waitUntil("the colours to settle", `document.getAnimations().every(a => a.playState !== "running")`)
 }
 
 func jsString(s string) string {

@@ -92,6 +92,7 @@ func TestJourneyClosedRoom(t *testing.T) {
 	}
 	bo.waitUntil("the closed room in Bo's sidebar", sidebarHas("Just us two"))
 	ada.typeMessage("Only for you, Bo\n")
+	ada.waitForMessage("Only for you, Bo")
 	bo.visit(roomPath)
 	bo.waitForMessage("Only for you, Bo")
 
