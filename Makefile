@@ -7,7 +7,7 @@ BIN      := bin/campfire
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build test unit e2e generate check-generated vendor assets lint bench soak clean
+.PHONY: run build test unit e2e generate check-generated vendor assets check-assets lint bench soak clean
 
 run: build
 	./$(BIN) serve
@@ -16,7 +16,7 @@ build:
 	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/campfire
 
 # All tests: unit and integration (race detector on), then browser journeys.
-test: lint check-generated unit e2e
+test: lint check-generated check-assets unit e2e
 
 unit:
 	go test -race -count=1 ./...
@@ -34,6 +34,18 @@ check-generated:
 
 vendor:
 	scripts/vendor.sh
+
+# The composer island (assets/composer) is bundled into static/js/composer.js,
+# which is committed so the server builds without node.
+assets:
+	scripts/assets.sh
+
+# Rebuilds the bundle from the lock file and fails if the committed one differs.
+# Needs node and npm; without them the check is skipped, not failed, because the
+# Go build and tests do not depend on node.
+check-assets:
+	@if command -v npm >/dev/null 2>&1; then scripts/assets.sh --check; \
+	else echo "check-assets: npm not found, skipping the composer bundle check"; fi
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \

@@ -3,9 +3,11 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/richtext"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -59,7 +61,7 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 	var ve *chat.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		composer := views.ComposerProps{RoomID: room.ID, Body: body, ClientMessageID: cmid, Error: ve.Message}
+		composer := views.ComposerProps{RoomID: room.ID, Body: body, ClientMessageID: cmid, Error: ve.Message, UserName: u.Name}
 		if isPartial(r) {
 			h.render(w, r, http.StatusUnprocessableEntity, views.ComposerReplace(composer))
 			return
@@ -138,7 +140,7 @@ func (h *Handler) editMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, views.EditMessagePage(h.page(r, "Edit message"), views.EditMessageProps{
-		Room: room, Message: m, Body: m.Plain,
+		Room: room, Message: m, Body: m.Plain, HTML: m.HTML,
 	}))
 }
 
@@ -162,7 +164,7 @@ func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &ve):
 		h.render(w, r, http.StatusUnprocessableEntity, views.EditMessagePage(h.page(r, "Edit message"), views.EditMessageProps{
-			Room: room, Message: m, Body: body, Error: ve.Message,
+			Room: room, Message: m, Body: body, Error: ve.Message, HTML: typedHTML(body),
 		}))
 		return
 	case err != nil:
@@ -195,4 +197,14 @@ func (h *Handler) deleteMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.redirect(w, r, views.RoomURL(room.ID))
+}
+
+// typedHTML is what a refused edit puts back into the rich editor: Trix's
+// markup, sanitized, when that is what came; plain text is left to the
+// textarea (the editor converts it).
+func typedHTML(body string) string {
+	if !strings.HasPrefix(strings.TrimSpace(body), "<") {
+		return ""
+	}
+	return richtext.Sanitize(body)
 }

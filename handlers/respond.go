@@ -47,6 +47,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 	p := views.Page{Title: title, Nonce: nonceFrom(r.Context())}
 	if u, ok := currentUser(r.Context()); ok {
 		p.CurrentUserID = u.ID
+		p.CurrentUserAdmin = u.IsAdmin()
 	}
 	if a, err := h.store.Account(r.Context()); err == nil {
 		p.CustomStyles = a.CustomStyles

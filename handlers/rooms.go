@@ -137,6 +137,7 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 	}
 
 	composer.RoomID = room.ID
+	composer.UserName = u.Name
 	if composer.ClientMessageID == "" || composer.Error != "" {
 		composer.ClientMessageID = chat.NewClientMessageID()
 	}

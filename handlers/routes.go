@@ -51,6 +51,10 @@ func (h *Handler) Routes() http.Handler {
 			r.Patch("/rooms/{roomID}/messages/{messageID}", h.updateMessage)
 			r.Delete("/rooms/{roomID}/messages/{messageID}", h.deleteMessage)
 
+			// Boosts on messages (the room is the message's).
+			r.Post("/messages/{messageID}/boosts", h.createBoost)
+			r.Delete("/messages/{messageID}/boosts/{boostID}", h.deleteBoost)
+
 			// Rooms: making, changing and deleting them, involvement, typing,
 			// presence and the room list (issue 3).
 			r.Get("/rooms/opens/new", h.newOpenRoom)

@@ -41,6 +41,22 @@ func SearchURL(q string) string { return "/searches?q=" + url.QueryEscape(q) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// BoostsURL is where boosts of a message are posted.
+func BoostsURL(messageID int64) string { return fmt.Sprintf("/messages/%d/boosts", messageID) }
+
+// BoostURL addresses one boost of a message.
+func BoostURL(messageID, boostID int64) string {
+	return fmt.Sprintf("/messages/%d/boosts/%d", messageID, boostID)
+}
+
+// EditMessageURL is the edit form of a message.
+func EditMessageURL(roomID, messageID int64) string { return MessageURL(roomID, messageID) + "/edit" }
+
+// AutocompleteUsersURL lists the people of a room matching a query (JSON).
+func AutocompleteUsersURL(roomID int64) string {
+	return fmt.Sprintf("/autocompletable/users?room_id=%d", roomID)
+}
+
 // JoinURL is the sign-up page for people invited with the join code.
 func JoinURL(code string) string { return "/join/" + url.PathEscape(code) }
 

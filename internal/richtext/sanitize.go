@@ -63,7 +63,7 @@ func tidy(parent *html.Node, inLink bool) {
 				next = dropOrUnwrap(c)
 			case c.DataAtom == atom.A && (inLink || !fixAnchor(c)):
 				next = unwrap(c)
-			case c.DataAtom == atom.Img && !hasAttr(c, "src"):
+			case c.DataAtom == atom.Img && !imageSrcOK(c):
 				parent.RemoveChild(c)
 			default:
 				if c.DataAtom != atom.A {
@@ -222,11 +222,6 @@ func attr(n *html.Node, key string) (string, bool) {
 	return "", false
 }
 
-func hasAttr(n *html.Node, key string) bool {
-	_, ok := attr(n, key)
-	return ok
-}
-
 func hasKey(attrs []html.Attribute, key string) bool {
 	for _, a := range attrs {
 		if a.Key == key {
@@ -243,4 +238,13 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// imageSrcOK re-checks an image's src after bluemonday: its URL clean-up can
+// shorten a src that passed the pattern ("/#" becomes "/") into one that no
+// longer does, which would make a second Sanitize drop the image the first
+// kept.
+func imageSrcOK(n *html.Node) bool {
+	src, ok := attr(n, "src")
+	return ok && imageSrcPattern.MatchString(src)
 }

@@ -98,13 +98,22 @@
     var btn = e.target.closest && e.target.closest(".sound__play");
     if (btn) play(btn.closest(".sound"));
   });
+  // Only a sound message that arrives while the page is open plays, once:
+  // not those already on the page, and not again when a boost or an edit
+  // re-renders it.
+  var heard = new Set();
+  function noteSounds() {
+    document.querySelectorAll("#messages .message").forEach(function (m) {
+      if (m.querySelector(".sound")) heard.add(m.id);
+    });
+  }
   document.addEventListener("htmx:sseMessage", function (e) {
     if (!e.detail || e.detail.type !== "message") return;
     var list = messages();
     var last = list && list.lastElementChild;
     var sound = last && last.querySelector(".sound");
-    if (sound && !last.dataset.played) {
-      last.dataset.played = "1";
+    if (sound && !heard.has(last.id)) {
+      heard.add(last.id);
       play(sound);
     }
   });
@@ -121,6 +130,7 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    noteSounds();
     localizeTimes();
     if (messages()) scrollToEnd();
   });

@@ -1,0 +1,64 @@
+// The composer island. The server renders a plain <form> with a <textarea>
+// that works without scripts; when Trix and this bundle load, the form is
+// swapped for the React composer below, which posts with fetch, shows the
+// message at once as pending, and offers @mentions.
+import { createRoot } from "react-dom/client";
+import { Composer } from "./Composer.jsx";
+import { plainToHTML } from "./html.js";
+
+function mount() {
+  const form = document.getElementById("composer");
+  if (!form || !window.Trix || form.closest("[data-composer-island]")) return;
+  const meta = document.querySelector('meta[name="current-user-id"]');
+  const textarea = form.querySelector("textarea");
+  const error = form.querySelector("#composer_error");
+  const props = {
+    action: form.getAttribute("action"),
+    autocompleteURL: form.dataset.autocompleteUrl || "",
+    userID: meta ? meta.content : "",
+    userName: form.dataset.userName || "You",
+    initialHTML: textarea && textarea.value.trim() ? plainToHTML(textarea.value) : "",
+    initialError: error ? error.textContent : "",
+    clientMessageID: (form.querySelector('[name="message[client_message_id]"]') || {}).value || "",
+  };
+  const host = document.createElement("div");
+  host.dataset.composerIsland = "";
+  host.className = "composer-island";
+  form.replaceWith(host);
+  createRoot(host).render(<Composer {...props} />);
+}
+
+// mountEditors turns other rich-text fields (the edit form of a message)
+// into Trix editors: the textarea gives way to a hidden input of the same
+// name that Trix keeps filled with its HTML. No React is needed there.
+function mountEditors() {
+  if (!window.Trix) return;
+  document.querySelectorAll("textarea[data-rich-editor]").forEach((textarea, i) => {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = textarea.name;
+    input.id = "rich_input_" + i;
+    input.value = textarea.dataset.richHtml || (textarea.value.trim() ? plainToHTML(textarea.value) : "");
+    const editor = document.createElement("trix-editor");
+    editor.id = textarea.id;
+    editor.className = "composer__editor trix-content";
+    editor.setAttribute("input", input.id);
+    editor.setAttribute("aria-label", "Message");
+    for (const attr of ["aria-invalid", "aria-describedby"]) {
+      if (textarea.hasAttribute(attr)) editor.setAttribute(attr, textarea.getAttribute(attr));
+    }
+    editor.addEventListener("trix-file-accept", (e) => e.preventDefault());
+    textarea.replaceWith(input, editor);
+  });
+}
+
+function start() {
+  mount();
+  mountEditors();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start);
+} else {
+  start();
+}

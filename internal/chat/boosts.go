@@ -1,0 +1,57 @@
+package chat
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/campfire-go/campfire/db"
+)
+
+// MaxBoostLength is the longest a boost may be, in code points.
+const MaxBoostLength = 16
+
+// BoostContent checks a boost as a client sent it and returns it trimmed.
+func BoostContent(raw string) (string, error) {
+	if !utf8.ValidString(raw) {
+		return "", &ValidationError{"A boost must be valid UTF-8 text."}
+	}
+	content := strings.TrimSpace(raw)
+	switch n := utf8.RuneCountInString(content); {
+	case n == 0:
+		return "", &ValidationError{"A boost can't be blank."}
+	case n > MaxBoostLength:
+		return "", &ValidationError{"A boost can be at most 16 characters long."}
+	}
+	return content, nil
+}
+
+// Boost adds a boost by booster to a message and publishes the message's new
+// state to the room. The caller has checked that the booster may see the
+// message.
+func (s *Service) Boost(ctx context.Context, m db.Message, booster db.User, raw string) (db.Boost, error) {
+	content, err := BoostContent(raw)
+	if err != nil {
+		return db.Boost{}, err
+	}
+	var b db.Boost
+	err = s.Changed(ctx, m.ID, func() (int64, error) {
+		var eventID int64
+		var err error
+		b, eventID, err = s.store.CreateBoost(ctx, m.ID, booster.ID, content)
+		return eventID, err
+	})
+	if err != nil {
+		return db.Boost{}, err
+	}
+	b.BoosterName = booster.Name
+	return b, nil
+}
+
+// RemoveBoost takes a boost away and publishes the message's new state. Only
+// its booster may remove it; the caller checks that.
+func (s *Service) RemoveBoost(ctx context.Context, b db.Boost) error {
+	return s.Changed(ctx, b.MessageID, func() (int64, error) {
+		return s.store.DeleteBoost(ctx, b.ID)
+	})
+}

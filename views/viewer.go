@@ -1,0 +1,32 @@
+package views
+
+import "fmt"
+
+// viewerStyle is the page's own CSS that reveals the controls meant for the
+// person looking: edit and delete on their own messages (on every message for
+// an administrator) and the remove button on their own boosts. A message is
+// rendered once for all viewers, so these controls are in every copy and
+// hidden by default; the server still refuses anyone else. It is plain CSS,
+// so it works without scripts, and holds only integers, never user text.
+func viewerStyle(userID int64, admin bool) string {
+	css := fmt.Sprintf(".message[data-user-id=\"%d\"] .message__own-action{display:inline-block}"+
+		".boost[data-user-id=\"%d\"] .boost__remove{display:inline-block}", userID, userID)
+	if admin {
+		css += ":root .message .message__own-action{display:inline-block}"
+	}
+	return css
+}
+
+// pageStyle is the one nonce'd style element of a page: the viewer's rules,
+// then the account's custom CSS (last, so it can restyle anything).
+func pageStyle(p Page) string {
+	if p.CurrentUserID == 0 {
+		return p.CustomStyles
+	}
+	return viewerStyle(p.CurrentUserID, p.CurrentUserAdmin) + "\n" + p.CustomStyles
+}
+
+func withRichText(p Page) Page {
+	p.RichText = true
+	return p
+}
