@@ -53,8 +53,10 @@ lint:
 	go vet ./...
 	go vet -tags=sqlite_fts5,e2e ./e2e/...
 
+# A short run of every benchmark: Go benchmarks, then load against a real
+# server (docs/BENCHMARKS.md has the method and the full-size commands).
 bench:
-	go test -run='^$$' -bench=. -benchmem -benchtime=2000x ./...
+	scripts/bench.sh
 
 clean:
 	rm -rf bin

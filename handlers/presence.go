@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
@@ -31,33 +32,57 @@ import (
 // PresenceAnnouncer tells a room's open tabs who is here whenever someone
 // arrives or leaves. It is made before the hub, whose OnPresence option is its
 // Changed method, and is given the hub with Attach before anything is served.
+//
+// Announcements are coalesced per room: the changes within presenceDelay make
+// one announcement. When a thousand people open a room at once, each arrival
+// sending the whole list to everyone there would be a million deliveries.
 type PresenceAnnouncer struct {
 	store *db.Store
 	log   *slog.Logger
 	hub   atomic.Pointer[live.Hub]
 
-	// mu makes each announcement read and publish the state in turn, so the
-	// last one sent is the newest, although the hub calls Changed from
-	// separate goroutines in no set order.
-	mu sync.Mutex
+	mu      sync.Mutex
+	pending map[int64]bool
+	// flushMu makes each announcement read and publish the state in turn, so
+	// the last one sent is the newest.
+	flushMu sync.Mutex
 }
+
+// presenceDelay is how long an announcement waits to gather more changes.
+const presenceDelay = 250 * time.Millisecond
 
 // NewPresenceAnnouncer returns an announcer; call Attach with the hub.
 func NewPresenceAnnouncer(store *db.Store, log *slog.Logger) *PresenceAnnouncer {
-	return &PresenceAnnouncer{store: store, log: log}
+	return &PresenceAnnouncer{store: store, log: log, pending: map[int64]bool{}}
 }
 
 // Attach gives the announcer the hub it announces on.
 func (p *PresenceAnnouncer) Attach(hub *live.Hub) { p.hub.Store(hub) }
 
-// Changed publishes the room's current list of who is here.
+// Changed schedules an announcement of the room's list of who is here, unless
+// one is already on its way.
 func (p *PresenceAnnouncer) Changed(roomID, _ int64, _ bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pending[roomID] {
+		return
+	}
+	p.pending[roomID] = true
+	time.AfterFunc(presenceDelay, func() { p.announce(roomID) })
+}
+
+func (p *PresenceAnnouncer) announce(roomID int64) {
 	hub := p.hub.Load()
+	p.flushMu.Lock()
+	defer p.flushMu.Unlock()
+	// Cleared before the state is read: a change after this point schedules
+	// another announcement, so none is lost.
+	p.mu.Lock()
+	delete(p.pending, roomID)
+	p.mu.Unlock()
 	if hub == nil {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	ctx := context.Background()
 	people, err := p.store.PeopleByID(ctx, hub.PresentUserIDs(roomID))
 	if err != nil {

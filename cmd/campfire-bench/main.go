@@ -1,0 +1,71 @@
+// Command campfire-bench seeds a database and loads a running Campfire server
+// with real sessions and real SSE streams, reporting from the receivers' side.
+//
+//	campfire-bench seed      -db FILE [-users N] [-messages N]
+//	campfire-bench fanout    -layout FILE [-conns 1000] [-rate 10] [-duration 30s] [-pid PID]
+//	campfire-bench post      -layout FILE [-rooms 100] [-rate 2000] [-listen] [-pid PID]
+//	campfire-bench idle      -layout FILE [-conns 10000] [-hold 60s] [-pid PID]
+//	campfire-bench reconnect -layout FILE [-conns 10000] [-pid PID]
+//	campfire-bench coldstart -server BIN -db FILE [-runs 5]
+//
+// Load commands spread their streams over worker processes (-procs), each
+// dialling from its own loopback address, because one process may hold only
+// 20,000 files.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: campfire-bench COMMAND [flags]
+
+commands:
+  seed        write a database with users, rooms and messages
+  fanout      N streams on one room, posts at a fixed rate: post-to-receive latency
+  post        posts at a fixed rate into 10-member rooms: POST latency and throughput
+  idle        hold N idle streams: server memory per connection
+  reconnect   N streams connecting at once with Last-Event-ID: time to the first event
+  coldstart   start the server on a seeded database: time to the first room page
+  worker      (internal) one load process, driven by its parent over stdin/stdout
+
+Run "campfire-bench COMMAND -h" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	cmd, args := os.Args[1], os.Args[2:]
+	var err error
+	switch cmd {
+	case "seed":
+		err = seedCmd(ctx, args)
+	case "fanout":
+		err = fanoutCmd(ctx, args)
+	case "post":
+		err = postCmd(ctx, args)
+	case "idle":
+		err = idleCmd(ctx, args)
+	case "reconnect":
+		err = reconnectCmd(ctx, args)
+	case "coldstart":
+		err = coldstartCmd(ctx, args)
+	case "worker":
+		err = workerMain(ctx, os.Stdin, os.Stdout)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		err = fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "campfire-bench:", err)
+		os.Exit(1)
+	}
+}

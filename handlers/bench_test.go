@@ -1,0 +1,121 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/campfire-go/campfire/internal/perf"
+)
+
+// benchApp is the app over a seeded database (perf.SharedDB: about 120,000
+// messages, or the file named by CAMPFIRE_BENCH_DB, seeded by campfire-bench,
+// for the million-message figures). It returns the
+// session cookie of user 2, an ordinary member of the big rooms, the Fanout
+// room and the first 10-member room (the administrator is in every room).
+func benchApp(b *testing.B) (*testApp, perf.Layout, string) {
+	b.Helper()
+	path, l := benchDB(b)
+	a := newTestAppAt(b, path)
+	c := a.anonymous()
+	res := c.postForm("/session", url.Values{"email_address": {perf.Email(2)}, "password": {perf.Password}})
+	if res.StatusCode != http.StatusSeeOther {
+		b.Fatalf("sign in: %d", res.StatusCode)
+	}
+	for _, ck := range res.Cookies() {
+		if ck.Name == "session_token" {
+			return a, l, ck.Name + "=" + ck.Value
+		}
+	}
+	b.Fatal("no session cookie")
+	return nil, l, ""
+}
+
+var (
+	benchOnce sync.Once
+	benchPath string
+	benchLay  perf.Layout
+	benchErr  error
+)
+
+func benchDB(b *testing.B) (string, perf.Layout) {
+	benchOnce.Do(func() { benchPath, benchLay, benchErr = perf.SharedDB(context.Background()) })
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchPath, benchLay
+}
+
+// reportLatency adds the median and 99th percentile of the timed calls.
+func reportLatency(b *testing.B, times []time.Duration) {
+	if len(times) == 0 {
+		return
+	}
+	slices.Sort(times)
+	at := func(p float64) float64 {
+		return float64(times[min(len(times)-1, int(p*float64(len(times))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
+}
+
+// BenchmarkRoomPage is GET /rooms/{id} through the whole router (sessions,
+// user, membership, newest page of 40 messages, sidebar, layout), timed at
+// the handler: server time, no network. The room's size must not matter.
+func BenchmarkRoomPage(b *testing.B) {
+	a, l, cookie := benchApp(b)
+	h := a.h.Routes()
+	for _, room := range []int64{l.TenK, l.History} {
+		b.Run(fmt.Sprintf("messages=%d", l.PerRoom[room]), func(b *testing.B) {
+			var times []time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/rooms/%d", room), nil)
+				req.Header.Set("Cookie", cookie)
+				rec := httptest.NewRecorder()
+				t := time.Now()
+				h.ServeHTTP(rec, req)
+				times = append(times, time.Since(t))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+			reportLatency(b, times)
+		})
+	}
+}
+
+// BenchmarkPostHTTP is POST /rooms/{id}/messages as htmx sends it, through the
+// router, into a 10-member room of the seeded database.
+func BenchmarkPostHTTP(b *testing.B) {
+	a, l, cookie := benchApp(b)
+	h := a.h.Routes()
+	var times []time.Duration
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		form := url.Values{"message[body]": {"deploying the release branch to staging after lunch"},
+			"message[client_message_id]": {fmt.Sprintf("h%d", i)}}
+		req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/rooms/%d/messages", l.Small[0]),
+			strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("HX-Request", "true")
+		req.Header.Set("Cookie", cookie)
+		rec := httptest.NewRecorder()
+		t := time.Now()
+		h.ServeHTTP(rec, req)
+		times = append(times, time.Since(t))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+	reportLatency(b, times)
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The short version of every benchmark (make bench): Go benchmarks of the hot
+# paths and references, then load runs of campfire-bench against a real server
+# on a freshly seeded database. Results go to $BENCH_OUT (default bench-out/).
+# Knobs (environment): BENCHTIME, MESSAGES, FANOUT, RATE, POST_RATE, DURATION,
+# IDLE, STORM. docs/BENCHMARKS.md has the full-size commands.
+set -euo pipefail
+
+out=${BENCH_OUT:-bench-out}
+benchtime=${BENCHTIME:-1s}
+messages=${MESSAGES:-50000}
+fanout=${FANOUT:-1000}
+rate=${RATE:-10}
+post_rate=${POST_RATE:-2000}
+duration=${DURATION:-10s}
+idle=${IDLE:-2000}
+storm=${STORM:-2000}
+port=${BENCH_PORT:-3917}
+
+mkdir -p "$out"
+work=$(mktemp -d)
+server=
+cleanup() {
+	if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+{
+	echo "date: $(date -u +%FT%TZ)"
+	echo "commit: $(git describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "cpus: $(nproc)"
+	grep -m1 'model name' /proc/cpuinfo || true
+	grep MemTotal /proc/meminfo
+	echo "open files: $(ulimit -n)"
+	echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	go version
+} | tee "$out/machine.txt"
+
+echo "== Go benchmarks"
+go test -run='^$' -bench=. -benchmem -benchtime="$benchtime" -count=1 ./... | tee "$out/go-bench.txt"
+
+echo "== load: build, seed $messages messages, serve"
+go build -o "$work/campfire" ./cmd/campfire
+go build -o "$work/campfire-bench" ./cmd/campfire-bench
+"$work/campfire-bench" seed -db "$work/bench.db" -users 1200 -messages "$messages" -ten-k 5000
+PORT=$port CAMPFIRE_DB="$work/bench.db" CAMPFIRE_TRUST_PROXY=1 CAMPFIRE_LOG_LEVEL=warn \
+	"$work/campfire" serve >"$out/server.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/up" >/dev/null && break; sleep 0.1; done
+
+b=("$work/campfire-bench")
+common=(-url "http://127.0.0.1:$port" -layout "$work/bench.db.layout.json" -pid "$server")
+# Idle first, on the fresh server: memory per stream is an RSS difference, and
+# heap freed by earlier runs would be reused and hide it.
+echo "== idle: $idle streams"
+"${b[@]}" idle "${common[@]}" -conns "$idle" -hold 15s -settle 5s -json "$out/idle.json"
+echo "== fanout: $fanout streams, $rate posts/s for $duration"
+"${b[@]}" fanout "${common[@]}" -conns "$fanout" -rate "$rate" -duration "$duration" -json "$out/fanout.json"
+echo "== post: $post_rate posts/s into 10-member rooms for $duration"
+"${b[@]}" post "${common[@]}" -rooms 100 -rate "$post_rate" -duration "$duration" -json "$out/post.json"
+echo "== reconnect: $storm streams at once"
+"${b[@]}" reconnect "${common[@]}" -conns "$storm" -json "$out/reconnect.json"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
