@@ -53,6 +53,11 @@ lint:
 	go vet ./...
 	go vet -tags=sqlite_fts5,e2e ./e2e/...
 
+# Ten minutes of churning connections and posts, sampling goroutines and
+# memory (SOAK_DURATION=2m make soak for a shorter run).
+soak:
+	go test -tags=sqlite_fts5,soak -run '^TestSoak$$' -count=1 -timeout 30m -v ./handlers
+
 # A short run of every benchmark: Go benchmarks, then load against a real
 # server (docs/BENCHMARKS.md has the method and the full-size commands).
 bench:

@@ -28,6 +28,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
 		return fmt.Errorf("db: read schema version: %w", err)
 	}
+	// A file migrated by a newer binary has tables this one does not know
+	// about; running on it could lose data, so refuse and say what to do.
+	if latest := latestMigration(names); current > latest {
+		return fmt.Errorf("db: the database is at schema version %d, newer than this program knows (%d): "+
+			"run the newer campfire, or restore the backup taken before upgrading", current, latest)
+	}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
 		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
@@ -54,4 +60,15 @@ func (s *Store) migrate(ctx context.Context) error {
 		current = version
 	}
 	return nil
+}
+
+func latestMigration(names []string) int {
+	latest := 0
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		if v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0]); err == nil {
+			latest = max(latest, v)
+		}
+	}
+	return latest
 }

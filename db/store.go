@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strings"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the driver; built with -tags sqlite_fts5
@@ -26,15 +27,36 @@ type Store struct {
 	path string
 }
 
+// Options tune how the database file is opened.
+type Options struct {
+	// Synchronous is "NORMAL" (the default) or "FULL". NORMAL in WAL mode: a
+	// commit survives a crash of the process; only a power loss may drop the
+	// last transactions. FULL syncs the log at every commit, so a power loss
+	// loses nothing acknowledged either, at the price of an fsync per write.
+	// README "Durability" says more.
+	Synchronous string
+}
+
 // Open opens (creating if needed) the database file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
+	switch strings.ToUpper(opt.Synchronous) {
+	case "":
+		opt.Synchronous = "NORMAL"
+	case "NORMAL", "FULL":
+		opt.Synchronous = strings.ToUpper(opt.Synchronous)
+	default:
+		return nil, fmt.Errorf("db: synchronous %q: use NORMAL or FULL", opt.Synchronous)
+	}
 	common := url.Values{}
 	common.Set("_journal_mode", "WAL")
 	common.Set("_busy_timeout", "5000")
 	common.Set("_foreign_keys", "on")
-	// NORMAL in WAL mode: a commit survives a crash of the process; only a power
-	// loss may drop the last transactions. README "Durability" says why.
-	common.Set("_synchronous", "NORMAL")
+	common.Set("_synchronous", opt.Synchronous)
 	common.Set("_cache_size", "-16000")
 
 	wq := cloneValues(common)
@@ -113,14 +135,6 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", err)
-	}
-	return nil
-}
-
-// Backup writes a consistent copy of the database to dest while it is in use.
-func (s *Store) Backup(ctx context.Context, dest string) error {
-	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
-		return fmt.Errorf("db: backup: %w", err)
 	}
 	return nil
 }

@@ -40,9 +40,12 @@ func newTestApp(t testing.TB) *testApp {
 	return newTestAppAt(t, filepath.Join(t.TempDir(), "campfire.db"))
 }
 
+// testOption adjusts the app's configuration before it starts.
+type testOption func(*Config, *live.Options)
+
 // newTestAppAt serves the app on an existing database file, as a restarted
 // server would.
-func newTestAppAt(t testing.TB, path string) *testApp {
+func newTestAppAt(t testing.TB, path string, opts ...testOption) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	store, err := db.Open(ctx, path)
@@ -54,13 +57,19 @@ func newTestAppAt(t testing.TB, path string) *testApp {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	presence := NewPresenceAnnouncer(store, log)
-	hub := live.New(log, live.Options{LastEventID: last, Heartbeat: time.Second, OnPresence: presence.Changed})
-	presence.Attach(hub)
-	c := chat.New(store, hub, log)
 	// TrustProxy lets each test client claim its own address, so the sign-in
 	// rate limit (per address) does not bite tests that sign in many people.
-	h := New(Config{TrustProxy: true, PasswordCost: bcrypt.MinCost}, store, hub, c, log)
+	// Tests post in bulk; the post limit has its own test that sets it.
+	cfg := Config{TrustProxy: true, PostLimit: 1 << 20, PasswordCost: bcrypt.MinCost}
+	presence := NewPresenceAnnouncer(store, log)
+	liveOpts := live.Options{LastEventID: last, Heartbeat: time.Second, OnPresence: presence.Changed}
+	for _, o := range opts {
+		o(&cfg, &liveOpts)
+	}
+	hub := live.New(log, liveOpts)
+	presence.Attach(hub)
+	c := chat.New(store, hub, log)
+	h := New(cfg, store, hub, c, log)
 	a := &testApp{t: t, dbPath: path, store: store, hub: hub, chat: c, h: h}
 	a.srv = httptest.NewServer(h.Routes())
 	t.Cleanup(a.stop)

@@ -24,6 +24,11 @@ type Config struct {
 	SecureCookies bool
 	// SessionLifetime is how long a sign-in lasts.
 	SessionLifetime time.Duration
+	// PostLimit messages per PostWindow is the most one person may post;
+	// more is answered 429. Zero means the defaults (60 per 10 seconds:
+	// far above anyone typing, low enough to stop a script flooding a room).
+	PostLimit  int
+	PostWindow time.Duration
 	// PasswordCost is the bcrypt cost of new password hashes; zero means
 	// bcrypt's default. Tests lower it: at full cost a hash under the race
 	// detector takes seconds.
@@ -39,6 +44,7 @@ type Handler struct {
 	chat     *chat.Service
 	log      *slog.Logger
 	signIns  *rateLimiter
+	posts    *rateLimiter
 	// transfer is the secret of session-transfer links, read once.
 	transfer transferKey
 	stopGC   func()
@@ -52,6 +58,12 @@ type Handler struct {
 func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log *slog.Logger) *Handler {
 	if cfg.SessionLifetime == 0 {
 		cfg.SessionLifetime = 30 * 24 * time.Hour
+	}
+	if cfg.PostLimit <= 0 {
+		cfg.PostLimit = 60
+	}
+	if cfg.PostWindow <= 0 {
+		cfg.PostWindow = 10 * time.Second
 	}
 	sessionStore := sqlite3store.NewWithCleanupInterval(store.Writer(), 30*time.Minute)
 	sm := scs.New()
@@ -75,6 +87,7 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 		chat:     chatSvc,
 		log:      log,
 		signIns:  newRateLimiter(10, 3*time.Minute),
+		posts:    newRateLimiter(cfg.PostLimit, cfg.PostWindow),
 	}
 	h.stopGC = sessionStore.StopCleanup
 	return h
@@ -84,4 +97,5 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 func (h *Handler) Close() {
 	h.stopGC()
 	h.signIns.stop()
+	h.posts.stop()
 }

@@ -52,6 +52,9 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := currentUser(r.Context())
+	if !h.allowPost(w, r, u) {
+		return
+	}
 	body, cmid, err := messageForm(r)
 	if err != nil {
 		h.formError(w, r, err)

@@ -55,10 +55,10 @@ func overrideMethod(w http.ResponseWriter, r *http.Request) string {
 			return ""
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if bytes.Contains(body, []byte("_method=")) {
-			if vals, err := url.ParseQuery(string(body)); err == nil {
-				m = vals.Get("_method")
-			}
+		// Parsed in full, not searched for "_method=": a percent-encoded key
+		// means the same field and must not slip past.
+		if vals, err := url.ParseQuery(string(body)); err == nil {
+			m = vals.Get("_method")
 		}
 	}
 	switch strings.ToUpper(m) {

@@ -10,7 +10,7 @@ import (
 // Routes returns the whole HTTP surface of the app.
 func (h *Handler) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(h.recoverPanics, h.logRequests, securityHeaders, limitBodies, methodOverride)
+	r.Use(h.recoverPanics, h.logRequests, securityHeaders, h.secureCookiesOverTLS, limitBodies, methodOverride)
 	// Banned addresses may read but not post (issue 3).
 	r.Use(h.blockBannedIPs)
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // config is read from the environment; nothing has to be set by hand.
@@ -17,6 +18,11 @@ type config struct {
 	VAPIDPrivate   string
 	PushAllowLocal bool
 	LogLevel       slog.Level
+	// PostLimit posts per PostWindow per person; zero keeps the handlers' default.
+	PostLimit  int
+	PostWindow time.Duration
+	// Synchronous is SQLite's sync level: NORMAL (default) or FULL.
+	Synchronous string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -45,12 +51,40 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if (c.VAPIDPublic == "") != (c.VAPIDPrivate == "") {
 		return c, fmt.Errorf("set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither")
 	}
+	if v := getenv("CAMPFIRE_POST_LIMIT"); v != "" {
+		if c.PostLimit, c.PostWindow, err = parseRate(v); err != nil {
+			return c, fmt.Errorf("CAMPFIRE_POST_LIMIT %q: use posts/duration, like 60/10s", v)
+		}
+	}
+	switch v := strings.ToUpper(getenv("CAMPFIRE_SYNCHRONOUS")); v {
+	case "", "NORMAL", "FULL":
+		c.Synchronous = v
+	default:
+		return c, fmt.Errorf("CAMPFIRE_SYNCHRONOUS=%q: use normal or full", getenv("CAMPFIRE_SYNCHRONOUS"))
+	}
 	if v := getenv("CAMPFIRE_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("CAMPFIRE_LOG_LEVEL %q: use debug, info, warn or error", v)
 		}
 	}
 	return c, nil
+}
+
+// parseRate reads "N/duration", like "60/10s".
+func parseRate(v string) (int, time.Duration, error) {
+	n, d, ok := strings.Cut(v, "/")
+	if !ok {
+		return 0, 0, fmt.Errorf("no /")
+	}
+	limit, err := strconv.Atoi(strings.TrimSpace(n))
+	if err != nil || limit <= 0 {
+		return 0, 0, fmt.Errorf("bad count")
+	}
+	window, err := time.ParseDuration(strings.TrimSpace(d))
+	if err != nil || window <= 0 {
+		return 0, 0, fmt.Errorf("bad duration")
+	}
+	return limit, window, nil
 }
 
 func envBool(getenv func(string) string, key string) (bool, error) {

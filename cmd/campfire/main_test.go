@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/campfire-go/campfire/db"
 	"golang.org/x/crypto/bcrypt"
@@ -23,10 +24,18 @@ func TestConfig(t *testing.T) {
 	for _, bad := range []map[string]string{
 		{"PORT": "http"}, {"PORT": "70000"}, {"CAMPFIRE_TRUST_PROXY": "maybe"},
 		{"VAPID_PUBLIC_KEY": "only-one"}, {"CAMPFIRE_LOG_LEVEL": "loud"},
+		{"CAMPFIRE_POST_LIMIT": "60"}, {"CAMPFIRE_SYNCHRONOUS": "off"}, {"CAMPFIRE_POST_LIMIT": "0/10s"}, {"CAMPFIRE_POST_LIMIT": "5/soon"},
 	} {
 		if _, err := loadConfig(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
+	}
+}
+
+func TestPostLimitConfig(t *testing.T) {
+	c, err := loadConfig(env(map[string]string{"CAMPFIRE_POST_LIMIT": "30 / 1m"}))
+	if err != nil || c.PostLimit != 30 || c.PostWindow != time.Minute {
+		t.Fatalf("%+v %v", c, err)
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"net"
 	"strconv"
 
-	"github.com/campfire-go/campfire/internal/server"
+	app "github.com/campfire-go/campfire/internal/server"
 )
 
 func newLogger(cfg config, out io.Writer) *slog.Logger {
@@ -16,10 +16,13 @@ func newLogger(cfg config, out io.Writer) *slog.Logger {
 
 func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	log := newLogger(cfg, stdout)
-	s, err := server.New(ctx, server.Config{
+	s, err := app.New(ctx, app.Config{
 		DBPath:        cfg.DBPath,
 		TrustProxy:    cfg.TrustProxy,
 		SecureCookies: cfg.SecureCookies,
+		PostLimit:     cfg.PostLimit,
+		PostWindow:    cfg.PostWindow,
+		Synchronous:   cfg.Synchronous,
 	}, log)
 	if err != nil {
 		return err
@@ -30,7 +33,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", "http://localhost:"+strconv.Itoa(cfg.Port), "db", cfg.DBPath, "version", version)
+	// Logged after binding, so the log names the real port (PORT=0 picks one).
+	port := ln.Addr().(*net.TCPAddr).Port
+	log.Info("listening", "addr", "http://localhost:"+strconv.Itoa(port), "db", cfg.DBPath, "version", version)
 	err = s.Serve(ctx, ln)
 	log.Info("shut down")
 	return err

@@ -23,6 +23,16 @@ func (s *Service) Replay(ctx context.Context, roomID, after int64, emit func(liv
 	if err != nil {
 		return err
 	}
+	// A cursor past the newest event ever issued comes from before a restore
+	// from backup: ids are being issued again, and events below the cursor
+	// would pass the tab by. Only a reload brings it level.
+	last, err := s.store.LastEventID(ctx)
+	if err != nil {
+		return err
+	}
+	if after > last {
+		return emit(live.Frame{ID: last, Event: live.EventReload, Data: []byte("reload")})
+	}
 	events, err := s.store.EventsAfter(ctx, roomID, after, replayLimit+1)
 	if err != nil {
 		return err

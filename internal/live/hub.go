@@ -53,6 +53,9 @@ type conn struct {
 	hidden  atomic.Bool
 	cancel  context.CancelFunc
 	evicted atomic.Bool
+	// abort unblocks a write in progress, so an evicted stream that stopped
+	// reading lets go of its goroutines now, not when the write times out.
+	abort func()
 }
 
 // Options tune a Hub.

@@ -78,6 +78,9 @@ func (h *Hub) evict(c *conn) {
 	if c.evicted.CompareAndSwap(false, true) {
 		h.log.Info("stream evicted", "conn", c.id, "user_id", c.userID, "room_id", c.roomID)
 		c.cancel()
+		if c.abort != nil {
+			c.abort()
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package live
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -47,6 +48,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, st Stream) {
 	// No server-wide write timeout applies to a stream; each write sets its own.
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Time{})
+	// Deadlines live on the connection, which may be touched from any goroutine.
+	c.abort = func() { _ = rc.SetWriteDeadline(time.Now()) }
 
 	h.sse.CreateStream(c.id)
 	h.add(c)
@@ -91,6 +94,11 @@ func (w *streamWriter) WriteHeader(code int) {
 
 func (w *streamWriter) Write(b []byte) (int, error) {
 	_ = w.rc.SetWriteDeadline(time.Now().Add(writeDeadline))
+	// Checked after the deadline is set: an eviction racing with this write
+	// either is seen here or its abort lands after, and cuts the write short.
+	if w.conn.evicted.Load() {
+		return 0, errEvicted
+	}
 	n, err := w.ResponseWriter.Write(b)
 	if err != nil {
 		w.hub.evict(w.conn)
@@ -105,6 +113,8 @@ func (w *streamWriter) Flush() {
 }
 
 func (w *streamWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+var errEvicted = errors.New("live: stream evicted")
 
 func writeFrame(w io.Writer, f Frame) error {
 	var b bytes.Buffer

@@ -35,6 +35,11 @@ type Config struct {
 	TrustProxy bool
 	// SecureCookies marks the session cookie Secure.
 	SecureCookies bool
+	// PostLimit posts per PostWindow per person; zero keeps the handlers' default.
+	PostLimit  int
+	PostWindow time.Duration
+	// Synchronous is SQLite's sync level: NORMAL (the default) or FULL.
+	Synchronous string
 }
 
 // Server is the wired app, separate from any listener.
@@ -56,7 +61,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 	}
-	store, err := db.Open(ctx, cfg.DBPath)
+	store, err := db.OpenWith(ctx, cfg.DBPath, db.Options{Synchronous: cfg.Synchronous})
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +76,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	hub := live.New(log, live.Options{LastEventID: last, OnPresence: presence.Changed})
 	presence.Attach(hub)
 	chatSvc := chat.New(store, hub, log)
-	h := handlers.New(handlers.Config{TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies},
-		store, hub, chatSvc, log)
+	h := handlers.New(handlers.Config{
+		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
+		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
+	}, store, hub, chatSvc, log)
 	return &Server{Store: store, Hub: hub, Chat: chatSvc, handlers: h, routes: h.Routes(), log: log}, nil
 }
 
