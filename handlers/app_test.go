@@ -33,6 +33,7 @@ type testApp struct {
 	h      *Handler
 	srv    *httptest.Server
 	ips    atomic.Int64
+	notify *testNotify // webhooks and Web Push, see notify_harness_test.go
 }
 
 func newTestApp(t testing.TB) *testApp {
@@ -71,6 +72,7 @@ func newTestAppAt(t testing.TB, path string, opts ...testOption) *testApp {
 	c := chat.New(store, hub, log)
 	h := New(cfg, store, hub, c, log)
 	a := &testApp{t: t, dbPath: path, store: store, hub: hub, chat: c, h: h}
+	a.notify = newTestNotify(t, store, hub, c, h, log)
 	a.srv = httptest.NewServer(h.Routes())
 	t.Cleanup(a.stop)
 	return a
@@ -83,6 +85,7 @@ func (a *testApp) stop() {
 	a.hub.Close()
 	a.srv.CloseClientConnections()
 	a.srv.Close()
+	a.notify.close()
 	a.h.Close()
 	a.store.Close()
 	a.srv = nil

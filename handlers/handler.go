@@ -38,6 +38,7 @@ type Config struct {
 // Handler holds every dependency of the HTTP handlers.
 type Handler struct {
 	cfg      Config
+	push     pushSetup // Web Push, once EnablePush is called
 	store    *db.Store
 	sessions *scs.SessionManager
 	hub      *live.Hub

@@ -18,6 +18,26 @@ func (h *Handler) Routes() http.Handler {
 	r.Handle("/static/*", static.Handler())
 	r.Get("/qr_code/{code}", h.showQRCode)
 
+	// PWA: anyone may fetch these; the worker's scope is the whole site.
+	r.Get("/webmanifest.json", h.webManifest)
+	r.Head("/webmanifest.json", h.webManifest)
+	r.Get("/service-worker.js", h.serviceWorker)
+	r.Head("/service-worker.js", h.serviceWorker)
+
+	// Bot API: the key in the path is the only credential, so no session is
+	// loaded or saved. Bots send no Origin or Sec-Fetch-Site header, which
+	// CrossOriginProtection lets through as a non-browser request.
+	r.Group(func(r chi.Router) {
+		r.Use(h.botAuth)
+		r.Get("/rooms/{roomID}/{botKey}/messages", h.botMessages)
+		r.Post("/rooms/{roomID}/{botKey}/messages", h.botCreateMessage)
+		r.Put("/rooms/{roomID}/{botKey}/messages/{messageID}", h.botUpdateMessage)
+		r.Patch("/rooms/{roomID}/{botKey}/messages/{messageID}", h.botUpdateMessage)
+		r.Delete("/rooms/{roomID}/{botKey}/messages/{messageID}", h.botDeleteMessage)
+		r.Post("/rooms/{roomID}/{botKey}/messages/{messageID}/boosts", h.botCreateBoost)
+		r.Delete("/rooms/{roomID}/{botKey}/messages/{messageID}/boosts/{boostID}", h.botDeleteBoost)
+	})
+
 	r.Group(func(r chi.Router) {
 		r.Use(h.sessions.LoadAndSave, h.loadUser)
 
@@ -105,6 +125,27 @@ func (h *Handler) Routes() http.Handler {
 
 			// Real time.
 			r.Get("/events", h.stream)
+
+			// Search, bots, Web Push.
+			r.Get("/searches", h.searches)
+			r.Post("/searches", h.createSearch)
+			r.Delete("/searches/clear", h.clearSearches)
+			r.Get("/users/me/push_subscriptions", h.pushSubscriptions)
+			r.Post("/users/me/push_subscriptions", h.createPushSubscription)
+			r.Delete("/users/me/push_subscriptions/{subscriptionID}", h.deletePushSubscription)
+			r.Post("/users/me/push_subscriptions/{subscriptionID}/test_notifications", h.testNotification)
+			r.Group(func(r chi.Router) {
+				r.Use(h.requireAdmin)
+				r.Get("/account/bots", h.bots)
+				r.Get("/account/bots/new", h.newBot)
+				r.Post("/account/bots", h.createBot)
+				r.Get("/account/bots/{botID}/edit", h.editBot)
+				r.Put("/account/bots/{botID}", h.updateBot)
+				r.Patch("/account/bots/{botID}", h.updateBot)
+				r.Delete("/account/bots/{botID}", h.deleteBot)
+				r.Put("/account/bots/{botID}/key", h.resetBotKey)
+				r.Patch("/account/bots/{botID}/key", h.resetBotKey)
+			})
 		})
 	})
 

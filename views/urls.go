@@ -101,3 +101,22 @@ func RoomPresenceURL(roomID int64) string { return RoomURL(roomID) + "/presence"
 
 // SidebarURL is the current user's room list fragment.
 const SidebarURL = "/users/me/sidebar"
+
+// BotsURL is the administrators' list of bots.
+const BotsURL = "/account/bots"
+
+// BotURL addresses one bot's settings.
+func BotURL(botID int64) string { return BotsURL + "/" + strconv.FormatInt(botID, 10) }
+
+// BotMessagesPath is where a bot posts to a room with its key.
+func BotMessagesPath(roomID int64, key string) string {
+	return "/rooms/" + strconv.FormatInt(roomID, 10) + "/" + key + "/messages"
+}
+
+// PushSubscriptionsURL lists the signed-in person's push devices.
+const PushSubscriptionsURL = "/users/me/push_subscriptions"
+
+// PushSubscriptionURL addresses one device.
+func PushSubscriptionURL(id int64) string {
+	return PushSubscriptionsURL + "/" + strconv.FormatInt(id, 10)
+}

@@ -17,12 +17,15 @@ func newLogger(cfg config, out io.Writer) *slog.Logger {
 func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	log := newLogger(cfg, stdout)
 	s, err := app.New(ctx, app.Config{
-		DBPath:        cfg.DBPath,
-		TrustProxy:    cfg.TrustProxy,
-		SecureCookies: cfg.SecureCookies,
-		PostLimit:     cfg.PostLimit,
-		PostWindow:    cfg.PostWindow,
-		Synchronous:   cfg.Synchronous,
+		DBPath:         cfg.DBPath,
+		TrustProxy:     cfg.TrustProxy,
+		SecureCookies:  cfg.SecureCookies,
+		PostLimit:      cfg.PostLimit,
+		PostWindow:     cfg.PostWindow,
+		Synchronous:    cfg.Synchronous,
+		VAPIDPublic:    cfg.VAPIDPublic,
+		VAPIDPrivate:   cfg.VAPIDPrivate,
+		PushAllowLocal: cfg.PushAllowLocal,
 	}, log)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/campfire-go/campfire/handlers"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/notify"
 )
 
 // eventRetention is how long the replay log keeps events; a tab away longer
@@ -40,6 +41,11 @@ type Config struct {
 	PostWindow time.Duration
 	// Synchronous is SQLite's sync level: NORMAL (the default) or FULL.
 	Synchronous string
+	// VAPIDPublic and VAPIDPrivate are the Web Push keys; when empty, keys
+	// are generated once and kept in the database.
+	VAPIDPublic, VAPIDPrivate string
+	// PushAllowLocal lets push subscriptions point at local addresses (tests).
+	PushAllowLocal bool
 }
 
 // Server is the wired app, separate from any listener.
@@ -49,6 +55,7 @@ type Server struct {
 	Chat  *chat.Service
 
 	handlers *handlers.Handler
+	notify   *notify.Services
 	routes   http.Handler
 	log      *slog.Logger
 }
@@ -80,7 +87,19 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
 		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
 	}, store, hub, chatSvc, log)
-	return &Server{Store: store, Hub: hub, Chat: chatSvc, handlers: h, routes: h.Routes(), log: log}, nil
+
+	// After a message is posted: bots' webhooks and Web Push, both queued.
+	n, err := notify.Start(ctx, store, hub, chatSvc, notify.Options{
+		VAPIDPublic: cfg.VAPIDPublic, VAPIDPrivate: cfg.VAPIDPrivate, PushAllowLocal: cfg.PushAllowLocal,
+	}, log)
+	if err != nil {
+		h.Close()
+		hub.Close()
+		store.Close()
+		return nil, err
+	}
+	h.EnablePush(n.Push, cfg.PushAllowLocal)
+	return &Server{Store: store, Hub: hub, Chat: chatSvc, handlers: h, notify: n, routes: h.Routes(), log: log}, nil
 }
 
 // Handler is the app's whole HTTP surface.
@@ -89,6 +108,8 @@ func (s *Server) Handler() http.Handler { return s.routes }
 // Close stops the app's background work and closes the database.
 func (s *Server) Close() error {
 	s.Hub.Close()
+	// Queued webhook answers still post through the store: finish them first.
+	s.notify.Close()
 	s.handlers.Close()
 	return s.Store.Close()
 }

@@ -1,0 +1,189 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Search limits: results shown, queries remembered per person, and how much
+// of a query is looked at (a query is a few words; the rest is noise).
+const (
+	SearchLimit       = 100
+	RecentSearchLimit = 10
+	maxQueryTerms     = 16
+	maxQueryRunes     = 256
+)
+
+// Highlight markers put around matched words by FTS5's highlight(). They are
+// private-use characters, which chat text has no reason to contain; views
+// HTML-escape the text and turn balanced markers into <mark> elements.
+const (
+	HighlightStart = "\uE000"
+	HighlightEnd   = "\uE001"
+)
+
+// SearchTerms reduces a query to its words: letters, digits and combining
+// marks survive, everything else (FTS syntax, punctuation, invalid UTF-8,
+// control characters) separates words. The result is bounded in length.
+func SearchTerms(q string) []string {
+	q = strings.ToValidUTF8(q, " ")
+	if utf8.RuneCountInString(q) > maxQueryRunes {
+		q = string([]rune(q)[:maxQueryRunes])
+	}
+	words := strings.FieldsFunc(q, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+	})
+	if len(words) > maxQueryTerms {
+		words = words[:maxQueryTerms]
+	}
+	return words
+}
+
+// CleanQuery is the query as it is searched and remembered: its words,
+// separated by single spaces.
+func CleanQuery(q string) string { return strings.Join(SearchTerms(q), " ") }
+
+// matchExpression quotes every word, so FTS5 reads each as a plain term (the
+// tokenizer still stems it) and nothing a person types is syntax. Words are
+// ANDed, as FTS5 does for terms side by side.
+func matchExpression(terms []string) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + t + `"`
+	}
+	return strings.Join(quoted, " ")
+}
+
+// SearchResult is a matching message with its plain text highlighted.
+type SearchResult struct {
+	Message
+	RoomName    string
+	Highlighted string // plain text with HighlightStart/End around matches
+}
+
+// searchSQL lets FTS5 drive: it walks the matches newest first (rowid order is
+// id order is commit order), each is looked up by primary key and kept when
+// its room is one of the user's, and SQLite stops after the limit. CROSS JOIN
+// pins the full-text table as the outer loop.
+const searchSQL = `
+	SELECT ` + messageColumns + `, coalesce(r.name, ''), highlight(messages_fts, 0, '` + HighlightStart + `', '` + HighlightEnd + `')
+	FROM messages_fts
+	CROSS JOIN messages m ON m.id = messages_fts.rowid
+	JOIN users u ON u.id = m.creator_id
+	JOIN rooms r ON r.id = m.room_id
+	WHERE messages_fts MATCH ?1
+	  AND m.room_id IN (SELECT room_id FROM memberships WHERE user_id = ?2)
+	ORDER BY messages_fts.rowid DESC
+	LIMIT ?3`
+
+// SearchMessages finds the newest messages matching the query's words in the
+// rooms the user belongs to, newest first. A query with no words finds nothing.
+func (s *Store) SearchMessages(ctx context.Context, userID int64, query string) ([]SearchResult, error) {
+	terms := SearchTerms(query)
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	rows, err := s.r.QueryContext(ctx, searchSQL, matchExpression(terms), userID, SearchLimit)
+	if err != nil {
+		return nil, fmt.Errorf("db: search: %w", err)
+	}
+	defer rows.Close()
+	var out []SearchResult
+	for rows.Next() {
+		var sr SearchResult
+		var created, updated int64
+		if err := rows.Scan(&sr.ID, &sr.RoomID, &sr.CreatorID, &sr.ClientMessageID, &sr.HTML, &sr.Plain,
+			&created, &updated, &sr.CreatorName, &sr.CreatorRole, &sr.RoomName, &sr.Highlighted); err != nil {
+			return nil, fmt.Errorf("db: search: %w", err)
+		}
+		sr.CreatedAt, sr.UpdatedAt = Time(created), Time(updated)
+		out = append(out, sr)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: search: %w", err)
+	}
+	return out, nil
+}
+
+// SearchPlan returns SQLite's plan for a search, one detail line per step, so
+// a test can hold the query to its shape.
+func (s *Store) SearchPlan(ctx context.Context, userID int64, query string) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+searchSQL,
+		matchExpression(SearchTerms(query)), userID, SearchLimit)
+	if err != nil {
+		return nil, fmt.Errorf("db: search plan: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return nil, err
+		}
+		out = append(out, detail)
+	}
+	return out, rows.Err()
+}
+
+// RecordSearch remembers a query for the user (again: it moves to the top)
+// and forgets all but the most recent few.
+func (s *Store) RecordSearch(ctx context.Context, userID int64, query string) error {
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		// Searches a millisecond apart must still come back in order, so the
+		// newest is always stamped after the user's previous one.
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(updated_at), 0) FROM searches WHERE user_id = ?`,
+			userID).Scan(&last); err != nil {
+			return err
+		}
+		t := max(now(), last+1)
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO searches (user_id, query, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id, query) DO UPDATE SET updated_at = excluded.updated_at`,
+			userID, query, t); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			DELETE FROM searches WHERE user_id = ?1 AND id NOT IN (
+				SELECT id FROM searches WHERE user_id = ?1 ORDER BY updated_at DESC, id DESC LIMIT ?2)`,
+			userID, RecentSearchLimit)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("db: record search: %w", err)
+	}
+	return nil
+}
+
+// RecentSearches lists the user's remembered queries, most recent first.
+func (s *Store) RecentSearches(ctx context.Context, userID int64) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT query FROM searches WHERE user_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?`,
+		userID, RecentSearchLimit)
+	if err != nil {
+		return nil, fmt.Errorf("db: recent searches: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var q string
+		if err := rows.Scan(&q); err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// ClearSearches forgets every query the user made.
+func (s *Store) ClearSearches(ctx context.Context, userID int64) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM searches WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("db: clear searches: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,380 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/views"
+	"github.com/go-chi/chi/v5"
+)
+
+// The bot API (SPEC §4): a bot authenticates with the key in the path, never
+// with a session or cookie, and speaks JSON. Every message goes through
+// chat.Service like anyone's.
+
+type botContextKey struct{}
+
+type botRequest struct {
+	bot  db.User
+	room db.SidebarRoom
+}
+
+func botFrom(ctx context.Context) botRequest {
+	br, _ := ctx.Value(botContextKey{}).(botRequest)
+	return br
+}
+
+func botJSONError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// botAuth finds the bot by its key (401 when wrong or revoked) and the room
+// it posts to (404 when it is not a member).
+func (h *Handler) botAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bot, err := h.store.BotByKey(r.Context(), chi.URLParam(r, "botKey"))
+		if errors.Is(err, db.ErrNotFound) {
+			botJSONError(w, http.StatusUnauthorized, "Unknown or revoked bot key")
+			return
+		}
+		if err != nil {
+			h.botServerError(w, r, err)
+			return
+		}
+		roomID, err := pathID(r, "roomID")
+		if err != nil {
+			botJSONError(w, http.StatusNotFound, "Room not found")
+			return
+		}
+		room, err := h.store.MemberRoom(r.Context(), roomID, bot.ID)
+		if errors.Is(err, db.ErrNotFound) {
+			botJSONError(w, http.StatusNotFound, "Room not found")
+			return
+		}
+		if err != nil {
+			h.botServerError(w, r, err)
+			return
+		}
+		ctx := context.WithValue(r.Context(), botContextKey{}, botRequest{bot: bot, room: room})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func (h *Handler) botServerError(w http.ResponseWriter, r *http.Request, err error) {
+	h.log.Error("bot request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	if r.Context().Err() == nil {
+		botJSONError(w, http.StatusInternalServerError, "Something went wrong")
+	}
+}
+
+// botBody reads what a bot sent as a message: a JSON {"body"}, a form's body
+// field, or else the raw request body, as `curl -d 'Hello!'` sends it (a
+// form-encoded body without a body field).
+func botBody(r *http.Request) (string, int, error) {
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return "", http.StatusRequestEntityTooLarge, errors.New("The request body is too large")
+		}
+		return "", http.StatusBadRequest, errors.New("The request body could not be read")
+	}
+	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/json":
+		var in struct {
+			Body *string `json:"body"`
+		}
+		if err := json.Unmarshal(raw, &in); err != nil {
+			return "", http.StatusBadRequest, errors.New("The body is not valid JSON")
+		}
+		if in.Body == nil {
+			return "", 0, nil
+		}
+		return *in.Body, 0, nil
+	case "application/x-www-form-urlencoded":
+		if vals, err := url.ParseQuery(string(raw)); err == nil && vals.Has("body") {
+			return vals.Get("body"), 0, nil
+		}
+		return string(raw), 0, nil
+	case "multipart/form-data":
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+		r.Header.Set("Content-Type", mime.FormatMediaType(ct, params))
+		if err := r.ParseMultipartForm(maxBody); err != nil {
+			return "", http.StatusBadRequest, errors.New("The form could not be read")
+		}
+		return r.PostFormValue("body"), 0, nil
+	}
+	return string(raw), 0, nil
+}
+
+type botUserJSON struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	AvatarURL string `json:"avatar_url"`
+}
+
+type botRoomJSON struct {
+	ID   int64   `json:"id"`
+	Name *string `json:"name"`
+}
+
+type botBodyJSON struct {
+	HTML      string `json:"html"`
+	PlainText string `json:"plain_text"`
+}
+
+type botMessageJSON struct {
+	ID        int64       `json:"id"`
+	Room      botRoomJSON `json:"room"`
+	Creator   botUserJSON `json:"creator"`
+	Body      botBodyJSON `json:"body"`
+	URL       string      `json:"url"`
+	CreatedAt string      `json:"created_at"`
+	UpdatedAt string      `json:"updated_at"`
+}
+
+type botBoostJSON struct {
+	ID        int64       `json:"id"`
+	Content   string      `json:"content"`
+	CreatedAt string      `json:"created_at"`
+	Booster   botUserJSON `json:"booster"`
+	Message   struct {
+		ID  int64  `json:"id"`
+		URL string `json:"url"`
+	} `json:"message"`
+}
+
+// botJSONTime is SPEC §11's time: UTC, milliseconds, Z.
+func botJSONTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func (h *Handler) messageAsJSON(r *http.Request, room db.SidebarRoom, m db.Message) botMessageJSON {
+	base := h.baseURL(r)
+	out := botMessageJSON{
+		ID:   m.ID,
+		Room: botRoomJSON{ID: room.ID},
+		Creator: botUserJSON{ID: m.CreatorID, Name: m.CreatorName, Role: m.CreatorRole,
+			AvatarURL: base + views.AvatarURL(m.CreatorID)},
+		Body:      botBodyJSON{HTML: m.HTML, PlainText: m.Plain},
+		URL:       base + views.MessagePermalink(m.RoomID, m.ID),
+		CreatedAt: botJSONTime(m.CreatedAt),
+		UpdatedAt: botJSONTime(m.UpdatedAt),
+	}
+	if !room.IsDirect() {
+		name := room.Name
+		out.Room.Name = &name
+	}
+	return out
+}
+
+func (h *Handler) botCreateMessage(w http.ResponseWriter, r *http.Request) {
+	br := botFrom(r.Context())
+	body, status, err := botBody(r)
+	if err != nil {
+		botJSONError(w, status, err.Error())
+		return
+	}
+	posted, err := h.chat.Post(r.Context(), chat.PostParams{Room: br.room, Creator: br.bot, Body: body})
+	var ve *chat.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
+		return
+	case err != nil:
+		h.botServerError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", views.MessagePermalink(br.room.ID, posted.Message.ID))
+	writeJSON(w, http.StatusCreated, h.messageAsJSON(r, br.room, posted.Message))
+}
+
+func (h *Handler) botMessages(w http.ResponseWriter, r *http.Request) {
+	br := botFrom(r.Context())
+	ctx := r.Context()
+	var p db.Page
+	var err error
+	if p.Before, err = queryID(r, "before"); err == nil {
+		p.After, err = queryID(r, "after")
+	}
+	if err != nil || (p.Before > 0 && p.After > 0) {
+		botJSONError(w, http.StatusBadRequest, "before or after takes one message id")
+		return
+	}
+	msgs, err := h.store.Messages(ctx, br.room.ID, p)
+	if err != nil {
+		h.botServerError(w, r, err)
+		return
+	}
+	total, err := h.store.RoomMessageCount(ctx, br.room.ID)
+	if err != nil {
+		h.botServerError(w, r, err)
+		return
+	}
+	// "next" goes on in the direction of travel: newer when paging with
+	// after, else older.
+	if len(msgs) > 0 {
+		newer := p.After > 0
+		edge := msgs[0].ID
+		if newer {
+			edge = msgs[len(msgs)-1].ID
+		}
+		more, err := h.store.RoomHasMessagesBefore(ctx, br.room.ID, edge, newer)
+		if err != nil {
+			h.botServerError(w, r, err)
+			return
+		}
+		if more {
+			param := "before"
+			if newer {
+				param = "after"
+			}
+			next := fmt.Sprintf("%s%s?%s=%d", h.baseURL(r), r.URL.Path, param, edge)
+			w.Header().Set("Link", "<"+next+`>; rel="next"`)
+		}
+	}
+	out := make([]botMessageJSON, len(msgs))
+	for i, m := range msgs {
+		out[i] = h.messageAsJSON(r, br.room, m)
+	}
+	w.Header().Set("X-Total-Count", strconv.FormatInt(total, 10))
+	writeJSON(w, http.StatusOK, out)
+}
+
+// botMessage loads the route's message of the bot's room (404 otherwise); with
+// own, only a message the bot wrote (403 otherwise).
+func (h *Handler) botMessage(w http.ResponseWriter, r *http.Request, own bool) (db.Message, bool) {
+	br := botFrom(r.Context())
+	id, err := pathID(r, "messageID")
+	if err != nil {
+		botJSONError(w, http.StatusNotFound, "Message not found")
+		return db.Message{}, false
+	}
+	m, err := h.store.Message(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && m.RoomID != br.room.ID) {
+		botJSONError(w, http.StatusNotFound, "Message not found")
+		return db.Message{}, false
+	}
+	if err != nil {
+		h.botServerError(w, r, err)
+		return db.Message{}, false
+	}
+	if own && m.CreatorID != br.bot.ID {
+		botJSONError(w, http.StatusForbidden, "A bot can only change its own messages")
+		return db.Message{}, false
+	}
+	return m, true
+}
+
+func (h *Handler) botUpdateMessage(w http.ResponseWriter, r *http.Request) {
+	br := botFrom(r.Context())
+	m, ok := h.botMessage(w, r, true)
+	if !ok {
+		return
+	}
+	body, status, err := botBody(r)
+	if err != nil {
+		botJSONError(w, status, err.Error())
+		return
+	}
+	updated, err := h.chat.Edit(r.Context(), m, body)
+	var ve *chat.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
+		return
+	case errors.Is(err, db.ErrNotFound):
+		botJSONError(w, http.StatusNotFound, "Message not found")
+		return
+	case err != nil:
+		h.botServerError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, h.messageAsJSON(r, br.room, updated))
+}
+
+func (h *Handler) botDeleteMessage(w http.ResponseWriter, r *http.Request) {
+	m, ok := h.botMessage(w, r, true)
+	if !ok {
+		return
+	}
+	if err := h.chat.Delete(r.Context(), m); err != nil && !errors.Is(err, db.ErrNotFound) {
+		h.botServerError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
+	br := botFrom(r.Context())
+	m, ok := h.botMessage(w, r, false)
+	if !ok {
+		return
+	}
+	raw, status, err := botBody(r)
+	if err != nil {
+		botJSONError(w, status, err.Error())
+		return
+	}
+	boost, err := h.chat.Boost(r.Context(), m, br.bot, raw)
+	var ve *chat.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
+		return
+	case errors.Is(err, db.ErrNotFound):
+		botJSONError(w, http.StatusNotFound, "Message not found")
+		return
+	case err != nil:
+		h.botServerError(w, r, err)
+		return
+	}
+	base := h.baseURL(r)
+	out := botBoostJSON{ID: boost.ID, Content: boost.Content, CreatedAt: botJSONTime(boost.CreatedAt),
+		Booster: botUserJSON{ID: br.bot.ID, Name: br.bot.Name, Role: br.bot.Role, AvatarURL: base + views.AvatarURL(br.bot.ID)}}
+	out.Message.ID = m.ID
+	out.Message.URL = base + views.MessagePermalink(m.RoomID, m.ID)
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (h *Handler) botDeleteBoost(w http.ResponseWriter, r *http.Request) {
+	br := botFrom(r.Context())
+	m, ok := h.botMessage(w, r, false)
+	if !ok {
+		return
+	}
+	id, err := pathID(r, "boostID")
+	if err != nil {
+		botJSONError(w, http.StatusNotFound, "Boost not found")
+		return
+	}
+	b, err := h.store.Boost(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && b.MessageID != m.ID) {
+		botJSONError(w, http.StatusNotFound, "Boost not found")
+		return
+	}
+	if err != nil {
+		h.botServerError(w, r, err)
+		return
+	}
+	if b.BoosterID != br.bot.ID {
+		botJSONError(w, http.StatusForbidden, "A bot can only remove its own boosts")
+		return
+	}
+	if err := h.chat.RemoveBoost(r.Context(), b); err != nil && !errors.Is(err, db.ErrNotFound) {
+		h.botServerError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,164 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/views"
+)
+
+// Administrators manage bots here; the bots themselves use bot_api.go.
+
+const maxBotNameRunes = 100
+
+func (h *Handler) bots(w http.ResponseWriter, r *http.Request) {
+	bots, err := h.store.Bots(r.Context())
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.BotsPage(h.page(r, "Chat bots"), views.BotsPageProps{
+		Bots: bots, BaseURL: h.baseURL(r),
+	}))
+}
+
+func (h *Handler) newBot(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, views.BotFormPage(h.page(r, "New chat bot"), views.BotFormProps{}))
+}
+
+// botForm reads and checks user[name] and user[webhook_url].
+func botForm(r *http.Request) (name, webhookURL string, errs map[string]string, err error) {
+	if err := r.ParseForm(); err != nil {
+		return "", "", nil, err
+	}
+	name = strings.TrimSpace(r.PostForm.Get("user[name]"))
+	webhookURL = strings.TrimSpace(r.PostForm.Get("user[webhook_url]"))
+	errs = map[string]string{}
+	switch {
+	case !utf8.ValidString(name):
+		errs["name"] = "The name is not valid text."
+	case name == "":
+		errs["name"] = "A bot needs a name."
+	case utf8.RuneCountInString(name) > maxBotNameRunes:
+		errs["name"] = "A name can be at most 100 characters long."
+	}
+	if webhookURL != "" {
+		// Administrators may point a webhook anywhere, loopback included
+		// (SPEC §11); it only has to be a URL we can POST to.
+		u, perr := url.Parse(webhookURL)
+		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(webhookURL) > 2048 {
+			errs["webhook_url"] = "The webhook URL must be an http or https address."
+		}
+	}
+	return name, webhookURL, errs, nil
+}
+
+func (h *Handler) createBot(w http.ResponseWriter, r *http.Request) {
+	name, webhookURL, errs, err := botForm(r)
+	if err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		h.render(w, r, http.StatusUnprocessableEntity, views.BotFormPage(h.page(r, "New chat bot"), views.BotFormProps{
+			Name: name, WebhookURL: webhookURL, Errors: errs,
+		}))
+		return
+	}
+	if _, err := h.store.CreateBot(r.Context(), name, webhookURL); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.redirect(w, r, views.BotsURL)
+}
+
+// routeBot loads the route's active bot, answering 404 when there is none.
+func (h *Handler) routeBot(w http.ResponseWriter, r *http.Request) (db.Bot, bool) {
+	id, err := pathID(r, "botID")
+	if err != nil {
+		h.notFound(w, r)
+		return db.Bot{}, false
+	}
+	b, err := h.store.Bot(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		h.notFound(w, r)
+		return db.Bot{}, false
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return db.Bot{}, false
+	}
+	return b, true
+}
+
+func (h *Handler) editBot(w http.ResponseWriter, r *http.Request) {
+	b, ok := h.routeBot(w, r)
+	if !ok {
+		return
+	}
+	h.render(w, r, http.StatusOK, views.BotFormPage(h.page(r, "Edit bot"), views.BotFormProps{
+		Bot: b, Name: b.Name, WebhookURL: b.WebhookURL,
+	}))
+}
+
+func (h *Handler) updateBot(w http.ResponseWriter, r *http.Request) {
+	b, ok := h.routeBot(w, r)
+	if !ok {
+		return
+	}
+	name, webhookURL, errs, err := botForm(r)
+	if err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		h.render(w, r, http.StatusUnprocessableEntity, views.BotFormPage(h.page(r, "Edit bot"), views.BotFormProps{
+			Bot: b, Name: name, WebhookURL: webhookURL, Errors: errs,
+		}))
+		return
+	}
+	if err := h.store.UpdateBot(r.Context(), b.ID, name, webhookURL); err != nil && !errors.Is(err, db.ErrNotFound) {
+		h.serverError(w, r, err)
+		return
+	}
+	h.redirect(w, r, views.BotsURL)
+}
+
+func (h *Handler) deleteBot(w http.ResponseWriter, r *http.Request) {
+	b, ok := h.routeBot(w, r)
+	if !ok {
+		return
+	}
+	if err := h.store.DeactivateBot(r.Context(), b.ID); err != nil && !errors.Is(err, db.ErrNotFound) {
+		h.serverError(w, r, err)
+		return
+	}
+	h.hub.DisconnectUser(b.ID)
+	h.redirect(w, r, views.BotsURL)
+}
+
+func (h *Handler) resetBotKey(w http.ResponseWriter, r *http.Request) {
+	b, ok := h.routeBot(w, r)
+	if !ok {
+		return
+	}
+	if _, err := h.store.ResetBotKey(r.Context(), b.ID); err != nil && !errors.Is(err, db.ErrNotFound) {
+		h.serverError(w, r, err)
+		return
+	}
+	h.redirect(w, r, views.BotsURL)
+}
+
+// baseURL is the scheme and host this request reached, for absolute URLs: the
+// curl lines, bot JSON and push links.
+func (h *Handler) baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || (h.cfg.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

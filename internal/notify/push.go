@@ -1,0 +1,124 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/push"
+	"github.com/campfire-go/campfire/static"
+	"github.com/campfire-go/campfire/views"
+)
+
+// Push sends Web Push notifications of new messages.
+type Push struct {
+	store  *db.Store
+	hub    *live.Hub
+	keys   push.Keys
+	sender *push.Sender
+	queue  *push.Queue
+	log    *slog.Logger
+}
+
+// PushOptions configure delivery.
+type PushOptions struct {
+	// Subscriber is the VAPID contact (an e-mail address or https URL).
+	Subscriber string
+	// Client talks to push services; nil for one that refuses private addresses.
+	Client *http.Client
+}
+
+// NewPush starts the delivery workers.
+func NewPush(store *db.Store, hub *live.Hub, keys push.Keys, opt PushOptions, log *slog.Logger) *Push {
+	if opt.Client == nil {
+		opt.Client = push.NewClient(false)
+	}
+	if opt.Subscriber == "" {
+		opt.Subscriber = "push@campfire.invalid"
+	}
+	p := &Push{store: store, hub: hub, keys: keys, log: log}
+	p.sender = push.NewSender(keys, opt.Subscriber, opt.Client, log, p.gone)
+	p.queue = push.NewQueue(p.sender, 8, 4096)
+	return p
+}
+
+// PublicKey is the applicationServerKey browsers subscribe with.
+func (p *Push) PublicKey() string { return p.keys.Public }
+
+// Close delivers what is queued and stops.
+func (p *Push) Close() { p.queue.Close() }
+
+// Stats reports what the queue did.
+func (p *Push) Stats() push.Stats { return p.queue.Stats() }
+
+func (p *Push) gone(id int64) {
+	if err := p.store.DeletePushSubscription(context.Background(), id); err != nil {
+		p.log.Warn("delete gone push subscription", "subscription", id, "error", err)
+	}
+}
+
+// Hook is the chat hook: members who are not looking at the room and whose
+// involvement asks for it (everything; mentions when mentioned) get a push.
+func (p *Push) Hook(ctx context.Context, room db.SidebarRoom, posted chat.Posted) {
+	m := posted.Message
+	targets, err := p.store.PushTargets(context.WithoutCancel(ctx), room.ID, m.CreatorID)
+	if err != nil {
+		p.log.Error("push targets", "room_id", room.ID, "error", err)
+		return
+	}
+	title, body := room.Name, m.CreatorName+": "+m.Plain
+	if room.IsDirect() {
+		title, body = m.CreatorName, m.Plain
+	}
+	byUser := map[int64][]push.Subscription{}
+	badge := map[int64]int{}
+	var order []int64
+	for _, t := range targets {
+		uid := t.Subscription.UserID
+		if t.Involvement == db.InvolvementMentions && !slices.Contains(posted.MentionIDs, uid) {
+			continue
+		}
+		if _, seen := byUser[uid]; !seen {
+			if p.hub.IsPresent(room.ID, uid) {
+				continue
+			}
+			order = append(order, uid)
+		}
+		byUser[uid] = append(byUser[uid], subscription(t.Subscription))
+		badge[uid] = t.Unread
+	}
+	for _, uid := range order {
+		p.queue.Enqueue(byUser[uid], push.Payload{
+			Title: title,
+			Body:  body,
+			Icon:  static.Path("images/icon-192.png"),
+			Path:  views.RoomURL(room.ID),
+			Badge: badge[uid],
+			Topic: "room-" + strconv.FormatInt(room.ID, 10),
+		})
+	}
+}
+
+// SendTest sends a test notification to one subscription right away.
+func (p *Push) SendTest(ctx context.Context, sub db.PushSubscription, body, path string) error {
+	badge, err := p.store.UnreadRoomCount(ctx, sub.UserID)
+	if err != nil {
+		return err
+	}
+	return p.sender.Send(ctx, subscription(sub), push.Payload{
+		Title: "Campfire test",
+		Body:  body,
+		Icon:  static.Path("images/icon-192.png"),
+		Path:  path,
+		Badge: badge,
+	})
+}
+
+func subscription(s db.PushSubscription) push.Subscription {
+	return push.Subscription{ID: s.ID, Endpoint: s.Endpoint, P256dh: s.P256dh, Auth: s.Auth}
+}

@@ -1,0 +1,96 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/webhooks"
+)
+
+// Webhooks delivers messages to the bots they concern and posts their answers.
+type Webhooks struct {
+	store *db.Store
+	chat  *chat.Service
+	log   *slog.Logger
+	d     *webhooks.Dispatcher
+}
+
+// NewWebhooks starts the delivery workers. timeout bounds each call (7 s in
+// production); client may be nil.
+func NewWebhooks(store *db.Store, chatSvc *chat.Service, client *http.Client, timeout time.Duration, log *slog.Logger) *Webhooks {
+	w := &Webhooks{store: store, chat: chatSvc, log: log}
+	w.d = webhooks.New(client, timeout, 8, 1024, w.reply, log)
+	return w
+}
+
+// Close stops taking deliveries and waits for the queued ones.
+func (w *Webhooks) Close() { w.d.Close() }
+
+// Stats reports what the dispatcher did.
+func (w *Webhooks) Stats() webhooks.Stats { return w.d.Stats() }
+
+// replyKey marks the context of a post that is a bot's webhook answer.
+type replyKey struct{}
+
+// Hook is the chat hook: a message in a direct room goes to every bot there,
+// elsewhere to the bots it mentions; never to its own author. A webhook
+// answer goes to no bot: two bots in one direct room would otherwise answer
+// each other forever.
+func (w *Webhooks) Hook(ctx context.Context, room db.SidebarRoom, p chat.Posted) {
+	if !room.IsDirect() && len(p.MentionIDs) == 0 {
+		return
+	}
+	if ctx.Value(replyKey{}) != nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	recipients, err := w.store.WebhookRecipients(ctx, room.ID, room.IsDirect(), p.MentionIDs, p.Message.CreatorID)
+	if err != nil {
+		w.log.Error("webhook recipients", "room_id", room.ID, "error", err)
+		return
+	}
+	var roomName *string
+	if !room.IsDirect() {
+		name := room.Name
+		roomName = &name
+	}
+	for _, r := range recipients {
+		payload, err := webhooks.BuildPayload(webhooks.Event{
+			UserID:    p.Message.CreatorID,
+			UserName:  p.Message.CreatorName,
+			RoomID:    room.ID,
+			RoomName:  roomName,
+			MessageID: p.Message.ID,
+			HTML:      p.Message.HTML,
+			Plain:     p.Message.Plain,
+			BotName:   r.BotName,
+			BotKey:    r.BotKey,
+		})
+		if err != nil {
+			w.log.Error("webhook payload", "bot", r.BotID, "error", err)
+			continue
+		}
+		w.d.Enqueue(webhooks.Delivery{BotID: r.BotID, RoomID: room.ID, URL: r.URL, Payload: payload})
+	}
+}
+
+// reply posts a bot's answer (or the timeout notice) as the bot, through the
+// same path as every message. A bot removed or retired meanwhile says nothing.
+func (w *Webhooks) reply(ctx context.Context, botID, roomID int64, text string) {
+	bot, err := w.store.User(ctx, botID)
+	if err != nil || !bot.IsBot() || bot.Status != db.StatusActive {
+		return
+	}
+	room, err := w.store.MemberRoom(ctx, roomID, botID)
+	if err != nil {
+		return
+	}
+	ctx = context.WithValue(ctx, replyKey{}, true)
+	if _, err := w.chat.Post(ctx, chat.PostParams{Room: room, Creator: bot, Body: text}); err != nil {
+		w.log.Warn("webhook reply not posted", "bot", botID, "room_id", roomID, "error", err)
+	}
+}
