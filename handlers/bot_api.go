@@ -181,6 +181,10 @@ func (h *Handler) messageAsJSON(r *http.Request, room db.SidebarRoom, m db.Messa
 
 func (h *Handler) botCreateMessage(w http.ResponseWriter, r *http.Request) {
 	br := botFrom(r.Context())
+	if !h.countPost(w, br.bot) {
+		botJSONError(w, http.StatusTooManyRequests, "Posting too fast; retry after the Retry-After seconds")
+		return
+	}
 	body, status, err := botBody(r)
 	if err != nil {
 		botJSONError(w, status, err.Error())

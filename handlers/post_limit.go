@@ -12,11 +12,20 @@ import (
 // Retry-After and returns false. Every way of posting (form, htmx, bot API)
 // should call it first, so one flooding account slows only itself.
 func (h *Handler) allowPost(w http.ResponseWriter, r *http.Request, u db.User) bool {
+	if h.countPost(w, u) {
+		return true
+	}
+	h.errorPage(w, r, http.StatusTooManyRequests, "Slow down",
+		"You are posting faster than this room can take. Wait a few seconds and send it again.")
+	return false
+}
+
+// countPost counts a post by u; past the limit it sets Retry-After and
+// returns false, leaving the answer's shape (page or JSON) to the caller.
+func (h *Handler) countPost(w http.ResponseWriter, u db.User) bool {
 	if h.posts.allow("user:" + strconv.FormatInt(u.ID, 10)) {
 		return true
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(h.cfg.PostWindow.Seconds()))))
-	h.errorPage(w, r, http.StatusTooManyRequests, "Slow down",
-		"You are posting faster than this room can take. Wait a few seconds and send it again.")
 	return false
 }

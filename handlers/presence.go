@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,26 +85,32 @@ func (p *PresenceAnnouncer) announce(roomID int64) {
 		return
 	}
 	ctx := context.Background()
-	people, err := p.store.PeopleByID(ctx, hub.PresentUserIDs(roomID))
+	list, err := presentList(ctx, p.store, hub.PresentUserIDs(roomID), 0)
 	if err != nil {
 		p.log.Warn("presence", "room_id", roomID, "error", err)
 		return
 	}
-	hub.PublishRoomEphemeral(roomID, live.EventPresence, chat.Render(ctx, views.PresenceUpdate(people)), 0)
+	hub.PublishRoomEphemeral(roomID, live.EventPresence, chat.Render(ctx, views.PresenceUpdate(list)), 0)
+}
+
+// presentList names up to views.PresenceShown of the people present (first
+// among them whoever comes first, then by id, so the names stay put as people
+// come and go) and counts the rest.
+func presentList(ctx context.Context, store *db.Store, ids []int64, first int64) (views.PresentList, error) {
+	slices.Sort(ids)
+	if first != 0 {
+		ids = slices.DeleteFunc(ids, func(id int64) bool { return id == first })
+		ids = append([]int64{first}, ids...)
+	}
+	shown := ids[:min(len(ids), views.PresenceShown)]
+	people, err := store.PeopleByID(ctx, shown)
+	return views.PresentList{People: people, More: len(ids) - len(shown)}, err
 }
 
 // presentPeople are who is in the room now, the viewer included (their tab's
 // stream opens once the page has loaded).
-func (h *Handler) presentPeople(ctx context.Context, roomID, viewerID int64) ([]db.Person, error) {
-	ids := h.hub.PresentUserIDs(roomID)
-	seen := false
-	for _, id := range ids {
-		seen = seen || id == viewerID
-	}
-	if !seen {
-		ids = append(ids, viewerID)
-	}
-	return h.store.PeopleByID(ctx, ids)
+func (h *Handler) presentPeople(ctx context.Context, roomID, viewerID int64) (views.PresentList, error) {
+	return presentList(ctx, h.store, h.hub.PresentUserIDs(roomID), viewerID)
 }
 
 // presence records that a tab was hidden (state=absent) or shown again
@@ -142,9 +149,9 @@ func (h *Handler) presence(w http.ResponseWriter, r *http.Request) {
 // Its id is the last one the stream has delivered, never a later one, so a
 // reconnect cannot skip an event still on its way.
 func (h *Handler) emitPresence(ctx context.Context, roomID, lastID int64, emit func(live.Frame) error) error {
-	people, err := h.store.PeopleByID(ctx, h.hub.PresentUserIDs(roomID))
+	list, err := presentList(ctx, h.store, h.hub.PresentUserIDs(roomID), 0)
 	if err != nil {
 		return err
 	}
-	return emit(live.Frame{ID: lastID, Event: live.EventPresence, Data: chat.Render(ctx, views.PresenceUpdate(people))})
+	return emit(live.Frame{ID: lastID, Event: live.EventPresence, Data: chat.Render(ctx, views.PresenceUpdate(list))})
 }

@@ -18,7 +18,7 @@ type RoomHeaderProps struct {
 	// direct room).
 	CanDelete bool
 	// Present are the people with the room open now.
-	Present []db.Person
+	Present PresentList
 }
 
 // RoomHeader shows the room's name, the notification bell, links to the
