@@ -51,6 +51,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
+	go vet -tags=sqlite_fts5,e2e ./e2e/...
 
 # Ten minutes of churning connections and posts, sampling goroutines and
 # memory (SOAK_DURATION=2m make soak for a shorter run).

@@ -159,7 +159,6 @@ export function Composer(props) {
     el.setAttribute("input", input.current.id);
     el.setAttribute("placeholder", "Write a message…");
     el.setAttribute("aria-label", "Message");
-    el.setAttribute("aria-controls", "composer_mentions");
     editorEl.current = el;
 
     const onChange = () => lookForMention();
@@ -249,13 +248,19 @@ export function Composer(props) {
   }, [send, choose, flash]);
 
   // The editor tells assistive technology which person is highlighted.
+  // (Trix's editor is a textbox, which may not carry aria-expanded.)
   useEffect(() => {
     const el = editorEl.current;
     if (!el) return;
     const open = mention && mention.people.length > 0;
-    el.setAttribute("aria-expanded", open ? "true" : "false");
-    if (open) el.setAttribute("aria-activedescendant", "composer_mention_" + mention.active);
-    else el.removeAttribute("aria-activedescendant");
+    // The list exists only while open, so it is named only then.
+    if (open) {
+      el.setAttribute("aria-controls", "composer_mentions");
+      el.setAttribute("aria-activedescendant", "composer_mention_" + mention.active);
+    } else {
+      el.removeAttribute("aria-controls");
+      el.removeAttribute("aria-activedescendant");
+    }
   }, [mention]);
 
   const open = mention && mention.people.length > 0;

@@ -1,0 +1,168 @@
+// Package server wires the whole app (store, live hub, chat service,
+// handlers) and serves it. The command and the browser journeys both build the
+// server here, so the journeys exercise exactly what ships.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/handlers"
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/notify"
+)
+
+// eventRetention is how long the replay log keeps events; a tab away longer
+// than that reloads instead of replaying.
+const eventRetention = 7 * 24 * time.Hour
+
+// shutdownGrace bounds how long Serve waits for requests in flight.
+const shutdownGrace = 15 * time.Second
+
+// Config is what the server needs to know about its deployment.
+type Config struct {
+	// DBPath is the SQLite file; its folder is created when missing.
+	DBPath string
+	// TrustProxy honours X-Forwarded-For and X-Forwarded-Proto.
+	TrustProxy bool
+	// SecureCookies marks the session cookie Secure.
+	SecureCookies bool
+	// PostLimit posts per PostWindow per person; zero keeps the handlers' default.
+	PostLimit  int
+	PostWindow time.Duration
+	// Synchronous is SQLite's sync level: NORMAL (the default) or FULL.
+	Synchronous string
+	// VAPIDPublic and VAPIDPrivate are the Web Push keys; when empty, keys
+	// are generated once and kept in the database.
+	VAPIDPublic, VAPIDPrivate string
+	// PushAllowLocal lets push subscriptions point at local addresses (tests).
+	PushAllowLocal bool
+}
+
+// Server is the wired app, separate from any listener.
+type Server struct {
+	Store *db.Store
+	Hub   *live.Hub
+	Chat  *chat.Service
+
+	handlers *handlers.Handler
+	notify   *notify.Services
+	routes   http.Handler
+	log      *slog.Logger
+}
+
+// New opens (and migrates) the database and wires the app on it. Close
+// releases what New started.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
+	if dir := filepath.Dir(cfg.DBPath); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	store, err := db.OpenWith(ctx, cfg.DBPath, db.Options{Synchronous: cfg.Synchronous})
+	if err != nil {
+		return nil, err
+	}
+	last, err := store.LastEventID(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	// The hub reports arrivals and departures to the announcer, which renders
+	// who is here and publishes it back through the hub.
+	presence := handlers.NewPresenceAnnouncer(store, log)
+	hub := live.New(log, live.Options{LastEventID: last, OnPresence: presence.Changed})
+	presence.Attach(hub)
+	chatSvc := chat.New(store, hub, log)
+	h := handlers.New(handlers.Config{
+		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
+		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
+	}, store, hub, chatSvc, log)
+
+	// After a message is posted: bots' webhooks and Web Push, both queued.
+	n, err := notify.Start(ctx, store, hub, chatSvc, notify.Options{
+		VAPIDPublic: cfg.VAPIDPublic, VAPIDPrivate: cfg.VAPIDPrivate, PushAllowLocal: cfg.PushAllowLocal,
+	}, log)
+	if err != nil {
+		h.Close()
+		hub.Close()
+		store.Close()
+		return nil, err
+	}
+	h.EnablePush(n.Push, cfg.PushAllowLocal)
+	return &Server{Store: store, Hub: hub, Chat: chatSvc, handlers: h, notify: n, routes: h.Routes(), log: log}, nil
+}
+
+// Handler is the app's whole HTTP surface.
+func (s *Server) Handler() http.Handler { return s.routes }
+
+// Close stops the app's background work and closes the database.
+func (s *Server) Close() error {
+	s.Hub.Close()
+	// Queued webhook answers still post through the store: finish them first.
+	s.notify.Close()
+	s.handlers.Close()
+	return s.Store.Close()
+}
+
+// Serve answers requests on ln until ctx ends, then shuts down gracefully:
+// open event streams are closed so browsers reconnect (and replay) later.
+// It returns nil after a clean shutdown. It does not Close the server.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.routes,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		// No WriteTimeout: it would cut every event stream. Streams bound each
+		// write themselves, and ordinary pages are small.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	// Shutdown waits for handlers to return; streams only return when closed.
+	srv.RegisterOnShutdown(s.Hub.Close)
+
+	pruneCtx, stopPrune := context.WithCancel(ctx)
+	defer stopPrune()
+	go s.pruneEvents(pruneCtx)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) pruneEvents(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		cutoff := time.Now().Add(-eventRetention).UnixMilli()
+		if n, err := s.Store.PruneEvents(ctx, cutoff); err != nil && ctx.Err() == nil {
+			s.log.Warn("prune events", "error", err)
+		} else if n > 0 {
+			s.log.Info("pruned events", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
