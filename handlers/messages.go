@@ -120,6 +120,20 @@ func canAdminister(u db.User, m db.Message) bool {
 	return u.IsAdmin() || u.ID == m.CreatorID
 }
 
+// administeredMessage loads the route's message for someone who may edit or
+// delete it (its creator or an administrator); others get 403.
+func (h *Handler) administeredMessage(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, db.Message, bool) {
+	room, m, ok := h.roomMessage(w, r)
+	if !ok {
+		return room, m, false
+	}
+	if u, _ := currentUser(r.Context()); !canAdminister(u, m) {
+		h.forbidden(w, r)
+		return room, m, false
+	}
+	return room, m, true
+}
+
 func (h *Handler) showMessage(w http.ResponseWriter, r *http.Request) {
 	_, m, ok := h.roomMessage(w, r)
 	if !ok {
@@ -133,13 +147,8 @@ func (h *Handler) showMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) editMessage(w http.ResponseWriter, r *http.Request) {
-	room, m, ok := h.roomMessage(w, r)
+	room, m, ok := h.administeredMessage(w, r)
 	if !ok {
-		return
-	}
-	u, _ := currentUser(r.Context())
-	if !canAdminister(u, m) {
-		h.forbidden(w, r)
 		return
 	}
 	h.render(w, r, http.StatusOK, views.EditMessagePage(h.page(r, "Edit message"), views.EditMessageProps{
@@ -148,13 +157,8 @@ func (h *Handler) editMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
-	room, m, ok := h.roomMessage(w, r)
+	room, m, ok := h.administeredMessage(w, r)
 	if !ok {
-		return
-	}
-	u, _ := currentUser(r.Context())
-	if !canAdminister(u, m) {
-		h.forbidden(w, r)
 		return
 	}
 	body, _, err := messageForm(r)
@@ -182,13 +186,8 @@ func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) deleteMessage(w http.ResponseWriter, r *http.Request) {
-	room, m, ok := h.roomMessage(w, r)
+	room, m, ok := h.administeredMessage(w, r)
 	if !ok {
-		return
-	}
-	u, _ := currentUser(r.Context())
-	if !canAdminister(u, m) {
-		h.forbidden(w, r)
 		return
 	}
 	if err := h.chat.Delete(r.Context(), m); err != nil && !errors.Is(err, db.ErrNotFound) {
