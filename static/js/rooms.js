@@ -25,6 +25,12 @@
   // "stop" when it empties or the message is sent.
   var lastStart = 0;
   var typing = false;
+  // Reports go one at a time, so a "stop" never overtakes the "start" before
+  // it and leaves the others a stale "is typing" line.
+  var typingQueue = Promise.resolve();
+  function reportTyping(state) {
+    typingQueue = typingQueue.then(function () { return report("typing", state); });
+  }
   function composerText(form) {
     var field = form.querySelector("[name='message[body]']");
     if (!field) return "";
@@ -41,14 +47,14 @@
     if (now - lastStart >= 1000) {
       lastStart = now;
       typing = true;
-      report("typing", "start");
+      reportTyping("start");
     }
   }
   function stopTyping() {
     if (!typing) return;
     typing = false;
     lastStart = 0;
-    report("typing", "stop");
+    reportTyping("stop");
   }
   document.addEventListener("input", composerChanged);
   document.addEventListener("trix-change", composerChanged);
