@@ -13,15 +13,7 @@ import (
 const unknownPeople = "Pick people from the list: some are not on this account any more."
 
 func (h *Handler) newClosedRoom(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.requireRoomCreation(w, r); !ok {
-		return
-	}
-	f, err := h.roomFormProps(r, db.RoomClosed, db.Room{}, "New room", nil)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	h.renderRoomForm(w, r, http.StatusOK, f)
+	h.newRoomForm(w, r, db.RoomClosed)
 }
 
 func (h *Handler) createClosedRoom(w http.ResponseWriter, r *http.Request) {
@@ -29,13 +21,8 @@ func (h *Handler) createClosedRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form, err := parseRoomForm(r)
-	if err != nil {
-		h.roomFormError(w, r, err)
-		return
-	}
-	if problem := form.nameProblem(); problem != "" {
-		h.rerenderRoomForm(w, r, db.RoomClosed, db.Room{}, form, problem)
+	form, ok := h.submittedRoomForm(w, r, db.RoomClosed, db.Room{})
+	if !ok {
 		return
 	}
 	ch, err := h.store.CreateClosedRoom(r.Context(), form.Name, u.ID, form.UserIDs)
@@ -59,22 +46,12 @@ func (h *Handler) editClosedRoom(w http.ResponseWriter, r *http.Request) {
 // (and its creator), closing it when it was open. People left out lose the
 // room at once: it leaves their sidebar and their streams on it end.
 func (h *Handler) updateClosedRoom(w http.ResponseWriter, r *http.Request) {
-	room, ok := h.sharedRoom(w, r)
+	room, u, ok := h.administeredSharedRoom(w, r)
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
-	if !canAdministerRoom(u, room.Room) {
-		h.forbidden(w, r)
-		return
-	}
-	form, err := parseRoomForm(r)
-	if err != nil {
-		h.roomFormError(w, r, err)
-		return
-	}
-	if problem := form.nameProblem(); problem != "" {
-		h.rerenderRoomForm(w, r, db.RoomClosed, room.Room, form, problem)
+	form, ok := h.submittedRoomForm(w, r, db.RoomClosed, room.Room)
+	if !ok {
 		return
 	}
 	ch, err := h.store.UpdateClosedRoom(r.Context(), room.ID, form.Name, form.UserIDs)

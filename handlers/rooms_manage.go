@@ -129,6 +129,50 @@ func (h *Handler) sharedRoom(w http.ResponseWriter, r *http.Request) (db.Sidebar
 	return room, true
 }
 
+// newRoomForm answers GET /rooms/opens/new and /rooms/closeds/new.
+func (h *Handler) newRoomForm(w http.ResponseWriter, r *http.Request, kind string) {
+	if _, ok := h.requireRoomCreation(w, r); !ok {
+		return
+	}
+	f, err := h.roomFormProps(r, kind, db.Room{}, "New room", nil)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.renderRoomForm(w, r, http.StatusOK, f)
+}
+
+// submittedRoomForm reads a create or update form of a shared room of the
+// given kind (room is zero when creating); when it cannot be read or its name
+// is wrong it answers, and returns false.
+func (h *Handler) submittedRoomForm(w http.ResponseWriter, r *http.Request, kind string, room db.Room) (roomForm, bool) {
+	form, err := parseRoomForm(r)
+	if err != nil {
+		h.roomFormError(w, r, err)
+		return form, false
+	}
+	if problem := form.nameProblem(); problem != "" {
+		h.rerenderRoomForm(w, r, kind, room, form, problem)
+		return form, false
+	}
+	return form, true
+}
+
+// administeredSharedRoom loads the route's shared room for someone who may
+// change it (an administrator or its creator); other members get 403.
+func (h *Handler) administeredSharedRoom(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, db.User, bool) {
+	u, _ := currentUser(r.Context())
+	room, ok := h.sharedRoom(w, r)
+	if !ok {
+		return room, u, false
+	}
+	if !canAdministerRoom(u, room.Room) {
+		h.forbidden(w, r)
+		return room, u, false
+	}
+	return room, u, true
+}
+
 // roomFormProps fill a room form with everyone who could be in it.
 func (h *Handler) roomFormProps(r *http.Request, kind string, room db.Room, name string, members map[int64]bool) (views.RoomFormProps, error) {
 	u, _ := currentUser(r.Context())

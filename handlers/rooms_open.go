@@ -11,15 +11,7 @@ import (
 // Open rooms: everyone active is a member, and everyone who joins later too.
 
 func (h *Handler) newOpenRoom(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.requireRoomCreation(w, r); !ok {
-		return
-	}
-	f, err := h.roomFormProps(r, db.RoomOpen, db.Room{}, "New room", nil)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	h.renderRoomForm(w, r, http.StatusOK, f)
+	h.newRoomForm(w, r, db.RoomOpen)
 }
 
 func (h *Handler) createOpenRoom(w http.ResponseWriter, r *http.Request) {
@@ -27,13 +19,8 @@ func (h *Handler) createOpenRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form, err := parseRoomForm(r)
-	if err != nil {
-		h.roomFormError(w, r, err)
-		return
-	}
-	if problem := form.nameProblem(); problem != "" {
-		h.rerenderRoomForm(w, r, db.RoomOpen, db.Room{}, form, problem)
+	form, ok := h.submittedRoomForm(w, r, db.RoomOpen, db.Room{})
+	if !ok {
 		return
 	}
 	ch, err := h.store.CreateOpenRoom(r.Context(), form.Name, u.ID)
@@ -52,22 +39,12 @@ func (h *Handler) editOpenRoom(w http.ResponseWriter, r *http.Request) {
 // updateOpenRoom renames a shared room and, when it was closed, opens it to
 // everyone.
 func (h *Handler) updateOpenRoom(w http.ResponseWriter, r *http.Request) {
-	room, ok := h.sharedRoom(w, r)
+	room, _, ok := h.administeredSharedRoom(w, r)
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
-	if !canAdministerRoom(u, room.Room) {
-		h.forbidden(w, r)
-		return
-	}
-	form, err := parseRoomForm(r)
-	if err != nil {
-		h.roomFormError(w, r, err)
-		return
-	}
-	if problem := form.nameProblem(); problem != "" {
-		h.rerenderRoomForm(w, r, db.RoomOpen, room.Room, form, problem)
+	form, ok := h.submittedRoomForm(w, r, db.RoomOpen, room.Room)
+	if !ok {
 		return
 	}
 	ch, err := h.store.UpdateOpenRoom(r.Context(), room.ID, form.Name)
