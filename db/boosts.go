@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -12,7 +11,7 @@ import (
 func (s *Store) CreateBoost(ctx context.Context, messageID, boosterID int64, content string) (Boost, int64, error) {
 	var b Boost
 	var eventID int64
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx cachedTx) error {
 		roomID, domID, err := messageEventTarget(ctx, tx, messageID)
 		if err != nil {
 			return err
@@ -53,7 +52,7 @@ func (s *Store) Boost(ctx context.Context, id int64) (Boost, error) {
 // transaction. It returns the event id.
 func (s *Store) DeleteBoost(ctx context.Context, id int64) (int64, error) {
 	var eventID int64
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx cachedTx) error {
 		var messageID int64
 		err := tx.QueryRowContext(ctx, `DELETE FROM boosts WHERE id = ? RETURNING message_id`, id).Scan(&messageID)
 		if err != nil {
@@ -74,7 +73,7 @@ func (s *Store) DeleteBoost(ctx context.Context, id int64) (int64, error) {
 
 // messageEventTarget reads what an event about a message records: its room
 // and its element id.
-func messageEventTarget(ctx context.Context, tx *sql.Tx, messageID int64) (roomID int64, domID string, err error) {
+func messageEventTarget(ctx context.Context, tx cachedTx, messageID int64) (roomID int64, domID string, err error) {
 	var cmid string
 	err = tx.QueryRowContext(ctx, `SELECT room_id, client_message_id FROM messages WHERE id = ?`, messageID).
 		Scan(&roomID, &cmid)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-func insertEvent(ctx context.Context, tx *sql.Tx, roomID int64, kind string, messageID int64, domID string) (int64, error) {
+func insertEvent(ctx context.Context, tx cachedTx, roomID int64, kind string, messageID int64, domID string) (int64, error) {
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO events (room_id, kind, message_id, dom_id, created_at) VALUES (?, ?, ?, ?, ?)`,
 		roomID, kind, messageID, domID, now())
@@ -54,7 +54,7 @@ const prunedThroughKey = "events_pruned_through"
 // the highest id deleted, so a cursor below it is known to be too old to replay.
 func (s *Store) PruneEvents(ctx context.Context, beforeMs int64) (int64, error) {
 	var n int64
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx cachedTx) error {
 		var maxID sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM events WHERE created_at < ?`, beforeMs).Scan(&maxID); err != nil {
 			return err

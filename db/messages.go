@@ -183,7 +183,7 @@ type Posted struct {
 // message, untouched, even under concurrent posts (the unique index decides).
 func (s *Store) CreateMessage(ctx context.Context, nm NewMessage) (Posted, error) {
 	var p Posted
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx cachedTx) error {
 		t := now()
 		var id int64
 		err := tx.QueryRowContext(ctx, `
@@ -255,7 +255,7 @@ func (s *Store) messageOn(ctx context.Context, q queryer, id int64) (Message, er
 // UpdateMessage replaces a message's body and logs the change.
 func (s *Store) UpdateMessage(ctx context.Context, id int64, html, plain string) (int64, error) {
 	var eventID int64
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx cachedTx) error {
 		var roomID int64
 		var cmid string
 		t := now()
@@ -277,7 +277,7 @@ func (s *Store) UpdateMessage(ctx context.Context, id int64, html, plain string)
 // DeleteMessage removes a message and logs its removal.
 func (s *Store) DeleteMessage(ctx context.Context, id int64) (Event, error) {
 	var ev Event
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx cachedTx) error {
 		var cmid string
 		err := tx.QueryRowContext(ctx, `DELETE FROM messages WHERE id = ? RETURNING room_id, client_message_id`, id).
 			Scan(&ev.RoomID, &cmid)

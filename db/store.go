@@ -22,8 +22,8 @@ var ErrNotFound = errors.New("db: not found")
 // to arbitrate between writers of this process; reads use a separate pool that
 // WAL lets run beside the writer.
 type Store struct {
-	w    *sql.DB
-	r    *sql.DB
+	w    *cachedDB
+	r    *cachedDB
 	path string
 }
 
@@ -70,7 +70,7 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	s := &Store{w: w, path: path}
+	s := &Store{w: newCachedDB(w), path: path}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -87,7 +87,7 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	s.r = r
+	s.r = newCachedDB(r)
 	return s, nil
 }
 
@@ -99,20 +99,23 @@ func cloneValues(v url.Values) url.Values {
 	return c
 }
 
-// Close closes both pools.
+// Close closes both pools and their prepared statements.
 func (s *Store) Close() error {
 	var errs []error
 	if s.r != nil {
-		errs = append(errs, s.r.Close())
+		errs = append(errs, s.r.close())
 	}
 	_, _ = s.w.Exec("PRAGMA optimize")
-	errs = append(errs, s.w.Close())
+	errs = append(errs, s.w.close())
 	return errors.Join(errs...)
 }
 
 // Writer is the single writing connection, for libraries that keep their own
 // tables in this database (the session store).
-func (s *Store) Writer() *sql.DB { return s.w }
+func (s *Store) Writer() *sql.DB { return s.w.DB }
+
+// Reader is the pool of read-only connections, for the same libraries' reads.
+func (s *Store) Reader() *sql.DB { return s.r.DB }
 
 // Ping checks that the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
@@ -125,11 +128,19 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Tx runs fn in a write transaction, committing when it returns nil.
 func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.tx(ctx, func(tx cachedTx) error { return fn(tx.Tx) })
+}
+
+// tx is Tx whose queries use the writer's prepared statements.
+func (s *Store) tx(ctx context.Context, fn func(tx cachedTx) error) error {
+	// Statements first met in the last transaction are prepared now, while
+	// this goroutine holds no connection.
+	defer s.w.preparePending(ctx)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(cachedTx{Tx: tx, c: s.w}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
@@ -55,6 +54,9 @@ type Handler struct {
 	sidebarMu sync.Mutex
 }
 
+// The session store must keep scs's context-aware contract.
+var _ scs.CtxStore = (*db.SessionStore)(nil)
+
 // New wires the handlers. Close stops their background work.
 func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log *slog.Logger) *Handler {
 	if cfg.SessionLifetime == 0 {
@@ -66,7 +68,8 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 	if cfg.PostWindow <= 0 {
 		cfg.PostWindow = 10 * time.Second
 	}
-	sessionStore := sqlite3store.NewWithCleanupInterval(store.Writer(), 30*time.Minute)
+	// Sessions are read on the reader pool, written on the writer.
+	sessionStore := store.Sessions(30 * time.Minute)
 	sm := scs.New()
 	sm.Store = sessionStore
 	sm.Lifetime = cfg.SessionLifetime
@@ -90,7 +93,7 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 		signIns:  newRateLimiter(10, 3*time.Minute),
 		posts:    newRateLimiter(cfg.PostLimit, cfg.PostWindow),
 	}
-	h.stopGC = sessionStore.StopCleanup
+	h.stopGC = sessionStore.Stop
 	return h
 }
 

@@ -159,3 +159,37 @@ func TestEndedSignInsStopWorking(t *testing.T) {
 		})
 	}
 }
+
+// Signing out deletes the session row itself, not only the sign-in it points
+// at; an expired session signs nobody in.
+func TestSessionRowsEndWithSignOutAndExpiry(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.admin()
+	room := a.allTalk()
+	token := admin.tokenOf()
+	if a.count(`SELECT count(*) FROM sessions WHERE token = ?`, token) != 1 {
+		t.Fatal("no session row after sign-in")
+	}
+	if !a.signedIn(t, token, room) {
+		t.Fatal("fresh sign-in does not work")
+	}
+	wantStatus(t, admin.postForm("/session", url.Values{"_method": {"delete"}}), http.StatusSeeOther)
+	if n := a.count(`SELECT count(*) FROM sessions WHERE token = ?`, token); n != 0 {
+		t.Fatalf("%d session rows left after sign-out", n)
+	}
+	if a.signedIn(t, token, room) {
+		t.Fatal("a signed-out token still works")
+	}
+
+	bob := a.member("Bob")
+	token = bob.tokenOf()
+	if !a.signedIn(t, token, room) {
+		t.Fatal("Bob is not signed in")
+	}
+	if _, err := a.store.Writer().Exec(`UPDATE sessions SET expiry = julianday('now') - 1 WHERE token = ?`, token); err != nil {
+		t.Fatal(err)
+	}
+	if a.signedIn(t, token, room) {
+		t.Fatal("an expired session still works")
+	}
+}

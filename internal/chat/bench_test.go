@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"testing"
 
@@ -87,3 +88,22 @@ func BenchmarkPostParallel(b *testing.B) {
 type atomicCounter struct{ v atomic.Int64 }
 
 func (c *atomicCounter) next() int64 { return c.v.Add(1) }
+
+// BenchmarkPostParallel64 is 64 posters at once (32 per CPU on this 2-core
+// machine), the load of a busy server: what group commit is for.
+func BenchmarkPostParallel64(b *testing.B) {
+	svc, room, admin := benchService(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+	var n atomicCounter
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := svc.Post(ctx, PostParams{Room: room, Creator: admin, Body: benchBody,
+				ClientMessageID: fmt.Sprintf("q%d", n.next())}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
