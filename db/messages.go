@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -176,59 +177,91 @@ type Posted struct {
 	EventID   int64
 	Duplicate bool    // the client_message_id was used before; Message is the original
 	Unread    []int64 // members for whom the room just became unread
+	// Err is why this message of a batch was not stored (CreateMessages);
+	// the others are stored all the same.
+	Err error
 }
 
 // CreateMessage stores a message, its event and the unread marks in one
 // transaction. A client_message_id already used in the room yields the original
 // message, untouched, even under concurrent posts (the unique index decides).
 func (s *Store) CreateMessage(ctx context.Context, nm NewMessage) (Posted, error) {
-	var p Posted
+	ps, err := s.CreateMessages(ctx, []NewMessage{nm})
+	if err != nil {
+		return Posted{}, err
+	}
+	if ps[0].Err != nil {
+		return Posted{}, ps[0].Err
+	}
+	return ps[0], nil
+}
+
+// CreateMessages stores messages in one transaction, each as CreateMessage
+// would, in order: one commit (one log sync) for the lot is what lets the
+// single writer keep up with many posters. Each message has its own
+// savepoint, so one that fails (its room deleted meanwhile) is reported in its
+// Posted.Err and the others are stored. A client_message_id repeated within
+// the batch yields the first one's message, as across batches. The error is
+// for the batch as a whole: nothing was stored.
+func (s *Store) CreateMessages(ctx context.Context, nms []NewMessage) ([]Posted, error) {
+	out := make([]Posted, len(nms))
 	err := s.tx(ctx, func(tx cachedTx) error {
-		t := now()
-		var id int64
-		err := tx.QueryRowContext(ctx, `
-			INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (room_id, client_message_id) DO NOTHING
-			RETURNING id`, nm.RoomID, nm.CreatorID, nm.ClientMessageID, nm.HTML, nm.Plain, t, t).Scan(&id)
-		if err == sql.ErrNoRows {
-			p.Duplicate = true
-			return tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE room_id = ? AND client_message_id = ?`,
-				nm.RoomID, nm.ClientMessageID).Scan(&p.Message.ID)
-		}
-		if err != nil {
-			return err
-		}
-		if p.EventID, err = insertEvent(ctx, tx, nm.RoomID, EventCreated, id, "message_"+nm.ClientMessageID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE rooms SET updated_at = ? WHERE id = ?`, t, nm.RoomID); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `
-			UPDATE memberships SET unread_at = ?
-			WHERE room_id = ? AND user_id != ? AND unread_at IS NULL AND involvement != 'invisible'
-			  AND user_id NOT IN (SELECT value FROM json_each(?))
-			RETURNING user_id`, t, nm.RoomID, nm.CreatorID, int64sJSON(nm.PresentUserIDs))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var uid int64
-			if err := rows.Scan(&uid); err != nil {
+		for i, nm := range nms {
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT message`); err != nil {
 				return err
 			}
-			p.Unread = append(p.Unread, uid)
+			p, err := createMessage(ctx, tx, nm)
+			if err != nil {
+				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO message`); rerr != nil {
+					return rerr
+				}
+				p = Posted{Err: fmt.Errorf("db: create message: %w", err)}
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE message`); err != nil {
+				return err
+			}
+			out[i] = p
 		}
-		p.Message.ID = id
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
-		return Posted{}, fmt.Errorf("db: create message: %w", err)
+		return nil, fmt.Errorf("db: create messages: %w", err)
 	}
-	// Read back through the writer's view so the row is certainly visible.
-	m, err := s.messageOn(ctx, s.w, p.Message.ID)
+	return out, nil
+}
+
+// createMessage stores one message inside a transaction and reads it back.
+func createMessage(ctx context.Context, tx cachedTx, nm NewMessage) (Posted, error) {
+	var p Posted
+	t := now()
+	var id int64
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (room_id, client_message_id) DO NOTHING
+		RETURNING id`, nm.RoomID, nm.CreatorID, nm.ClientMessageID, nm.HTML, nm.Plain, t, t).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		p.Duplicate = true
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE room_id = ? AND client_message_id = ?`,
+			nm.RoomID, nm.ClientMessageID).Scan(&id); err != nil {
+			return Posted{}, err
+		}
+	case err != nil:
+		return Posted{}, err
+	default:
+		if p.EventID, err = insertEvent(ctx, tx, nm.RoomID, EventCreated, id, "message_"+nm.ClientMessageID); err != nil {
+			return Posted{}, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE rooms SET updated_at = ? WHERE id = ?`, t, nm.RoomID); err != nil {
+			return Posted{}, err
+		}
+		if p.Unread, err = markUnread(ctx, tx, nm, t); err != nil {
+			return Posted{}, err
+		}
+	}
+	// Read back in the transaction, which sees its own writes.
+	m, err := messageOn(ctx, tx, id)
 	if err != nil {
 		return Posted{}, err
 	}
@@ -236,7 +269,30 @@ func (s *Store) CreateMessage(ctx context.Context, nm NewMessage) (Posted, error
 	return p, nil
 }
 
-func (s *Store) messageOn(ctx context.Context, q queryer, id int64) (Message, error) {
+// markUnread marks the room unread for its members who are not looking at it
+// and returns who they are.
+func markUnread(ctx context.Context, tx cachedTx, nm NewMessage, t int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `
+		UPDATE memberships SET unread_at = ?
+		WHERE room_id = ? AND user_id != ? AND unread_at IS NULL AND involvement != 'invisible'
+		  AND user_id NOT IN (SELECT value FROM json_each(?))
+		RETURNING user_id`, t, nm.RoomID, nm.CreatorID, int64sJSON(nm.PresentUserIDs))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var unread []int64
+	for rows.Next() {
+		var uid int64
+		if err := rows.Scan(&uid); err != nil {
+			return nil, err
+		}
+		unread = append(unread, uid)
+	}
+	return unread, rows.Err()
+}
+
+func messageOn(ctx context.Context, q queryer, id int64) (Message, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id WHERE m.id = ?`, id)
 	if err != nil {

@@ -86,6 +86,7 @@ func (a *testApp) stop() {
 	a.srv.CloseClientConnections()
 	a.srv.Close()
 	a.notify.close()
+	a.chat.Close()
 	a.h.Close()
 	a.store.Close()
 	a.srv = nil

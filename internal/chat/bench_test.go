@@ -46,7 +46,9 @@ func benchService(b *testing.B) (*Service, db.SidebarRoom, db.User) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return New(store, hub, log), room, admin
+	svc := New(store, hub, log)
+	b.Cleanup(svc.Close)
+	return svc, room, admin
 }
 
 const benchBody = "Build 1234 finished: https://ci.example.com/builds/1234 (green), deploying to staging after lunch"

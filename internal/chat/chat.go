@@ -56,11 +56,21 @@ type Service struct {
 	// publishMu makes publication follow commit order: a browser's cursor only
 	// moves forward, so an event published after a newer one would be skipped.
 	publishMu sync.Mutex
+
+	// Posts go through one committer goroutine, which writes those waiting
+	// together in one transaction (committer.go).
+	queue     chan *postRequest
+	closing   chan struct{}
+	closeOnce sync.Once
+	stopped   chan struct{}
 }
 
-// New returns a Service.
+// New returns a Service and starts its committer; Close stops it.
 func New(store *db.Store, hub *live.Hub, log *slog.Logger) *Service {
-	return &Service{store: store, hub: hub, log: log}
+	s := &Service{store: store, hub: hub, log: log,
+		queue: make(chan *postRequest), closing: make(chan struct{}), stopped: make(chan struct{})}
+	go s.run()
+	return s
 }
 
 // AddHook registers a hook. Call before serving.
@@ -95,20 +105,15 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 		return Posted{}, err
 	}
 
-	s.publishMu.Lock()
-	posted, err := s.store.CreateMessage(ctx, db.NewMessage{
+	// Stored together with whatever else is being posted, and published in
+	// commit order (committer.go).
+	posted, err := s.commit(ctx, p.Room, db.NewMessage{
 		RoomID:          p.Room.ID,
 		CreatorID:       p.Creator.ID,
 		ClientMessageID: p.ClientMessageID,
 		HTML:            body.HTML,
 		Plain:           body.Plain,
-		PresentUserIDs:  s.hub.PresentUserIDs(p.Room.ID),
 	})
-	if err == nil && !posted.Duplicate {
-		s.hub.PublishRoom(p.Room.ID, posted.EventID, render(ctx, views.MessageAppend(posted.Message)))
-		s.publishUnread(ctx, p.Room, posted.Unread)
-	}
-	s.publishMu.Unlock()
 	if err != nil {
 		return Posted{}, err
 	}

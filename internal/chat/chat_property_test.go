@@ -31,7 +31,8 @@ func newFixture(t testing.TB) *fixture {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hub := live.New(log, live.Options{})
-	t.Cleanup(func() { hub.Close(); store.Close() })
+	svc := New(store, hub, log)
+	t.Cleanup(func() { svc.Close(); hub.Close(); store.Close() })
 	u, err := store.FirstRun(ctx, db.FirstRunParams{Name: "Ada", Email: "ada@example.com", PasswordDigest: "x", JoinCode: "A"})
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +41,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{store: store, svc: New(store, hub, log), room: rooms[0], user: u}
+	return &fixture{store: store, svc: svc, room: rooms[0], user: u}
 }
 
 // A repeated client_message_id always yields the one original message.

@@ -110,6 +110,8 @@ func (s *Server) Close() error {
 	s.Hub.Close()
 	// Queued webhook answers still post through the store: finish them first.
 	s.notify.Close()
+	// Posts already handed to the committer are written and published.
+	s.Chat.Close()
 	s.handlers.Close()
 	return s.Store.Close()
 }
