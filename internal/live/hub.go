@@ -1,16 +1,18 @@
 // Package live delivers changes to browsers over Server-Sent Events: one stream
 // per tab, fed in commit order, replayed from the database after a disconnect.
+//
+// Each event is encoded once and queued on every stream it goes to; a stream
+// has a writer goroutine only while its queue is not empty. Streams over
+// HTTP/1.1 are taken over from net/http once their headers are written, so an
+// idle stream holds a socket, a few hundred bytes of state and one small
+// goroutine waiting for its peer to leave (docs/BENCHMARKS.md has the costs).
 package live
 
 import (
-	"context"
 	"log/slog"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/r3labs/sse/v2"
 )
 
 // SSE event names, the stable hooks of SPEC §10.
@@ -24,12 +26,12 @@ const (
 
 // Hub knows every open stream, by room and by user.
 type Hub struct {
-	sse *sse.Server
-	log *slog.Logger
+	log    *slog.Logger
+	buffer int
 
 	mu     sync.RWMutex
-	conns  map[string]*conn
-	byRoom map[int64]map[*conn]struct{}
+	all    map[*conn]struct{}
+	byRoom map[int64]*room
 	byUser map[int64]map[*conn]struct{}
 
 	seq atomic.Uint64
@@ -45,17 +47,11 @@ type Hub struct {
 	wg   sync.WaitGroup
 }
 
-// conn is one browser tab's stream.
-type conn struct {
-	id      string
-	userID  int64
-	roomID  int64
-	hidden  atomic.Bool
-	cancel  context.CancelFunc
-	evicted atomic.Bool
-	// abort unblocks a write in progress, so an evicted stream that stopped
-	// reading lets go of its goroutines now, not when the write times out.
-	abort func()
+// room is the streams open on one room, and how many of each user's are
+// visible: the user is present while that count is above zero.
+type room struct {
+	conns   map[*conn]struct{}
+	visible map[int64]int
 }
 
 // Options tune a Hub.
@@ -79,17 +75,11 @@ func New(log *slog.Logger, opt Options) *Hub {
 	if opt.Buffer <= 0 {
 		opt.Buffer = 32
 	}
-	s := sse.New()
-	s.AutoReplay = false // its log is unbounded and rewrites our ids
-	s.AutoStream = true  // a stream lives exactly as long as its one connection
-	s.SplitData = true   // rendered HTML has many lines
-	s.BufferSize = opt.Buffer
-	s.Headers = map[string]string{"X-Accel-Buffering": "no"}
 	h := &Hub{
-		sse:        s,
 		log:        log,
-		conns:      map[string]*conn{},
-		byRoom:     map[int64]map[*conn]struct{}{},
+		buffer:     opt.Buffer,
+		all:        map[*conn]struct{}{},
+		byRoom:     map[int64]*room{},
 		byUser:     map[int64]map[*conn]struct{}{},
 		onPresence: opt.OnPresence,
 		stop:       make(chan struct{}),
@@ -109,11 +99,9 @@ func (h *Hub) Close() {
 		close(h.stop)
 	}
 	h.wg.Wait()
-	h.mu.RLock()
-	for _, c := range h.conns {
-		c.cancel()
+	for _, c := range h.allConns() {
+		h.end(c)
 	}
-	h.mu.RUnlock()
 }
 
 // LastEventID is the newest durable event id published.
@@ -128,41 +116,105 @@ func (h *Hub) heartbeat(every time.Duration) {
 		case <-h.stop:
 			return
 		case <-t.C:
-			h.mu.RLock()
-			ids := make([]*conn, 0, len(h.conns))
-			for _, c := range h.conns {
-				ids = append(ids, c)
-			}
-			h.mu.RUnlock()
-			for _, c := range ids {
-				h.send(c, &sse.Event{Comment: []byte("hb")})
+			for _, c := range h.allConns() {
+				h.send(c, heartbeat)
 			}
 		}
 	}
 }
 
-func (h *Hub) add(c *conn) {
+// allConns copies the set of streams, to be written to outside the lock.
+func (h *Hub) allConns() []*conn {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return setSlice(h.all, 0)
+}
+
+// setSlice copies a set of streams, leaving out those of one user (0: none).
+func setSlice(set map[*conn]struct{}, exceptUserID int64) []*conn {
+	out := make([]*conn, 0, len(set))
+	for c := range set {
+		if exceptUserID == 0 || c.userID != exceptUserID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// add registers a stream, or closes it and reports false if the hub is closing.
+func (h *Hub) add(c *conn) bool {
 	h.mu.Lock()
-	h.conns[c.id] = c
-	arrived := !h.userPresentLocked(c.roomID, c.userID, nil)
-	addTo(h.byRoom, c.roomID, c)
-	addTo(h.byUser, c.userID, c)
+	select {
+	case <-h.stop:
+		h.mu.Unlock()
+		c.markClosed()
+		c.out.close()
+		close(c.done)
+		return false
+	default:
+	}
+	h.all[c] = struct{}{}
+	rm := h.byRoom[c.roomID]
+	if rm == nil {
+		rm = &room{conns: map[*conn]struct{}{}, visible: map[int64]int{}}
+		h.byRoom[c.roomID] = rm
+	}
+	rm.conns[c] = struct{}{}
+	rm.visible[c.userID]++
+	arrived := rm.visible[c.userID] == 1
+	set := h.byUser[c.userID]
+	if set == nil {
+		set = map[*conn]struct{}{}
+		h.byUser[c.userID] = set
+	}
+	set[c] = struct{}{}
 	h.mu.Unlock()
 	if arrived {
 		h.presenceChanged(c.roomID, c.userID, true)
 	}
+	return true
 }
 
 func (h *Hub) remove(c *conn) {
 	h.mu.Lock()
-	delete(h.conns, c.id)
-	removeFrom(h.byRoom, c.roomID, c)
-	removeFrom(h.byUser, c.userID, c)
-	left := !c.hidden.Load() && !h.userPresentLocked(c.roomID, c.userID, nil)
+	if _, ok := h.all[c]; !ok {
+		h.mu.Unlock()
+		return
+	}
+	delete(h.all, c)
+	left := false
+	if rm := h.byRoom[c.roomID]; rm != nil {
+		delete(rm.conns, c)
+		if !c.hidden {
+			left = rm.setVisible(c.userID, -1)
+		}
+		if len(rm.conns) == 0 {
+			delete(h.byRoom, c.roomID)
+		}
+	}
+	if set := h.byUser[c.userID]; set != nil {
+		delete(set, c)
+		if len(set) == 0 {
+			delete(h.byUser, c.userID)
+		}
+	}
 	h.mu.Unlock()
 	if left {
 		h.presenceChanged(c.roomID, c.userID, false)
 	}
+}
+
+// setVisible adds delta to the user's visible streams and reports whether
+// the user's presence changed.
+func (rm *room) setVisible(userID int64, delta int) bool {
+	before := rm.visible[userID]
+	after := before + delta
+	if after <= 0 {
+		delete(rm.visible, userID)
+	} else {
+		rm.visible[userID] = after
+	}
+	return (before > 0) != (after > 0)
 }
 
 func (h *Hub) presenceChanged(roomID, userID int64, present bool) {
@@ -171,35 +223,25 @@ func (h *Hub) presenceChanged(roomID, userID int64, present bool) {
 	}
 }
 
-func addTo(m map[int64]map[*conn]struct{}, key int64, c *conn) {
-	set := m[key]
-	if set == nil {
-		set = map[*conn]struct{}{}
-		m[key] = set
+// end closes a stream for good, whatever ended it.
+func (h *Hub) end(c *conn) {
+	if !c.markClosed() {
+		return
 	}
-	set[c] = struct{}{}
+	h.remove(c)
+	c.out.close()
+	close(c.done)
 }
 
-func removeFrom(m map[int64]map[*conn]struct{}, key int64, c *conn) {
-	if set := m[key]; set != nil {
-		delete(set, c)
-		if len(set) == 0 {
-			delete(m, key)
-		}
+// evict drops a stream that cannot keep up. Its browser reconnects and
+// replays what it missed from the database: dropping the event and keeping
+// the stream would let the browser's cursor pass over the gap.
+func (h *Hub) evict(c *conn, why string) {
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if !closed {
+		h.log.Info("stream evicted", "conn", c.id, "user_id", c.userID, "room_id", c.roomID, "why", why)
+		h.end(c)
 	}
-}
-
-// userPresentLocked reports whether the user has a visible stream on the room
-// other than except.
-func (h *Hub) userPresentLocked(roomID, userID int64, except *conn) bool {
-	for c := range h.byRoom[roomID] {
-		if c != except && c.userID == userID && !c.hidden.Load() {
-			return true
-		}
-	}
-	return false
-}
-
-func (h *Hub) nextConnID() string {
-	return "c" + strconv.FormatUint(h.seq.Add(1), 36)
 }

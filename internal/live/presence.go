@@ -4,16 +4,13 @@ package live
 func (h *Hub) PresentUserIDs(roomID int64) []int64 {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	seen := map[int64]struct{}{}
-	var ids []int64
-	for c := range h.byRoom[roomID] {
-		if c.hidden.Load() {
-			continue
-		}
-		if _, ok := seen[c.userID]; !ok {
-			seen[c.userID] = struct{}{}
-			ids = append(ids, c.userID)
-		}
+	rm := h.byRoom[roomID]
+	if rm == nil {
+		return nil
+	}
+	ids := make([]int64, 0, len(rm.visible))
+	for id := range rm.visible {
+		ids = append(ids, id)
 	}
 	return ids
 }
@@ -22,23 +19,36 @@ func (h *Hub) PresentUserIDs(roomID int64) []int64 {
 func (h *Hub) IsPresent(roomID, userID int64) bool {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	return h.userPresentLocked(roomID, userID, nil)
+	rm := h.byRoom[roomID]
+	return rm != nil && rm.visible[userID] > 0
 }
 
 // SetVisible records that the user's tabs on the room were hidden or shown
 // again (a hidden tab does not count as reading the room).
 func (h *Hub) SetVisible(roomID, userID int64, visible bool) {
 	h.mu.Lock()
-	before := h.userPresentLocked(roomID, userID, nil)
-	for c := range h.byRoom[roomID] {
-		if c.userID == userID {
-			c.hidden.Store(!visible)
+	rm := h.byRoom[roomID]
+	if rm == nil {
+		h.mu.Unlock()
+		return
+	}
+	changed := false
+	for c := range h.byUser[userID] {
+		if c.roomID != roomID || c.hidden == !visible {
+			continue
+		}
+		c.hidden = !visible
+		delta := 1
+		if !visible {
+			delta = -1
+		}
+		if rm.setVisible(userID, delta) {
+			changed = true
 		}
 	}
-	after := h.userPresentLocked(roomID, userID, nil)
 	h.mu.Unlock()
-	if before != after {
-		h.presenceChanged(roomID, userID, after)
+	if changed {
+		h.presenceChanged(roomID, userID, visible)
 	}
 }
 
@@ -46,19 +56,16 @@ func (h *Hub) SetVisible(roomID, userID int64, visible bool) {
 func (h *Hub) Connections() int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	return len(h.conns)
+	return len(h.all)
 }
 
 // DisconnectUser ends every stream of a user (deactivated, banned, signed out).
 func (h *Hub) DisconnectUser(userID int64) {
 	h.mu.RLock()
-	var conns []*conn
-	for c := range h.byUser[userID] {
-		conns = append(conns, c)
-	}
+	conns := setSlice(h.byUser[userID], 0)
 	h.mu.RUnlock()
 	for _, c := range conns {
-		c.cancel()
+		h.end(c)
 	}
 }
 
@@ -67,13 +74,13 @@ func (h *Hub) DisconnectUser(userID int64) {
 func (h *Hub) DisconnectUserFromRoom(userID, roomID int64) {
 	h.mu.RLock()
 	var conns []*conn
-	for c := range h.byRoom[roomID] {
-		if c.userID == userID {
+	for c := range h.byUser[userID] {
+		if c.roomID == roomID {
 			conns = append(conns, c)
 		}
 	}
 	h.mu.RUnlock()
 	for _, c := range conns {
-		c.cancel()
+		h.end(c)
 	}
 }

@@ -3,17 +3,9 @@ package live
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"strconv"
 	"time"
 )
-
-// writeDeadline bounds one write to a stream, so a client that stopped reading
-// is found out and dropped instead of holding its goroutines forever.
-const writeDeadline = 15 * time.Second
 
 // Frame is one event written during replay.
 type Frame struct {
@@ -33,104 +25,149 @@ type Stream struct {
 
 // Serve runs the SSE stream until the client goes away, the hub closes, or the
 // stream is dropped. The request must already be authorized.
+//
+// Over HTTP/1.1 the connection is taken over from net/http and Serve returns
+// once the replay is written: the stream then lives on its socket alone. Where
+// that is impossible (HTTP/2, a ResponseWriter that cannot hijack) Serve stays
+// in the handler and writes through the ResponseWriter until the stream ends.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, st Stream) {
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	c := &conn{id: h.nextConnID(), userID: st.UserID, roomID: st.RoomID, cancel: cancel}
-
 	select {
 	case <-h.stop:
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	default:
 	}
-
-	// No server-wide write timeout applies to a stream; each write sets its own.
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{})
-	// Deadlines live on the connection, which may be touched from any goroutine.
-	c.abort = func() { _ = rc.SetWriteDeadline(time.Now()) }
-
-	h.sse.CreateStream(c.id)
-	h.add(c)
-	defer h.remove(c)
-
-	q := r.URL.Query()
-	q.Set("stream", c.id)
-	r = r.WithContext(ctx)
-	r.URL.RawQuery = q.Encode()
-	// The library refuses non-numeric ids with 400; the cursor was read already.
-	r.Header.Del("Last-Event-ID")
-
-	sw := &streamWriter{ResponseWriter: w, rc: rc, hub: h, conn: c}
-	sw.replay = func() {
-		err := st.Replay(ctx, func(f Frame) error { return writeFrame(sw, f) })
-		if err != nil && ctx.Err() == nil {
-			h.log.Warn("stream replay", "conn", c.id, "error", err)
-			cancel()
+	c := &conn{id: h.seq.Add(1), userID: st.UserID, roomID: st.RoomID, replaying: true, done: make(chan struct{})}
+	c.flush = func() {
+		if err := c.drain(); err != nil {
+			h.evict(c, "write: "+err.Error())
 		}
 	}
-	h.sse.ServeHTTP(sw, r)
-}
-
-// streamWriter hooks the replay between the library registering the
-// subscriber and it draining live events, and bounds every write.
-type streamWriter struct {
-	http.ResponseWriter
-	rc       *http.ResponseController
-	hub      *Hub
-	conn     *conn
-	replay   func()
-	replayed bool
-}
-
-func (w *streamWriter) WriteHeader(code int) {
-	w.ResponseWriter.WriteHeader(code)
-	if code == http.StatusOK && !w.replayed {
-		w.replayed = true
-		w.replay()
+	if r.ProtoAtLeast(1, 1) && r.ProtoMajor == 1 {
+		head := responseHead(w.Header())
+		if nc, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			h.serveConn(r.Context(), c, &netSink{nc: nc}, head, st)
+			return
+		}
 	}
+	h.serveWriter(w, r, c, st)
 }
 
-func (w *streamWriter) Write(b []byte) (int, error) {
-	_ = w.rc.SetWriteDeadline(time.Now().Add(writeDeadline))
-	// Checked after the deadline is set: an eviction racing with this write
-	// either is seen here or its abort lands after, and cuts the write short.
-	if w.conn.evicted.Load() {
-		return 0, errEvicted
+// serveConn writes the response head and the replay to a hijacked connection,
+// then leaves the stream to its socket and a goroutine watching the peer.
+func (h *Hub) serveConn(ctx context.Context, c *conn, s *netSink, head []byte, st Stream) {
+	// The server's read and write timeouts were set for the request; a stream
+	// outlives them, and bounds each write itself.
+	_ = s.nc.SetDeadline(time.Time{})
+	c.out = s
+	if !h.add(c) {
+		return
 	}
-	n, err := w.ResponseWriter.Write(b)
+	// The request's context ends when the handler returns; the stream does not.
+	ctx = context.WithoutCancel(ctx)
+	b := bytes.NewBuffer(head)
+	through, err := replay(ctx, st, func(f Frame) { b.Write(encode(f.ID, f.Event, f.Data)) })
+	if err == nil {
+		err = s.write([]frame{{b: b.Bytes()}})
+	}
 	if err != nil {
-		w.hub.evict(w.conn)
+		h.log.Warn("stream replay", "conn", c.id, "error", err)
+		h.end(c)
+		return
 	}
-	return n, err
+	if c.replayed(through) {
+		s.wake(c.flush)
+	}
+	go h.watch(c, s)
 }
 
-func (w *streamWriter) Flush() {
-	if err := w.rc.Flush(); err != nil {
-		w.hub.evict(w.conn)
+// watch waits for the peer to close the connection. Browsers send nothing on
+// a stream after the request, so any read that returns ends it.
+func (h *Hub) watch(c *conn, s *netSink) {
+	var b [1]byte
+	for {
+		if _, err := s.nc.Read(b[:]); err != nil {
+			h.end(c)
+			return
+		}
 	}
 }
 
-func (w *streamWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// serveWriter runs the stream in the handler, through the ResponseWriter.
+func (h *Hub) serveWriter(w http.ResponseWriter, r *http.Request, c *conn, st Stream) {
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	rc := http.NewResponseController(w)
+	s := &writerSink{w: w, rc: rc, cancel: cancel, wakeup: make(chan struct{}, 1)}
+	c.out = s
+	if !h.add(c) {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer h.end(c)
 
-var errEvicted = errors.New("live: stream evicted")
+	setStreamHeaders(w.Header())
+	w.WriteHeader(http.StatusOK)
+	var frames []frame
+	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: encode(f.ID, f.Event, f.Data)}) })
+	if err == nil {
+		err = s.write(frames)
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			h.log.Warn("stream replay", "conn", c.id, "error", err)
+		}
+		return
+	}
+	if c.replayed(through) {
+		s.wake(c.flush)
+	}
+	for {
+		select {
+		case <-s.wakeup:
+			c.flush()
+		case <-c.done:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
 
-func writeFrame(w io.Writer, f Frame) error {
+// replay runs the stream's replay and returns the newest durable id it wrote.
+func replay(ctx context.Context, st Stream, emit func(Frame)) (int64, error) {
+	var through int64
+	if st.Replay == nil {
+		return 0, nil
+	}
+	err := st.Replay(ctx, func(f Frame) error {
+		if f.Event == EventMessage {
+			through = max(through, f.ID)
+		}
+		emit(f)
+		return nil
+	})
+	return through, err
+}
+
+func setStreamHeaders(hd http.Header) {
+	hd.Set("Content-Type", "text/event-stream")
+	hd.Set("Cache-Control", "no-cache")
+	// nginx buffers proxied responses unless told not to.
+	hd.Set("X-Accel-Buffering", "no")
+	hd.Del("Content-Length")
+}
+
+// responseHead is the status line and headers of a hijacked stream. The body
+// runs until the connection closes, which HTTP/1.1 allows without chunking.
+func responseHead(hd http.Header) []byte {
+	hd = hd.Clone()
+	setStreamHeaders(hd)
+	hd.Set("Connection", "close")
+	hd.Set("Date", time.Now().UTC().Format(http.TimeFormat))
 	var b bytes.Buffer
-	b.WriteString("id: ")
-	b.WriteString(strconv.FormatInt(f.ID, 10))
-	b.WriteString("\nevent: ")
-	b.WriteString(f.Event)
-	b.WriteByte('\n')
-	for _, line := range bytes.Split(clean(f.Data), []byte("\n")) {
-		b.WriteString("data: ")
-		b.Write(line)
-		b.WriteByte('\n')
-	}
-	b.WriteByte('\n')
-	if _, err := w.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("live: write frame: %w", err)
-	}
-	return nil
+	b.WriteString("HTTP/1.1 200 OK\r\n")
+	_ = hd.Write(&b)
+	b.WriteString("\r\n")
+	return b.Bytes()
 }
