@@ -170,6 +170,9 @@ type NewMessage struct {
 	// PresentUserIDs are the members looking at the room now: they read the
 	// message as it arrives, so it does not make the room unread for them.
 	PresentUserIDs []int64
+	// CreatorName and CreatorRole, when the caller has them, spare reading
+	// the new message back: everything else about it is known here.
+	CreatorName, CreatorRole string
 }
 
 // Posted is the outcome of storing a message.
@@ -206,7 +209,13 @@ func (s *Store) CreateMessage(ctx context.Context, nm NewMessage) (Posted, error
 // for the batch as a whole: nothing was stored.
 func (s *Store) CreateMessages(ctx context.Context, nms []NewMessage) ([]Posted, error) {
 	out := make([]Posted, len(nms))
+	var alone error
 	err := s.tx(ctx, func(tx cachedTx) error {
+		if len(nms) == 1 {
+			// Alone, it needs no savepoint: its failure rolls back all.
+			out[0], alone = createMessage(ctx, tx, nms[0])
+			return alone
+		}
 		for i, nm := range nms {
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT message`); err != nil {
 				return err
@@ -225,6 +234,9 @@ func (s *Store) CreateMessages(ctx context.Context, nms []NewMessage) ([]Posted,
 		}
 		return nil
 	})
+	if alone != nil {
+		return []Posted{{Err: fmt.Errorf("db: create message: %w", alone)}}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("db: create messages: %w", err)
 	}
@@ -259,6 +271,12 @@ func createMessage(ctx context.Context, tx cachedTx, nm NewMessage) (Posted, err
 		}
 		if p.Unread, err = markUnread(ctx, tx, nm, t); err != nil {
 			return Posted{}, err
+		}
+		if nm.CreatorName != "" {
+			p.Message = Message{ID: id, RoomID: nm.RoomID, CreatorID: nm.CreatorID, ClientMessageID: nm.ClientMessageID,
+				HTML: nm.HTML, Plain: nm.Plain, CreatedAt: Time(t), UpdatedAt: Time(t),
+				CreatorName: nm.CreatorName, CreatorRole: nm.CreatorRole}
+			return p, nil
 		}
 	}
 	// Read back in the transaction, which sees its own writes.

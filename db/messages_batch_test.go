@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -73,5 +74,40 @@ func TestCreateMessagesBatch(t *testing.T) {
 	}
 	if ps[4].Message.CreatorName != "Ada" || ps[4].Message.Plain != "b" {
 		t.Fatalf("read back %+v", ps[4].Message)
+	}
+}
+
+// A lone failing message is reported in its Posted, as in a batch; a message
+// built from the creator's name and role equals the one read back.
+func TestCreateMessagesAloneAndBuiltMessage(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	admin, err := s.FirstRun(ctx, FirstRunParams{Name: "Ada", Email: "ada@example.com", PasswordDigest: "x", JoinCode: "J"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err := s.FirstRoomID(ctx, admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := s.CreateMessages(ctx, []NewMessage{{RoomID: 1 << 40, CreatorID: admin.ID, ClientMessageID: "x", HTML: "x", Plain: "x"}})
+	if err != nil || len(ps) != 1 || ps[0].Err == nil {
+		t.Fatalf("lone bad message: %+v, %v", ps, err)
+	}
+	p, err := s.CreateMessage(ctx, NewMessage{RoomID: room, CreatorID: admin.ID, ClientMessageID: "y",
+		HTML: "<p>y</p>", Plain: "y", CreatorName: admin.Name, CreatorRole: admin.Role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := s.Message(ctx, p.Message.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p.Message, stored) {
+		t.Fatalf("built %+v\nstored %+v", p.Message, stored)
 	}
 }

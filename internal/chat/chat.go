@@ -113,6 +113,8 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 		ClientMessageID: p.ClientMessageID,
 		HTML:            body.HTML,
 		Plain:           body.Plain,
+		CreatorName:     p.Creator.Name,
+		CreatorRole:     p.Creator.Role,
 	})
 	if err != nil {
 		return Posted{}, err
