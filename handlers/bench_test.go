@@ -99,11 +99,14 @@ func BenchmarkPostHTTP(b *testing.B) {
 	h := a.h.Routes()
 	var times []time.Duration
 	i := 0
+	// The seeded database outlives the run, so each run's client ids are its
+	// own: reused ones would be answered as duplicates, never stored.
+	run := time.Now().UnixNano()
 	b.ReportAllocs()
 	for b.Loop() {
 		i++
 		form := url.Values{"message[body]": {"deploying the release branch to staging after lunch"},
-			"message[client_message_id]": {fmt.Sprintf("h%d", i)}}
+			"message[client_message_id]": {fmt.Sprintf("h%d-%d", run, i)}}
 		req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/rooms/%d/messages", l.Small[0]),
 			strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
