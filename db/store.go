@@ -25,6 +25,10 @@ type Store struct {
 	w    *cachedDB
 	r    *cachedDB
 	path string
+
+	ck     *sql.DB // checkpoints the log off the commit path (checkpoint.go)
+	stopCk chan struct{}
+	ckDone chan struct{}
 }
 
 // Options tune how the database file is opened.
@@ -88,6 +92,23 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	s.r = newCachedDB(r)
+
+	// The writer leaves checkpoints to a connection of their own.
+	if _, err := w.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("db: writer: %w", err)
+	}
+	ck, err := sql.Open("sqlite3", "file:"+path+"?"+common.Encode())
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("db: open checkpointer: %w", err)
+	}
+	ck.SetMaxOpenConns(1)
+	ck.SetMaxIdleConns(1)
+	ck.SetConnMaxIdleTime(0)
+	s.startCheckpoints(ck)
 	return s, nil
 }
 
@@ -102,6 +123,7 @@ func cloneValues(v url.Values) url.Values {
 // Close closes both pools and their prepared statements.
 func (s *Store) Close() error {
 	var errs []error
+	errs = append(errs, s.stopCheckpoints())
 	if s.r != nil {
 		errs = append(errs, s.r.close())
 	}
