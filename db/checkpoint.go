@@ -60,11 +60,16 @@ func (s *Store) Checkpoint(ctx context.Context, truncate bool) (int, error) {
 	return frames, err
 }
 
+// stopCheckpoints ends the loop; closing a store twice is allowed.
 func (s *Store) stopCheckpoints() error {
 	if s.ck == nil {
 		return nil
 	}
-	close(s.stopCk)
-	<-s.ckDone
-	return s.ck.Close()
+	var err error
+	s.ckStop.Do(func() {
+		close(s.stopCk)
+		<-s.ckDone
+		err = s.ck.Close()
+	})
+	return err
 }

@@ -51,3 +51,12 @@ func TestCheckpointsLeaveTheCommitPath(t *testing.T) {
 		t.Fatalf("%d messages after checkpoints (%v)", len(msgs), err)
 	}
 }
+
+func TestCloseTwice(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s.Close()
+}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the driver; built with -tags sqlite_fts5
@@ -29,6 +30,7 @@ type Store struct {
 	ck     *sql.DB // checkpoints the log off the commit path (checkpoint.go)
 	stopCk chan struct{}
 	ckDone chan struct{}
+	ckStop sync.Once
 }
 
 // Options tune how the database file is opened.
