@@ -43,9 +43,11 @@ type Handler struct {
 	sessions *scs.SessionManager
 	hub      *live.Hub
 	chat     *chat.Service
-	log      *slog.Logger
-	signIns  *rateLimiter
-	posts    *rateLimiter
+	// presence, when set, lends new streams the room's latest announcement.
+	announcer *PresenceAnnouncer
+	log       *slog.Logger
+	signIns   *rateLimiter
+	posts     *rateLimiter
 	// transfer is the secret of session-transfer links, read once.
 	transfer transferKey
 	stopGC   func()
