@@ -71,6 +71,7 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 	sessionStore := sqlite3store.NewWithCleanupInterval(store.Writer(), 30*time.Minute)
 	sm := scs.New()
 	sm.Store = sessionStore
+	sm.Codec = sessionCodec{}
 	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.Name = "session_token"
 	sm.Cookie.HttpOnly = true
