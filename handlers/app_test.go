@@ -71,6 +71,7 @@ func newTestAppAt(t testing.TB, path string, opts ...testOption) *testApp {
 	presence.Attach(hub)
 	c := chat.New(store, hub, log)
 	h := New(cfg, store, hub, c, log)
+	h.UsePresence(presence)
 	a := &testApp{t: t, dbPath: path, store: store, hub: hub, chat: c, h: h}
 	a.notify = newTestNotify(t, store, hub, c, h, log)
 	a.srv = httptest.NewServer(h.Routes())

@@ -42,9 +42,11 @@ type Handler struct {
 	sessions *scs.SessionManager
 	hub      *live.Hub
 	chat     *chat.Service
-	log      *slog.Logger
-	signIns  *rateLimiter
-	posts    *rateLimiter
+	// presence, when set, lends new streams the room's latest announcement.
+	announcer *PresenceAnnouncer
+	log       *slog.Logger
+	signIns   *rateLimiter
+	posts     *rateLimiter
 	// transfer is the secret of session-transfer links, read once.
 	transfer transferKey
 	stopGC   func()
@@ -72,6 +74,7 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 	sessionStore := store.Sessions(30 * time.Minute)
 	sm := scs.New()
 	sm.Store = sessionStore
+	sm.Codec = sessionCodec{}
 	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.Name = "session_token"
 	sm.Cookie.HttpOnly = true

@@ -44,6 +44,10 @@ type PresenceAnnouncer struct {
 
 	mu      sync.Mutex
 	pending map[int64]bool
+	// last is each room's latest announcement, which a new stream is sent
+	// as is: either it is current, or a change since is about to be announced
+	// to every stream of the room, the new one included.
+	last map[int64][]byte
 	// flushMu makes each announcement read and publish the state in turn, so
 	// the last one sent is the newest.
 	flushMu sync.Mutex
@@ -54,8 +58,12 @@ const presenceDelay = 250 * time.Millisecond
 
 // NewPresenceAnnouncer returns an announcer; call Attach with the hub.
 func NewPresenceAnnouncer(store *db.Store, log *slog.Logger) *PresenceAnnouncer {
-	return &PresenceAnnouncer{store: store, log: log, pending: map[int64]bool{}}
+	return &PresenceAnnouncer{store: store, log: log, pending: map[int64]bool{}, last: map[int64][]byte{}}
 }
+
+// UsePresence has new streams sent the announcer's latest list of who is in
+// their room instead of each reading and rendering it.
+func (h *Handler) UsePresence(p *PresenceAnnouncer) { h.announcer = p }
 
 // Attach gives the announcer the hub it announces on.
 func (p *PresenceAnnouncer) Attach(hub *live.Hub) { p.hub.Store(hub) }
@@ -85,12 +93,32 @@ func (p *PresenceAnnouncer) announce(roomID int64) {
 		return
 	}
 	ctx := context.Background()
-	list, err := presentList(ctx, p.store, hub.PresentUserIDs(roomID), 0)
+	ids := hub.PresentUserIDs(roomID)
+	list, err := presentList(ctx, p.store, ids, 0)
 	if err != nil {
+		p.mu.Lock()
+		delete(p.last, roomID)
+		p.mu.Unlock()
 		p.log.Warn("presence", "room_id", roomID, "error", err)
 		return
 	}
-	hub.PublishRoomEphemeral(roomID, live.EventPresence, chat.Render(ctx, views.PresenceUpdate(list)), 0)
+	data := chat.Render(ctx, views.PresenceUpdate(list))
+	p.mu.Lock()
+	if len(ids) == 0 {
+		delete(p.last, roomID)
+	} else {
+		p.last[roomID] = data
+	}
+	p.mu.Unlock()
+	hub.PublishRoomEphemeral(roomID, live.EventPresence, data, 0)
+}
+
+// latest is the room's latest announcement, if it has one.
+func (p *PresenceAnnouncer) latest(roomID int64) ([]byte, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	data, ok := p.last[roomID]
+	return data, ok
 }
 
 // presentList names up to views.PresenceShown of the people present (first
@@ -148,7 +176,15 @@ func (h *Handler) presence(w http.ResponseWriter, r *http.Request) {
 // tab's own arrival was announced before its stream could receive anything.
 // Its id is the last one the stream has delivered, never a later one, so a
 // reconnect cannot skip an event still on its way.
+//
+// The room's latest announcement serves when there is one, so a thousand tabs
+// reconnecting at once do not each read and render the list.
 func (h *Handler) emitPresence(ctx context.Context, roomID, lastID int64, emit func(live.Frame) error) error {
+	if h.announcer != nil {
+		if data, ok := h.announcer.latest(roomID); ok {
+			return emit(live.Frame{ID: lastID, Event: live.EventPresence, Data: data})
+		}
+	}
 	list, err := presentList(ctx, h.store, h.hub.PresentUserIDs(roomID), 0)
 	if err != nil {
 		return err

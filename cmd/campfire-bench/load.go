@@ -178,6 +178,9 @@ func thirds(sentMS, latUS []int64) (first, last float64) {
 	return summarize(a).P50, summarize(b).P50
 }
 
+// fanoutPosters is how many members of the Fanout room take turns posting.
+const fanoutPosters = 20
+
 func fanoutCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
 	var c common
@@ -194,9 +197,12 @@ func fanoutCmd(ctx context.Context, args []string) error {
 	for i := 0; i < *n; i++ {
 		conns = append(conns, connSpec{User: members[i%len(members)], Room: c.lay.Fanout})
 	}
-	admin := c.lay.AdminID
-	rep, err := deliver(ctx, &c, "fanout", conns, []int64{admin}, *rate, *dur,
-		func(int) (int64, int64) { return admin, c.lay.Fanout }, func(int) int { return len(conns) })
+	// Posts come from several members in turn, as in a busy room: one person
+	// at 10 posts/s would be held back by the per-person post limit.
+	posters := members[:min(len(members), fanoutPosters)]
+	rep, err := deliver(ctx, &c, "fanout", conns, posters, *rate, *dur,
+		func(i int) (int64, int64) { return posters[i%len(posters)], c.lay.Fanout },
+		func(int) int { return len(conns) })
 	if err != nil {
 		return err
 	}

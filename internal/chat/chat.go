@@ -53,6 +53,8 @@ type Service struct {
 	log   *slog.Logger
 	hooks []Hook
 
+	replays replayCache
+
 	// publishMu makes publication follow commit order: a browser's cursor only
 	// moves forward, so an event published after a newer one would be skipped.
 	publishMu sync.Mutex

@@ -19,26 +19,43 @@ func (s *Service) Replay(ctx context.Context, roomID, after int64, emit func(liv
 	if after <= 0 {
 		return nil
 	}
-	pruned, err := s.store.PrunedThrough(ctx)
+	gen := s.hub.LastEventID()
+	frames, err := s.replays.get(ctx, gen, replayKey{roomID, after}, func() ([]live.Frame, error) {
+		return s.replayFrames(ctx, roomID, after)
+	})
 	if err != nil {
 		return err
+	}
+	for _, f := range frames {
+		if err := emit(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replayFrames reads and renders the room's events after the cursor.
+func (s *Service) replayFrames(ctx context.Context, roomID, after int64) ([]live.Frame, error) {
+	pruned, err := s.store.PrunedThrough(ctx)
+	if err != nil {
+		return nil, err
 	}
 	// A cursor past the newest event ever issued comes from before a restore
 	// from backup: ids are being issued again, and events below the cursor
 	// would pass the tab by. Only a reload brings it level.
 	last, err := s.store.LastEventID(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if after > last {
-		return emit(live.Frame{ID: last, Event: live.EventReload, Data: []byte("reload")})
+		return []live.Frame{{ID: last, Event: live.EventReload, Data: []byte("reload")}}, nil
 	}
 	events, err := s.store.EventsAfter(ctx, roomID, after, replayLimit+1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if after < pruned || len(events) > replayLimit {
-		return emit(live.Frame{ID: max(after, s.hub.LastEventID()), Event: live.EventReload, Data: []byte("reload")})
+		return []live.Frame{{ID: max(after, s.hub.LastEventID()), Event: live.EventReload, Data: []byte("reload")}}, nil
 	}
 	ids := make([]int64, 0, len(events))
 	for _, e := range events {
@@ -48,12 +65,13 @@ func (s *Service) Replay(ctx context.Context, roomID, after int64, emit func(liv
 	}
 	msgs, err := s.store.MessagesByID(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byID := make(map[int64]db.Message, len(msgs))
 	for _, m := range msgs {
 		byID[m.ID] = m
 	}
+	frames := make([]live.Frame, 0, len(events))
 	for _, e := range events {
 		var data []byte
 		m, exists := byID[e.MessageID]
@@ -69,9 +87,7 @@ func (s *Service) Replay(ctx context.Context, roomID, after int64, emit func(liv
 		default:
 			data = render(ctx, views.MessageReplace(m))
 		}
-		if err := emit(live.Frame{ID: e.ID, Event: live.EventMessage, Data: data}); err != nil {
-			return err
-		}
+		frames = append(frames, live.Frame{ID: e.ID, Event: live.EventMessage, Data: data})
 	}
-	return nil
+	return frames, nil
 }

@@ -87,6 +87,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
 		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
 	}, store, hub, chatSvc, log)
+	h.UsePresence(presence)
 
 	// After a message is posted: bots' webhooks and Web Push, both queued.
 	n, err := notify.Start(ctx, store, hub, chatSvc, notify.Options{
