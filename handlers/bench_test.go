@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,6 +53,36 @@ func benchDB(b *testing.B) (string, perf.Layout) {
 		b.Fatal(benchErr)
 	}
 	return benchPath, benchLay
+}
+
+// BenchmarkPostHTTPParallel is BenchmarkPostHTTP from 64 clients at once
+// (32 per CPU here) into user 2's 10-member room: the load of the throughput
+// target, where posts arriving together share a commit.
+func BenchmarkPostHTTPParallel(b *testing.B) {
+	a, l, cookie := benchApp(b)
+	h := a.h.Routes()
+	run := time.Now().UnixNano()
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			form := url.Values{"message[body]": {"deploying the release branch to staging after lunch"},
+				"message[client_message_id]": {fmt.Sprintf("hp%d-%d", run, i)}}
+			req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/rooms/%d/messages", l.Small[0]),
+				strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("HX-Request", "true")
+			req.Header.Set("Cookie", cookie)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Errorf("status %d", rec.Code)
+				return
+			}
+		}
+	})
 }
 
 // reportLatency adds the median and 99th percentile of the timed calls.
