@@ -134,12 +134,9 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Writer is the single writing connection, for libraries that keep their own
-// tables in this database (the session store).
+// Writer is the single writing connection, for code that writes in its own
+// way (the benchmark seeder, tests).
 func (s *Store) Writer() *sql.DB { return s.w.DB }
-
-// Reader is the pool of read-only connections, for the same libraries' reads.
-func (s *Store) Reader() *sql.DB { return s.r.DB }
 
 // Ping checks that the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
