@@ -153,14 +153,15 @@ func TestCancelledPostsAreAllOrNothing(t *testing.T) {
 	for i := range posters {
 		wg.Go(func() {
 			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
 			cmid := fmt.Sprintf("x%d", i)
-			// Cancelled at some point between never and at once.
-			go func() {
-				for range i % 4 {
-					_ = f.svc.hub.LastEventID()
-				}
+			// Cancelled before posting, while posting, or not at all.
+			switch i % 3 {
+			case 0:
 				cancel()
-			}()
+			case 1:
+				go cancel()
+			}
 			_, err := f.svc.Post(ctx, PostParams{Room: f.room, Creator: f.user, Body: "maybe", ClientMessageID: cmid})
 			out <- outcome{cmid, err}
 		})
