@@ -3,12 +3,9 @@ package live
 import (
 	"net"
 	"sync"
+	"syscall"
 	"time"
 )
-
-// writeDeadline bounds one write to a stream, so a client that stopped reading
-// is found out and dropped instead of holding its buffers forever.
-const writeDeadline = 15 * time.Second
 
 // replayBacklog is how many live events may wait while a stream's replay is
 // being read and written; past it the stream is dropped and reconnects.
@@ -44,6 +41,9 @@ type conn struct {
 // sink is where a stream's bytes go: the hijacked TCP connection, or, where
 // that is not possible (HTTP/2, tests with a recorder), the ResponseWriter.
 type sink interface {
+	// tryWrite writes what it can of b without waiting; 0 when it cannot
+	// write at once or at all.
+	tryWrite(b []byte) (int, error)
 	write(frames []frame) error
 	// wake has drain run, now or soon, outside the caller's goroutine.
 	wake(drain func())
@@ -53,8 +53,42 @@ type sink interface {
 
 // netSink writes to a connection taken over from net/http.
 type netSink struct {
-	nc   net.Conn
-	bufs net.Buffers
+	nc      net.Conn
+	raw     syscall.RawConn // nil when the connection has no file descriptor
+	timeout time.Duration
+	bufs    net.Buffers
+}
+
+func newNetSink(nc net.Conn, timeout time.Duration) *netSink {
+	s := &netSink{nc: nc, timeout: timeout}
+	if sc, ok := nc.(syscall.Conn); ok {
+		s.raw, _ = sc.SyscallConn()
+	}
+	return s
+}
+
+// tryWrite makes one non-blocking write. Most events find the socket's
+// buffer with room: they are written by the publisher there and then, with
+// no goroutine, timer or wakeup; only what does not fit waits for a writer.
+func (s *netSink) tryWrite(b []byte) (int, error) {
+	if s.raw == nil {
+		return 0, nil
+	}
+	var n int
+	var werr error
+	err := s.raw.Write(func(fd uintptr) bool {
+		n, werr = syscall.Write(int(fd), b)
+		return true // never wait: a full buffer is the writer's business
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case werr == syscall.EAGAIN || werr == syscall.EINTR:
+		return 0, nil
+	case werr != nil:
+		return 0, werr
+	}
+	return n, nil
 }
 
 func (s *netSink) write(frames []frame) error {
@@ -62,11 +96,16 @@ func (s *netSink) write(frames []frame) error {
 	for _, f := range frames {
 		s.bufs = append(s.bufs, f.b)
 	}
-	_ = s.nc.SetWriteDeadline(time.Now().Add(writeDeadline))
+	_ = s.nc.SetWriteDeadline(time.Now().Add(s.timeout))
 	// WriteTo consumes the slice it is given; keep ours for reuse.
 	bufs := s.bufs
 	_, err := bufs.WriteTo(s.nc)
 	clear(s.bufs)
+	if err == nil {
+		// A deadline left armed would fail the next direct write once it
+		// passed, however ready the socket.
+		err = s.nc.SetWriteDeadline(time.Time{})
+	}
 	return err
 }
 
@@ -74,13 +113,25 @@ func (s *netSink) wake(drain func()) { go drain() }
 
 func (s *netSink) close() { _ = s.nc.Close() }
 
-// enqueue adds an event to the stream and makes sure a writer will take it.
-// It reports false when the stream is full and must be dropped.
+// enqueue sends an event: written at once when the stream is idle and its
+// socket has room, queued for a writer otherwise. It reports false when the
+// stream is full or broken and must be dropped, and whether a writer must be
+// started.
 func (c *conn) enqueue(f frame, limit int) (ok bool, write bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed || (f.id != 0 && f.id <= c.replayedThrough) {
 		return true, false
+	}
+	if !c.writing && !c.replaying && len(c.queue) == 0 {
+		n, err := c.out.tryWrite(f.b)
+		if err != nil {
+			return false, false
+		}
+		if n == len(f.b) {
+			return true, false
+		}
+		f.b = f.b[n:]
 	}
 	if c.replaying {
 		limit = replayBacklog

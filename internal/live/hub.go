@@ -26,8 +26,9 @@ const (
 
 // Hub knows every open stream, by room and by user.
 type Hub struct {
-	log    *slog.Logger
-	buffer int
+	log          *slog.Logger
+	buffer       int
+	writeTimeout time.Duration
 
 	mu     sync.RWMutex
 	all    map[*conn]struct{}
@@ -60,6 +61,9 @@ type Options struct {
 	Heartbeat time.Duration
 	// Buffer is how many events may wait for one stream before it is dropped.
 	Buffer int
+	// WriteTimeout bounds one write to a stream, so a client that stopped
+	// reading is found out and dropped instead of holding its buffers.
+	WriteTimeout time.Duration
 	// LastEventID is the newest event id in the database at start.
 	LastEventID int64
 	// OnPresence is called (in its own goroutine) when a user arrives in or
@@ -75,14 +79,18 @@ func New(log *slog.Logger, opt Options) *Hub {
 	if opt.Buffer <= 0 {
 		opt.Buffer = 32
 	}
+	if opt.WriteTimeout <= 0 {
+		opt.WriteTimeout = 15 * time.Second
+	}
 	h := &Hub{
-		log:        log,
-		buffer:     opt.Buffer,
-		all:        map[*conn]struct{}{},
-		byRoom:     map[int64]*room{},
-		byUser:     map[int64]map[*conn]struct{}{},
-		onPresence: opt.OnPresence,
-		stop:       make(chan struct{}),
+		log:          log,
+		buffer:       opt.Buffer,
+		writeTimeout: opt.WriteTimeout,
+		all:          map[*conn]struct{}{},
+		byRoom:       map[int64]*room{},
+		byUser:       map[int64]map[*conn]struct{}{},
+		onPresence:   opt.OnPresence,
+		stop:         make(chan struct{}),
 	}
 	h.lastID.Store(opt.LastEventID)
 	h.wg.Add(1)
@@ -116,9 +124,7 @@ func (h *Hub) heartbeat(every time.Duration) {
 		case <-h.stop:
 			return
 		case <-t.C:
-			for _, c := range h.allConns() {
-				h.send(c, heartbeat)
-			}
+			h.sendAll(h.allConns(), heartbeat)
 		}
 	}
 }

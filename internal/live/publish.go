@@ -1,6 +1,11 @@
 package live
 
-import "strconv"
+import (
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+)
 
 // PublishRoom sends a durable room event (its id is the events row id) to every
 // stream viewing the room. Callers publish in commit order.
@@ -12,18 +17,14 @@ func (h *Hub) PublishRoom(roomID, eventID int64, data []byte) {
 		}
 	}
 	f := frame{id: eventID, b: encode(eventID, EventMessage, data)}
-	for _, c := range h.roomConns(roomID, 0) {
-		h.send(c, f)
-	}
+	h.sendAll(h.roomConns(roomID, 0), f)
 }
 
 // PublishRoomEphemeral sends a passing room event (typing, presence) to the
 // room's streams, except those of the user who caused it.
 func (h *Hub) PublishRoomEphemeral(roomID int64, name string, data []byte, exceptUserID int64) {
 	f := h.ephemeral(name, data)
-	for _, c := range h.roomConns(roomID, exceptUserID) {
-		h.send(c, f)
-	}
+	h.sendAll(h.roomConns(roomID, exceptUserID), f)
 }
 
 // PublishUser sends an event to every stream of a user, whatever room it views.
@@ -32,9 +33,7 @@ func (h *Hub) PublishUser(userID int64, name string, data []byte) {
 	h.mu.RLock()
 	conns := setSlice(h.byUser[userID], 0)
 	h.mu.RUnlock()
-	for _, c := range conns {
-		h.send(c, f)
-	}
+	h.sendAll(conns, f)
 }
 
 // ephemeral encodes an event that is not in the log. It carries the newest
@@ -53,14 +52,41 @@ func (h *Hub) roomConns(roomID, exceptUserID int64) []*conn {
 	return setSlice(rm.conns, exceptUserID)
 }
 
-// send queues an event on one stream. A stream that cannot take it is behind:
-// it is closed rather than waited for.
+// send queues an event on one stream. A stream that cannot take it is behind
+// or broken: it is closed rather than waited for.
 func (h *Hub) send(c *conn, f frame) {
 	ok, write := c.enqueue(f, h.buffer)
 	switch {
 	case !ok:
-		h.evict(c, "queue full: "+strconv.Itoa(h.buffer)+" events waiting")
+		h.evict(c, "cannot take more: "+strconv.Itoa(h.buffer)+" events waiting or a failed write")
 	case write:
 		c.out.wake(c.flush)
 	}
+}
+
+// fanoutShard is the fewest streams worth a goroutine of their own when
+// one event goes to many.
+const fanoutShard = 256
+
+// sendAll sends an event to many streams, spread over the CPUs: writes to
+// sockets are most of the work. It returns once every stream has it, so the
+// next event cannot overtake it on any of them.
+func (h *Hub) sendAll(conns []*conn, f frame) {
+	shards := min(runtime.GOMAXPROCS(0), len(conns)/fanoutShard)
+	if shards <= 1 {
+		for _, c := range conns {
+			h.send(c, f)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (len(conns) + shards - 1) / shards
+	for part := range slices.Chunk(conns, per) {
+		wg.Go(func() {
+			for _, c := range part {
+				h.send(c, f)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -46,7 +46,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, st Stream) {
 	if r.ProtoAtLeast(1, 1) && r.ProtoMajor == 1 {
 		head := responseHead(w.Header())
 		if nc, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			h.serveConn(r.Context(), c, &netSink{nc: nc}, head, st)
+			h.serveConn(r.Context(), c, newNetSink(nc, h.writeTimeout), head, st)
 			return
 		}
 	}
@@ -98,7 +98,7 @@ func (h *Hub) serveWriter(w http.ResponseWriter, r *http.Request, c *conn, st St
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	rc := http.NewResponseController(w)
-	s := &writerSink{w: w, rc: rc, cancel: cancel, wakeup: make(chan struct{}, 1)}
+	s := &writerSink{w: w, rc: rc, cancel: cancel, timeout: h.writeTimeout, wakeup: make(chan struct{}, 1)}
 	c.out = s
 	if !h.add(c) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)

@@ -10,14 +10,18 @@ import (
 // cannot be taken over. The handler's goroutine stays with the stream, as
 // net/http requires, and does the writing when woken.
 type writerSink struct {
-	w      http.ResponseWriter
-	rc     *http.ResponseController
-	cancel context.CancelFunc
-	wakeup chan struct{}
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	cancel  context.CancelFunc
+	timeout time.Duration
+	wakeup  chan struct{}
 }
 
+// tryWrite never writes: only the handler's goroutine may use the writer.
+func (s *writerSink) tryWrite([]byte) (int, error) { return 0, nil }
+
 func (s *writerSink) write(frames []frame) error {
-	_ = s.rc.SetWriteDeadline(time.Now().Add(writeDeadline))
+	_ = s.rc.SetWriteDeadline(time.Now().Add(s.timeout))
 	for _, f := range frames {
 		if _, err := s.w.Write(f.b); err != nil {
 			return err
