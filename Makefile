@@ -2,6 +2,11 @@
 # full-text search and the schema will not migrate.
 export GOFLAGS := -tags=sqlite_fts5
 export CGO_ENABLED := 1
+# SQLite plans a prepared statement again whenever a bound value might change
+# the plan, and since 3.4x that covers most joins: every run of a cached join
+# was parsed and planned anew, twice the cost of running it. The query
+# planner stability guarantee keeps one plan per statement (db/planner.go).
+export CGO_CFLAGS ?= -O2 -g -DSQLITE_ENABLE_QPSG
 
 BIN      := bin/campfire
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)

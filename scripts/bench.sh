@@ -5,6 +5,8 @@
 # Knobs (environment): BENCHTIME, MESSAGES, FANOUT, RATE, POST_RATE, DURATION,
 # IDLE, STORM. docs/BENCHMARKS.md has the full-size commands.
 set -euo pipefail
+export GOFLAGS=${GOFLAGS:--tags=sqlite_fts5}
+export CGO_CFLAGS=${CGO_CFLAGS:--O2 -g -DSQLITE_ENABLE_QPSG} # see the Makefile
 
 out=${BENCH_OUT:-bench-out}
 benchtime=${BENCHTIME:-1s}

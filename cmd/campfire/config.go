@@ -23,6 +23,8 @@ type config struct {
 	PostWindow time.Duration
 	// Synchronous is SQLite's sync level: NORMAL (default) or FULL.
 	Synchronous string
+	// PprofAddr, when set, serves Go's profiler there (a loopback address).
+	PprofAddr string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -37,6 +39,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if v := getenv("CAMPFIRE_DB"); v != "" {
 		c.DBPath = v
 	}
+	c.PprofAddr = getenv("CAMPFIRE_PPROF_ADDR")
 	var err error
 	if c.TrustProxy, err = envBool(getenv, "CAMPFIRE_TRUST_PROXY"); err != nil {
 		return c, err

@@ -31,6 +31,9 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	if err := servePprof(ctx, cfg.PprofAddr, log); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
 	if err != nil {

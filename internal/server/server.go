@@ -77,6 +77,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		store.Close()
 		return nil, err
 	}
+	if ok, err := store.PlannerStable(ctx); err == nil && !ok {
+		log.Warn("SQLite was built without -DSQLITE_ENABLE_QPSG: queries with joins are planned anew each time, " +
+			"about twice as slow; build with make (it sets CGO_CFLAGS)")
+	}
 	// The hub reports arrivals and departures to the announcer, which renders
 	// who is here and publishes it back through the hub.
 	presence := handlers.NewPresenceAnnouncer(store, log)
