@@ -113,6 +113,18 @@ func (p *PresenceAnnouncer) announce(roomID int64) {
 	hub.PublishRoomEphemeral(roomID, live.EventPresence, data, 0)
 }
 
+// offer keeps a list a new stream rendered as the room's latest, unless an
+// announcement got there first. It is as good as an announcement: any change
+// after it was read is on its way to every stream of the room. It never
+// replaces one, which may be newer.
+func (p *PresenceAnnouncer) offer(roomID int64, data []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.last[roomID]; !ok {
+		p.last[roomID] = data
+	}
+}
+
 // latest is the room's latest announcement, if it has one.
 func (p *PresenceAnnouncer) latest(roomID int64) ([]byte, bool) {
 	p.mu.Lock()
@@ -189,5 +201,9 @@ func (h *Handler) emitPresence(ctx context.Context, roomID, lastID int64, emit f
 	if err != nil {
 		return err
 	}
-	return emit(live.Frame{ID: lastID, Event: live.EventPresence, Data: chat.Render(ctx, views.PresenceUpdate(list))})
+	data := chat.Render(ctx, views.PresenceUpdate(list))
+	if h.announcer != nil {
+		h.announcer.offer(roomID, data)
+	}
+	return emit(live.Frame{ID: lastID, Event: live.EventPresence, Data: data})
 }

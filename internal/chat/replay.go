@@ -87,7 +87,7 @@ func (s *Service) replayFrames(ctx context.Context, roomID, after int64) ([]live
 		default:
 			data = render(ctx, views.MessageReplace(m))
 		}
-		frames = append(frames, live.Frame{ID: e.ID, Event: live.EventMessage, Data: data})
+		frames = append(frames, live.Encoded(live.Frame{ID: e.ID, Event: live.EventMessage, Data: data}))
 	}
 	return frames, nil
 }

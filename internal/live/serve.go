@@ -12,6 +12,22 @@ type Frame struct {
 	ID    int64
 	Event string
 	Data  []byte
+	// wire is the frame as written, when Encoded made it already.
+	wire []byte
+}
+
+// Encoded returns the frame with its wire form made once, for a frame that
+// will be replayed to many streams (a cached replay).
+func Encoded(f Frame) Frame {
+	f.wire = encode(f.ID, f.Event, f.Data)
+	return f
+}
+
+func (f Frame) bytes() []byte {
+	if f.wire != nil {
+		return f.wire
+	}
+	return encode(f.ID, f.Event, f.Data)
 }
 
 // Stream describes the stream a browser tab asks for.
@@ -65,10 +81,12 @@ func (h *Hub) serveConn(ctx context.Context, c *conn, s *netSink, head []byte, s
 	}
 	// The request's context ends when the handler returns; the stream does not.
 	ctx = context.WithoutCancel(ctx)
-	b := bytes.NewBuffer(head)
-	through, err := replay(ctx, st, func(f Frame) { b.Write(encode(f.ID, f.Event, f.Data)) })
+	// The head and the replayed frames (shared with other streams when the
+	// replay was cached) go out in one writev, without being copied together.
+	frames := []frame{{b: head}}
+	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
 	if err == nil {
-		err = s.write([]frame{{b: b.Bytes()}})
+		err = s.write(frames)
 	}
 	if err != nil {
 		h.log.Warn("stream replay", "conn", c.id, "error", err)
@@ -109,7 +127,7 @@ func (h *Hub) serveWriter(w http.ResponseWriter, r *http.Request, c *conn, st St
 	setStreamHeaders(w.Header())
 	w.WriteHeader(http.StatusOK)
 	var frames []frame
-	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: encode(f.ID, f.Event, f.Data)}) })
+	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
 	if err == nil {
 		err = s.write(frames)
 	}
