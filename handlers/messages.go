@@ -76,6 +76,11 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isPartial(r) {
+		if posted.Fragment != nil {
+			// The poster gets the very fragment the room was sent.
+			writeHTML(w, http.StatusOK, posted.Fragment)
+			return
+		}
 		h.render(w, r, http.StatusOK, views.MessageAppend(posted.Message))
 		return
 	}

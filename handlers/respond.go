@@ -25,10 +25,15 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c t
 		h.serverError(w, r, err)
 		return
 	}
+	writeHTML(w, status, b.Bytes())
+}
+
+// writeHTML answers with an HTML page or fragment rendered already.
+func writeHTML(w http.ResponseWriter, status int, html []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Add("Vary", "HX-Request")
 	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
+	_, _ = w.Write(html)
 }
 
 // redirect sends the browser on after a form: 303 for plain forms, and

@@ -40,6 +40,9 @@ type Posted struct {
 	Message    db.Message
 	Duplicate  bool
 	MentionIDs []int64
+	// Fragment is the message as published (views.MessageAppend), for the
+	// poster's own answer; nil for a duplicate, which was not published.
+	Fragment []byte
 }
 
 // Hook is told about each new message after it is committed and published;
@@ -109,7 +112,7 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 
 	// Stored together with whatever else is being posted, and published in
 	// commit order (committer.go).
-	posted, err := s.commit(ctx, p.Room, db.NewMessage{
+	posted, fragment, err := s.commit(ctx, p.Room, db.NewMessage{
 		RoomID:          p.Room.ID,
 		CreatorID:       p.Creator.ID,
 		ClientMessageID: p.ClientMessageID,
@@ -122,7 +125,7 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 		return Posted{}, err
 	}
 
-	out := Posted{Message: posted.Message, Duplicate: posted.Duplicate}
+	out := Posted{Message: posted.Message, Duplicate: posted.Duplicate, Fragment: fragment}
 	if !posted.Duplicate {
 		out.MentionIDs = body.MentionIDs
 		for _, h := range s.hooks {

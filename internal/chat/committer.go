@@ -35,34 +35,35 @@ const (
 )
 
 type postResult struct {
-	posted db.Posted
-	err    error
+	posted   db.Posted
+	fragment []byte // as published
+	err      error
 }
 
 // commit hands a prepared message to the committer and waits for its outcome.
 // A caller whose context ends before the committer takes its message gets the
 // context's error and its message is never written; once taken, the message
 // is committed and published, and the caller waits the moment that takes.
-func (s *Service) commit(ctx context.Context, room db.SidebarRoom, msg db.NewMessage) (db.Posted, error) {
+func (s *Service) commit(ctx context.Context, room db.SidebarRoom, msg db.NewMessage) (db.Posted, []byte, error) {
 	req := &postRequest{ctx: ctx, room: room, msg: msg, done: make(chan postResult, 1)}
 	// The queue is unbuffered: a sent request is in the committer's hands, and
 	// the posters blocked here are the queue it drains into a batch.
 	select {
 	case s.queue <- req:
 	case <-ctx.Done():
-		return db.Posted{}, ctx.Err()
+		return db.Posted{}, nil, ctx.Err()
 	case <-s.closing:
-		return db.Posted{}, ErrClosed
+		return db.Posted{}, nil, ErrClosed
 	}
 	select {
 	case r := <-req.done:
-		return r.posted, r.err
+		return r.posted, r.fragment, r.err
 	case <-ctx.Done():
 		if req.state.CompareAndSwap(queued, withdrawn) {
-			return db.Posted{}, ctx.Err()
+			return db.Posted{}, nil, ctx.Err()
 		}
 		r := <-req.done
-		return r.posted, r.err
+		return r.posted, r.fragment, r.err
 	}
 }
 
@@ -141,12 +142,14 @@ func (s *Service) commitBatch(batch []*postRequest) {
 	}
 	for i, r := range reqs {
 		p := posted[i]
+		var frag []byte
 		if p.Err == nil && !p.Duplicate {
 			ctx := context.WithoutCancel(r.ctx)
-			s.hub.PublishRoom(r.room.ID, p.EventID, render(ctx, views.MessageAppend(p.Message)))
+			frag = render(ctx, views.MessageAppend(p.Message))
+			s.hub.PublishRoom(r.room.ID, p.EventID, frag)
 			s.publishUnread(ctx, r.room, p.Unread)
 		}
-		r.done <- postResult{posted: p, err: p.Err}
+		r.done <- postResult{posted: p, fragment: frag, err: p.Err}
 	}
 }
 
