@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -256,18 +257,24 @@ type workerProc struct {
 	out   *json.Decoder
 }
 
-// startPool splits conns over n workers, each dialling from 127.0.0.(10+k),
-// and waits until each reports ready (listen: all its streams open).
+// startPool splits conns over n workers, each dialling from its own loopback
+// address, and waits until each reports ready (listen: all its streams open).
+//
+// The addresses are new for every run (127.<run>.<run>.<10+k>): the sockets
+// of a run that just ended linger in TIME_WAIT, and reusing their source
+// addresses made the next run's connects search the kernel's port table,
+// which starved the server under test and timed its requests out.
 func startPool(base workerSpec, conns []connSpec, n int) (*pool, []workerReport, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, nil, err
 	}
 	n = max(1, min(n, len(conns)))
+	run := rand.N(250*250) + 1
 	p := &pool{}
 	for k := 0; k < n; k++ {
 		spec := base
-		spec.Local = fmt.Sprintf("127.0.0.%d", 10+k)
+		spec.Local = fmt.Sprintf("127.%d.%d.%d", run/250+1, run%250+1, 10+k)
 		spec.Conns = nil
 		for i := k; i < len(conns); i += n {
 			spec.Conns = append(spec.Conns, conns[i])
