@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -96,7 +97,7 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 	s.r = newCachedDB(r)
 
 	// The writer leaves checkpoints to a connection of their own.
-	if _, err := w.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+	if _, err := w.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = "+strconv.Itoa(walSizeLimit)); err != nil {
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("db: writer: %w", err)
