@@ -142,14 +142,18 @@ func (s *Service) commitBatch(batch []*postRequest) {
 	}
 	for i, r := range reqs {
 		p := posted[i]
-		var frag []byte
-		if p.Err == nil && !p.Duplicate {
-			ctx := context.WithoutCancel(r.ctx)
-			frag = render(ctx, views.MessageAppend(p.Message))
-			s.hub.PublishRoom(r.room.ID, p.EventID, frag)
-			s.publishUnread(ctx, r.room, p.Unread)
+		if p.Err != nil || p.Duplicate {
+			r.done <- postResult{posted: p, err: p.Err}
+			continue
 		}
-		r.done <- postResult{posted: p, fragment: frag, err: p.Err}
+		ctx := context.WithoutCancel(r.ctx)
+		frag := render(ctx, views.MessageAppend(p.Message))
+		// The poster is answered before the room is: the message is
+		// committed, so a crash now loses nothing (tabs replay it), and
+		// the poster need not wait for a thousand sockets to be written.
+		r.done <- postResult{posted: p, fragment: frag}
+		s.hub.PublishRoom(r.room.ID, p.EventID, frag)
+		s.publishUnread(ctx, r.room, p.Unread)
 	}
 }
 
