@@ -154,3 +154,36 @@ func BenchmarkPostHTTP(b *testing.B) {
 	}
 	reportLatency(b, times)
 }
+
+// BenchmarkSearchPage is GET /searches?q=… through the router: the app's own
+// query (full-text match, the rooms the searcher belongs to, newest 100,
+// highlighted) and the rendered results page. The words are the seeded
+// vocabulary's: one in half of all messages, one in a few thousand, one in a
+// few hundred, and a prefix.
+func BenchmarkSearchPage(b *testing.B) {
+	a, _, cookie := benchApp(b)
+	h := a.h.Routes()
+	vocab := perf.NewVocabulary(nil, 20_000)
+	for _, w := range []struct{ name, q string }{
+		{"common", vocab.Rank(0)},
+		{"mid", vocab.Rank(300)},
+		{"rare", vocab.Rank(5000)},
+		{"prefix", "depl*"},
+	} {
+		b.Run(fmt.Sprintf("%s=%q", w.name, w.q), func(b *testing.B) {
+			var times []time.Duration
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, "/searches?q="+url.QueryEscape(w.q), nil)
+				req.Header.Set("Cookie", cookie)
+				rec := httptest.NewRecorder()
+				t := time.Now()
+				h.ServeHTTP(rec, req)
+				times = append(times, time.Since(t))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+			reportLatency(b, times)
+		})
+	}
+}

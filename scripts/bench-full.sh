@@ -84,15 +84,15 @@ for step in $steps; do
 		fresh
 		note "search on 1,000,000 messages, warm"
 		stop_server
-		CAMPFIRE_BENCH_DB="$work/big.db" go test -run '^$' -bench 'BenchmarkSearch/member' -benchtime 2s -count 3 \
-			./internal/perf | tee "$out/search-warm.txt"
+		CAMPFIRE_BENCH_DB="$work/big.db" go test -run '^$' -bench 'BenchmarkSearchPage' -benchtime 2s -count 3 \
+			./handlers | tee "$out/search-warm.txt"
 		fresh
 		note "search while 100 posts/s are written"
 		b post $(common) -rooms 100 -rate 100 -listen=false -duration 70s -json "$out/post-100-during-search.json" &
 		poster=$!
 		sleep 5
-		CAMPFIRE_BENCH_DB="$work/big.db" go test -run '^$' -bench 'BenchmarkSearch/member' -benchtime 2s -count 3 \
-			./internal/perf | tee "$out/search-writing.txt"
+		CAMPFIRE_BENCH_DB="$work/big.db" go test -run '^$' -bench 'BenchmarkSearchPage' -benchtime 2s -count 3 \
+			./handlers | tee "$out/search-writing.txt"
 		wait "$poster"
 		;;
 	page)
