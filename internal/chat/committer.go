@@ -142,18 +142,14 @@ func (s *Service) commitBatch(batch []*postRequest) {
 	}
 	for i, r := range reqs {
 		p := posted[i]
-		if p.Err != nil || p.Duplicate {
-			r.done <- postResult{posted: p, err: p.Err}
-			continue
+		var frag []byte
+		if p.Err == nil && !p.Duplicate {
+			ctx := context.WithoutCancel(r.ctx)
+			frag = render(ctx, views.MessageAppend(p.Message))
+			s.hub.PublishRoom(r.room.ID, p.EventID, frag)
+			s.publishUnread(ctx, r.room, p.Unread)
 		}
-		ctx := context.WithoutCancel(r.ctx)
-		frag := render(ctx, views.MessageAppend(p.Message))
-		// The poster is answered before the room is: the message is
-		// committed, so a crash now loses nothing (tabs replay it), and
-		// the poster need not wait for a thousand sockets to be written.
-		r.done <- postResult{posted: p, fragment: frag}
-		s.hub.PublishRoom(r.room.ID, p.EventID, frag)
-		s.publishUnread(ctx, r.room, p.Unread)
+		r.done <- postResult{posted: p, fragment: frag, err: p.Err}
 	}
 }
 
