@@ -31,19 +31,9 @@ func TestPushTargetsPlanStartsFromTheRoom(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+pushTargetsSQL, 1, 1)
+	plan, err := queryPlan(ctx, conn, pushTargetsSQL, 1, 1)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
 	}
 	joined := strings.Join(plan, "\n")
 	if !strings.HasPrefix(plan[0], "SEARCH m USING INDEX") {

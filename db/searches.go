@@ -112,10 +112,14 @@ func (s *Store) SearchMessages(ctx context.Context, userID int64, query string) 
 // SearchPlan returns SQLite's plan for a search, one detail line per step, so
 // a test can hold the query to its shape.
 func (s *Store) SearchPlan(ctx context.Context, userID int64, query string) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+searchSQL,
-		matchExpression(SearchTerms(query)), userID, SearchLimit)
+	return queryPlan(ctx, s.r, searchSQL, matchExpression(SearchTerms(query)), userID, SearchLimit)
+}
+
+// queryPlan returns SQLite's plan for a query, one detail line per step.
+func queryPlan(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("db: search plan: %w", err)
+		return nil, fmt.Errorf("db: query plan: %w", err)
 	}
 	defer rows.Close()
 	var out []string
