@@ -1,11 +1,6 @@
 package live
 
-import (
-	"net"
-	"sync"
-	"syscall"
-	"time"
-)
+import "sync"
 
 // replayBacklog is how many live events may wait while a stream's replay is
 // being read and written; past it the stream is dropped and reconnects.
@@ -50,68 +45,6 @@ type sink interface {
 	// close unblocks any write and ends the connection.
 	close()
 }
-
-// netSink writes to a connection taken over from net/http.
-type netSink struct {
-	nc      net.Conn
-	raw     syscall.RawConn // nil when the connection has no file descriptor
-	timeout time.Duration
-	bufs    net.Buffers
-}
-
-func newNetSink(nc net.Conn, timeout time.Duration) *netSink {
-	s := &netSink{nc: nc, timeout: timeout}
-	if sc, ok := nc.(syscall.Conn); ok {
-		s.raw, _ = sc.SyscallConn()
-	}
-	return s
-}
-
-// tryWrite makes one non-blocking write. Most events find the socket's
-// buffer with room: they are written by the publisher there and then, with
-// no goroutine, timer or wakeup; only what does not fit waits for a writer.
-func (s *netSink) tryWrite(b []byte) (int, error) {
-	if s.raw == nil {
-		return 0, nil
-	}
-	var n int
-	var werr error
-	err := s.raw.Write(func(fd uintptr) bool {
-		n, werr = syscall.Write(int(fd), b)
-		return true // never wait: a full buffer is the writer's business
-	})
-	switch {
-	case err != nil:
-		return 0, err
-	case werr == syscall.EAGAIN || werr == syscall.EINTR:
-		return 0, nil
-	case werr != nil:
-		return 0, werr
-	}
-	return n, nil
-}
-
-func (s *netSink) write(frames []frame) error {
-	s.bufs = s.bufs[:0]
-	for _, f := range frames {
-		s.bufs = append(s.bufs, f.b)
-	}
-	_ = s.nc.SetWriteDeadline(time.Now().Add(s.timeout))
-	// WriteTo consumes the slice it is given; keep ours for reuse.
-	bufs := s.bufs
-	_, err := bufs.WriteTo(s.nc)
-	clear(s.bufs)
-	if err == nil {
-		// A deadline left armed would fail the next direct write once it
-		// passed, however ready the socket.
-		err = s.nc.SetWriteDeadline(time.Time{})
-	}
-	return err
-}
-
-func (s *netSink) wake(drain func()) { go drain() }
-
-func (s *netSink) close() { _ = s.nc.Close() }
 
 // enqueue sends an event: written at once when the stream is idle and its
 // socket has room, queued for a writer otherwise. It reports false when the

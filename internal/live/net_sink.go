@@ -1,0 +1,45 @@
+package live
+
+import (
+	"net"
+	"syscall"
+	"time"
+)
+
+// netSink writes to a connection taken over from net/http.
+type netSink struct {
+	nc      net.Conn
+	raw     syscall.RawConn // nil when the connection has no file descriptor
+	timeout time.Duration
+	bufs    net.Buffers
+}
+
+func newNetSink(nc net.Conn, timeout time.Duration) *netSink {
+	s := &netSink{nc: nc, timeout: timeout}
+	if sc, ok := nc.(syscall.Conn); ok {
+		s.raw, _ = sc.SyscallConn()
+	}
+	return s
+}
+
+func (s *netSink) write(frames []frame) error {
+	s.bufs = s.bufs[:0]
+	for _, f := range frames {
+		s.bufs = append(s.bufs, f.b)
+	}
+	_ = s.nc.SetWriteDeadline(time.Now().Add(s.timeout))
+	// WriteTo consumes the slice it is given; keep ours for reuse.
+	bufs := s.bufs
+	_, err := bufs.WriteTo(s.nc)
+	clear(s.bufs)
+	if err == nil {
+		// A deadline left armed would fail the next direct write once it
+		// passed, however ready the socket.
+		err = s.nc.SetWriteDeadline(time.Time{})
+	}
+	return err
+}
+
+func (s *netSink) wake(drain func()) { go drain() }
+
+func (s *netSink) close() { _ = s.nc.Close() }
