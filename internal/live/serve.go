@@ -85,12 +85,13 @@ func (h *Hub) serveConn(ctx context.Context, c *conn, s *netSink, head []byte, s
 	// replay was cached) go out in one writev, without being copied together.
 	frames := []frame{{b: head}}
 	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
-	if err == nil {
-		err = s.write(frames)
-	}
 	if err != nil {
 		h.log.Warn("stream replay", "conn", c.id, "error", err)
 		h.end(c)
+		return
+	}
+	if err := s.write(frames); err != nil {
+		h.end(c) // the peer left or stopped reading already
 		return
 	}
 	if c.replayed(through) {
@@ -100,7 +101,8 @@ func (h *Hub) serveConn(ctx context.Context, c *conn, s *netSink, head []byte, s
 }
 
 // watch waits for the peer to close the connection. Browsers send nothing on
-// a stream after the request, so any read that returns ends it.
+// a stream after the request; whatever a client sends is read and dropped,
+// and the stream ends when a read fails (the peer closed or reset it).
 func (h *Hub) watch(c *conn, s *netSink) {
 	var b [1]byte
 	for {
@@ -128,14 +130,14 @@ func (h *Hub) serveWriter(w http.ResponseWriter, r *http.Request, c *conn, st St
 	w.WriteHeader(http.StatusOK)
 	var frames []frame
 	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
-	if err == nil {
-		err = s.write(frames)
-	}
 	if err != nil {
 		if ctx.Err() == nil {
 			h.log.Warn("stream replay", "conn", c.id, "error", err)
 		}
 		return
+	}
+	if err := s.write(frames); err != nil {
+		return // the peer left or stopped reading already
 	}
 	if c.replayed(through) {
 		s.wake(c.flush)
