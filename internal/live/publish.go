@@ -10,14 +10,18 @@ import (
 // PublishRoom sends a durable room event (its id is the events row id) to every
 // stream viewing the room. Callers publish in commit order.
 func (h *Hub) PublishRoom(roomID, eventID int64, data []byte) {
+	f := frame{id: eventID, b: encode(eventID, EventMessage, data)}
+	h.sendAll(h.roomConns(roomID, 0), f)
+	// Only now may ephemeral events carry this id: one sent meanwhile (a
+	// typing notice from another goroutine) could otherwise reach a stream
+	// before this event did, move its browser's cursor past it, and a
+	// reconnect at that moment would never replay it.
 	for {
 		prev := h.lastID.Load()
 		if eventID <= prev || h.lastID.CompareAndSwap(prev, eventID) {
 			break
 		}
 	}
-	f := frame{id: eventID, b: encode(eventID, EventMessage, data)}
-	h.sendAll(h.roomConns(roomID, 0), f)
 }
 
 // PublishRoomEphemeral sends a passing room event (typing, presence) to the
