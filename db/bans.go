@@ -10,21 +10,12 @@ import (
 
 // SessionIPs returns the distinct addresses the user's sign-ins came from.
 func (s *Store) SessionIPs(ctx context.Context, userID int64) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `
-		SELECT DISTINCT ip_address FROM user_sessions WHERE user_id = ? AND ip_address != '' ORDER BY 1`, userID)
+	ips, err := scanStrings(s.r.QueryContext(ctx, `
+		SELECT DISTINCT ip_address FROM user_sessions WHERE user_id = ? AND ip_address != '' ORDER BY 1`, userID))
 	if err != nil {
 		return nil, fmt.Errorf("db: session ips: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var ip string
-		if err := rows.Scan(&ip); err != nil {
-			return nil, err
-		}
-		out = append(out, ip)
-	}
-	return out, rows.Err()
+	return ips, nil
 }
 
 // BanUser bans an active person: a ban row for each public address among
@@ -134,20 +125,11 @@ func (s *Store) IsBannedIP(ctx context.Context, ip string) (bool, error) {
 
 // BannedIPs lists the addresses banned because of a user.
 func (s *Store) BannedIPs(ctx context.Context, userID int64) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT ip_address FROM bans WHERE user_id = ? ORDER BY ip_address`, userID)
+	ips, err := scanStrings(s.r.QueryContext(ctx, `SELECT ip_address FROM bans WHERE user_id = ? ORDER BY ip_address`, userID))
 	if err != nil {
 		return nil, fmt.Errorf("db: banned ips: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var ip string
-		if err := rows.Scan(&ip); err != nil {
-			return nil, err
-		}
-		out = append(out, ip)
-	}
-	return out, rows.Err()
+	return ips, nil
 }
 
 // sharedPrefixes are ranges whose addresses stand for many people or for

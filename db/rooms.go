@@ -43,20 +43,45 @@ const roomDisplayName = `coalesce(r.name, (
 // MemberRoom returns a room and the user's membership of it, or ErrNotFound
 // when the user is not a member.
 func (s *Store) MemberRoom(ctx context.Context, roomID, userID int64) (SidebarRoom, error) {
-	var sr SidebarRoom
-	var created, updated int64
-	var unread sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `
-		SELECT r.id, r.kind, coalesce(r.name, ''), r.creator_id, r.created_at, r.updated_at,
-		       `+roomDisplayName+`, m.involvement, m.unread_at
+	sr, err := scanSidebarRoom(s.r.QueryRowContext(ctx, `
+		SELECT `+sidebarRoomColumns+`
 		FROM memberships m JOIN rooms r ON r.id = m.room_id
-		WHERE m.room_id = ?2 AND m.user_id = ?1`, userID, roomID).Scan(
-		&sr.ID, &sr.Kind, &sr.Name, &sr.CreatorID, &created, &updated, &sr.DisplayName, &sr.Involvement, &unread)
+		WHERE m.room_id = ?2 AND m.user_id = ?1`, userID, roomID))
 	if err != nil {
 		return SidebarRoom{}, fmt.Errorf("db: member room: %w", notFound(err))
 	}
-	sr.CreatedAt, sr.UpdatedAt, sr.Unread = Time(created), Time(updated), unread.Valid
 	return sr, nil
+}
+
+// sidebarRoomColumns are a room and one member's view of it (?1 is the
+// member), in the order scanSidebarRoom reads them.
+const sidebarRoomColumns = `r.id, r.kind, coalesce(r.name, ''), r.creator_id, r.created_at, r.updated_at,
+	` + roomDisplayName + `, m.involvement, m.unread_at`
+
+func scanSidebarRoom(row interface{ Scan(...any) error }) (SidebarRoom, error) {
+	var sr SidebarRoom
+	var created, updated int64
+	var unread sql.NullInt64
+	err := row.Scan(&sr.ID, &sr.Kind, &sr.Name, &sr.CreatorID, &created, &updated,
+		&sr.DisplayName, &sr.Involvement, &unread)
+	sr.CreatedAt, sr.UpdatedAt, sr.Unread = Time(created), Time(updated), unread.Valid
+	return sr, err
+}
+
+func scanSidebarRooms(rows *sql.Rows, err error) ([]SidebarRoom, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SidebarRoom
+	for rows.Next() {
+		sr, err := scanSidebarRoom(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sr)
+	}
+	return out, rows.Err()
 }
 
 // IsMember reports whether the user belongs to the room.
@@ -73,31 +98,17 @@ func (s *Store) IsMember(ctx context.Context, roomID, userID int64) (bool, error
 // SidebarRooms lists the rooms a user sees in their room list: direct rooms by
 // latest activity first, then the others by name. Invisible rooms are left out.
 func (s *Store) SidebarRooms(ctx context.Context, userID int64) ([]SidebarRoom, error) {
-	rows, err := s.r.QueryContext(ctx, `
-		SELECT r.id, r.kind, coalesce(r.name, ''), r.creator_id, r.created_at, r.updated_at,
-		       `+roomDisplayName+`, m.involvement, m.unread_at
+	rooms, err := scanSidebarRooms(s.r.QueryContext(ctx, `
+		SELECT `+sidebarRoomColumns+`
 		FROM memberships m JOIN rooms r ON r.id = m.room_id
 		WHERE m.user_id = ?1 AND m.involvement != 'invisible'
 		ORDER BY r.kind = 'direct' DESC,
 		         CASE WHEN r.kind = 'direct' THEN -r.updated_at END,
-		         lower(r.name), r.id`, userID)
+		         lower(r.name), r.id`, userID))
 	if err != nil {
 		return nil, fmt.Errorf("db: sidebar rooms: %w", err)
 	}
-	defer rows.Close()
-	var out []SidebarRoom
-	for rows.Next() {
-		var sr SidebarRoom
-		var created, updated int64
-		var unread sql.NullInt64
-		if err := rows.Scan(&sr.ID, &sr.Kind, &sr.Name, &sr.CreatorID, &created, &updated,
-			&sr.DisplayName, &sr.Involvement, &unread); err != nil {
-			return nil, fmt.Errorf("db: sidebar rooms: %w", err)
-		}
-		sr.CreatedAt, sr.UpdatedAt, sr.Unread = Time(created), Time(updated), unread.Valid
-		out = append(out, sr)
-	}
-	return out, rows.Err()
+	return rooms, nil
 }
 
 // FirstRoomID returns the user's oldest room, for landing after sign-in.
@@ -482,6 +493,22 @@ func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+func scanStrings(rows *sql.Rows, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 func unique(ids []int64) []int64 {

@@ -166,22 +166,13 @@ func (s *Store) RecordSearch(ctx context.Context, userID int64, query string) er
 
 // RecentSearches lists the user's remembered queries, most recent first.
 func (s *Store) RecentSearches(ctx context.Context, userID int64) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	queries, err := scanStrings(s.r.QueryContext(ctx, `
 		SELECT query FROM searches WHERE user_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?`,
-		userID, RecentSearchLimit)
+		userID, RecentSearchLimit))
 	if err != nil {
 		return nil, fmt.Errorf("db: recent searches: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var q string
-		if err := rows.Scan(&q); err != nil {
-			return nil, err
-		}
-		out = append(out, q)
-	}
-	return out, rows.Err()
+	return queries, nil
 }
 
 // ClearSearches forgets every query the user made.

@@ -285,27 +285,13 @@ func (s *Store) ActiveUsers(ctx context.Context, roomID int64) ([]User, error) {
 // UserMemberships lists every room the user belongs to, invisible ones
 // included, for their profile: shared rooms by name, then direct rooms.
 func (s *Store) UserMemberships(ctx context.Context, userID int64) ([]SidebarRoom, error) {
-	rows, err := s.r.QueryContext(ctx, `
-		SELECT r.id, r.kind, coalesce(r.name, ''), r.creator_id, r.created_at, r.updated_at,
-		       `+roomDisplayName+`, m.involvement, m.unread_at
+	rooms, err := scanSidebarRooms(s.r.QueryContext(ctx, `
+		SELECT `+sidebarRoomColumns+`
 		FROM memberships m JOIN rooms r ON r.id = m.room_id
 		WHERE m.user_id = ?1
-		ORDER BY r.kind = 'direct', lower(`+roomDisplayName+`), r.id`, userID)
+		ORDER BY r.kind = 'direct', lower(`+roomDisplayName+`), r.id`, userID))
 	if err != nil {
 		return nil, fmt.Errorf("db: user memberships: %w", err)
 	}
-	defer rows.Close()
-	var out []SidebarRoom
-	for rows.Next() {
-		var sr SidebarRoom
-		var created, updated int64
-		var unread sql.NullInt64
-		if err := rows.Scan(&sr.ID, &sr.Kind, &sr.Name, &sr.CreatorID, &created, &updated,
-			&sr.DisplayName, &sr.Involvement, &unread); err != nil {
-			return nil, fmt.Errorf("db: user memberships: %w", err)
-		}
-		sr.CreatedAt, sr.UpdatedAt, sr.Unread = Time(created), Time(updated), unread.Valid
-		out = append(out, sr)
-	}
-	return out, rows.Err()
+	return rooms, nil
 }
