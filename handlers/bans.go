@@ -45,15 +45,8 @@ func (h *Handler) createBan(w http.ResponseWriter, r *http.Request) {
 		h.unprocessable(w, r, "You can't ban yourself.")
 		return
 	}
-	switch _, err := h.store.BanUser(r.Context(), id); {
-	case errors.Is(err, db.ErrNotFound):
-		h.notFound(w, r)
-		return
-	case errors.Is(err, db.ErrLastAdministrator):
-		h.unprocessable(w, r, "The account needs at least one administrator.")
-		return
-	case err != nil:
-		h.serverError(w, r, err)
+	_, err = h.store.BanUser(r.Context(), id)
+	if h.userChangeFailed(w, r, err) {
 		return
 	}
 	h.hub.DisconnectUser(id)

@@ -191,13 +191,7 @@ func (h *Handler) botCreateMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	posted, err := h.chat.Post(r.Context(), chat.PostParams{Room: br.room, Creator: br.bot, Body: body})
-	var ve *chat.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
-		return
-	case err != nil:
-		h.botServerError(w, r, err)
+	if h.botChangeFailed(w, r, err) {
 		return
 	}
 	w.Header().Set("Location", views.MessagePermalink(br.room.ID, posted.Message.ID))
@@ -293,16 +287,7 @@ func (h *Handler) botUpdateMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	updated, err := h.chat.Edit(r.Context(), m, body)
-	var ve *chat.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
-		return
-	case errors.Is(err, db.ErrNotFound):
-		botJSONError(w, http.StatusNotFound, "Message not found")
-		return
-	case err != nil:
-		h.botServerError(w, r, err)
+	if h.botChangeFailed(w, r, err) {
 		return
 	}
 	writeJSON(w, http.StatusOK, h.messageAsJSON(r, br.room, updated))
@@ -332,16 +317,7 @@ func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	boost, err := h.chat.Boost(r.Context(), m, br.bot, raw)
-	var ve *chat.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
-		return
-	case errors.Is(err, db.ErrNotFound):
-		botJSONError(w, http.StatusNotFound, "Message not found")
-		return
-	case err != nil:
-		h.botServerError(w, r, err)
+	if h.botChangeFailed(w, r, err) {
 		return
 	}
 	base := h.baseURL(r)
@@ -381,4 +357,22 @@ func (h *Handler) botDeleteBoost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// botChangeFailed answers a failed post, edit or boost in JSON — 422 with what
+// is wrong, 404 for a message deleted meanwhile, 500 otherwise — and reports
+// whether it did.
+func (h *Handler) botChangeFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	var ve *chat.ValidationError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &ve):
+		botJSONError(w, http.StatusUnprocessableEntity, ve.Message)
+	case errors.Is(err, db.ErrNotFound):
+		botJSONError(w, http.StatusNotFound, "Message not found")
+	default:
+		h.botServerError(w, r, err)
+	}
+	return true
 }

@@ -75,15 +75,8 @@ func (h *Handler) updateUserRole(w http.ResponseWriter, r *http.Request) {
 		h.unprocessable(w, r, "user[role] is member or administrator.")
 		return
 	}
-	switch err := h.store.SetRole(r.Context(), id, role); {
-	case errors.Is(err, db.ErrNotFound):
-		h.notFound(w, r)
-		return
-	case errors.Is(err, db.ErrLastAdministrator):
-		h.unprocessable(w, r, "The account needs at least one administrator.")
-		return
-	case err != nil:
-		h.serverError(w, r, err)
+	err = h.store.SetRole(r.Context(), id, role)
+	if h.userChangeFailed(w, r, err) {
 		return
 	}
 	h.sessions.Put(r.Context(), flashKey, "Role changed.")
@@ -103,18 +96,28 @@ func (h *Handler) deactivateUser(w http.ResponseWriter, r *http.Request) {
 		h.unprocessable(w, r, "You can't remove yourself from the account.")
 		return
 	}
-	switch err := h.store.DeactivateUser(r.Context(), id); {
-	case errors.Is(err, db.ErrNotFound):
-		h.notFound(w, r)
-		return
-	case errors.Is(err, db.ErrLastAdministrator):
-		h.unprocessable(w, r, "The account needs at least one administrator.")
-		return
-	case err != nil:
-		h.serverError(w, r, err)
+	err = h.store.DeactivateUser(r.Context(), id)
+	if h.userChangeFailed(w, r, err) {
 		return
 	}
 	h.hub.DisconnectUser(id)
 	h.sessions.Put(r.Context(), flashKey, "Removed from the account.")
 	h.redirect(w, r, "/account/edit")
+}
+
+// userChangeFailed answers a failed change to a person by an administrator
+// (role, removal, ban): 404 for nobody, 422 when it would leave the account
+// without an administrator, 500 otherwise. It reports whether it answered.
+func (h *Handler) userChangeFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, db.ErrNotFound):
+		h.notFound(w, r)
+	case errors.Is(err, db.ErrLastAdministrator):
+		h.unprocessable(w, r, "The account needs at least one administrator.")
+	default:
+		h.serverError(w, r, err)
+	}
+	return true
 }
