@@ -1,28 +1,17 @@
 package handlers
 
 import (
-	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/ecdh"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/hkdf"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
+	"github.com/campfire-go/campfire/internal/push/pushtest"
 )
 
 // fakePushService stands in for a browser vendor's push service: it checks
@@ -34,14 +23,9 @@ type fakePushService struct {
 	srv    *httptest.Server
 	vapid  string // the app's VAPID public key
 	mu     sync.Mutex
-	agents map[string]pushAgent // by path
-	status map[string]int       // answer per path; 201 by default
+	agents map[string]pushtest.Agent // by path
+	status map[string]int            // answer per path; 201 by default
 	got    chan pushDelivery
-}
-
-type pushAgent struct {
-	priv *ecdh.PrivateKey
-	auth []byte
 }
 
 type pushDelivery struct {
@@ -52,7 +36,7 @@ type pushDelivery struct {
 
 func newFakePushService(t testing.TB, vapidPublic string) *fakePushService {
 	t.Helper()
-	ps := &fakePushService{t: t, vapid: vapidPublic, agents: map[string]pushAgent{}, status: map[string]int{},
+	ps := &fakePushService{t: t, vapid: vapidPublic, agents: map[string]pushtest.Agent{}, status: map[string]int{},
 		got: make(chan pushDelivery, 32)}
 	ps.srv = httptest.NewServer(http.HandlerFunc(ps.serve))
 	t.Cleanup(ps.srv.Close)
@@ -62,22 +46,17 @@ func newFakePushService(t testing.TB, vapidPublic string) *fakePushService {
 // browser makes a subscription as PushManager would: an endpoint on this
 // service and fresh keys. It returns PushSubscription.toJSON().
 func (ps *fakePushService) browser(path string) map[string]any {
-	priv, err := ecdh.P256().GenerateKey(rand.Reader)
+	agent, err := pushtest.NewAgent()
 	if err != nil {
 		ps.t.Fatal(err)
 	}
-	auth := make([]byte, 16)
-	_, _ = rand.Read(auth)
 	ps.mu.Lock()
-	ps.agents[path] = pushAgent{priv: priv, auth: auth}
+	ps.agents[path] = agent
 	ps.mu.Unlock()
 	return map[string]any{
 		"endpoint":       ps.srv.URL + path,
 		"expirationTime": nil,
-		"keys": map[string]string{
-			"p256dh": base64.RawURLEncoding.EncodeToString(priv.PublicKey().Bytes()),
-			"auth":   base64.RawURLEncoding.EncodeToString(auth),
-		},
+		"keys":           map[string]string{"p256dh": agent.P256dh(), "auth": agent.AuthKey()},
 	}
 }
 
@@ -114,10 +93,10 @@ func (ps *fakePushService) serve(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Content-Encoding") != "aes128gcm" || r.Header.Get("TTL") == "" {
 			return fmt.Errorf("headers %v", r.Header)
 		}
-		if err := ps.verifyVAPID(r.Header.Get("Authorization")); err != nil {
+		if _, err := pushtest.VerifyVAPID(r.Header.Get("Authorization"), ps.vapid, ps.srv.URL); err != nil {
 			return err
 		}
-		plain, err := decryptPush(agent, body)
+		plain, err := pushtest.Decrypt(agent, body)
 		if err != nil {
 			return err
 		}
@@ -134,89 +113,4 @@ func (ps *fakePushService) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(status)
-}
-
-// verifyVAPID checks "vapid t=<JWT>, k=<key>" (RFC 8292): k is the app's key
-// and signs an unexpired ES256 token for this service's origin.
-func (ps *fakePushService) verifyVAPID(h string) error {
-	rest, ok := strings.CutPrefix(h, "vapid ")
-	if !ok {
-		return fmt.Errorf("authorization %q is not vapid", h)
-	}
-	var tok, k string
-	for part := range strings.SplitSeq(rest, ",") {
-		part = strings.TrimSpace(part)
-		if v, ok := strings.CutPrefix(part, "t="); ok {
-			tok = v
-		} else if v, ok := strings.CutPrefix(part, "k="); ok {
-			k = v
-		}
-	}
-	if k != ps.vapid {
-		return fmt.Errorf("k=%q is not the app's key", k)
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(k)
-	if err != nil {
-		return err
-	}
-	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), raw)
-	if err != nil {
-		return err
-	}
-	_, err = jwt.Parse(tok, func(*jwt.Token) (any, error) { return pub, nil },
-		jwt.WithValidMethods([]string{"ES256"}), jwt.WithAudience(ps.srv.URL), jwt.WithExpirationRequired())
-	if err != nil {
-		return fmt.Errorf("VAPID JWT: %w", err)
-	}
-	return nil
-}
-
-// decryptPush undoes RFC 8291 / RFC 8188 aes128gcm for one record.
-func decryptPush(ua pushAgent, body []byte) ([]byte, error) {
-	if len(body) < 21 {
-		return nil, errors.New("short body")
-	}
-	salt, idlen := body[:16], int(body[20])
-	if len(body) < 21+idlen {
-		return nil, errors.New("truncated key id")
-	}
-	asPubBytes, ct := body[21:21+idlen], body[21+idlen:]
-	asPub, err := ecdh.P256().NewPublicKey(asPubBytes)
-	if err != nil {
-		return nil, err
-	}
-	shared, err := ua.priv.ECDH(asPub)
-	if err != nil {
-		return nil, err
-	}
-	info := "WebPush: info\x00" + string(ua.priv.PublicKey().Bytes()) + string(asPubBytes)
-	ikm, err := hkdf.Key(sha256.New, shared, ua.auth, info, 32)
-	if err != nil {
-		return nil, err
-	}
-	cek, err := hkdf.Key(sha256.New, ikm, salt, "Content-Encoding: aes128gcm\x00", 16)
-	if err != nil {
-		return nil, err
-	}
-	nonce, err := hkdf.Key(sha256.New, ikm, salt, "Content-Encoding: nonce\x00", 12)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	pt, err := gcm.Open(nil, nonce, ct, nil)
-	if err != nil {
-		return nil, err
-	}
-	pt = bytes.TrimRight(pt, "\x00")
-	if len(pt) == 0 || pt[len(pt)-1] != 0x02 {
-		return nil, errors.New("no padding delimiter")
-	}
-	return pt[:len(pt)-1], nil
 }

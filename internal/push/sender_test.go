@@ -249,13 +249,13 @@ func TestConcurrentSendsOfOneMessage(t *testing.T) {
 
 func TestValidKeys(t *testing.T) {
 	ua := newUserAgent(t)
-	p256dh := base64.RawURLEncoding.EncodeToString(ua.priv.PublicKey().Bytes())
-	auth := base64.RawURLEncoding.EncodeToString(ua.auth)
+	p256dh := base64.RawURLEncoding.EncodeToString(ua.Priv.PublicKey().Bytes())
+	auth := base64.RawURLEncoding.EncodeToString(ua.Auth)
 	if err := ValidKeys(p256dh, auth); err != nil {
 		t.Fatal(err)
 	}
 	// Padded standard base64 is what some clients send.
-	if err := ValidKeys(base64.StdEncoding.EncodeToString(ua.priv.PublicKey().Bytes()), base64.StdEncoding.EncodeToString(ua.auth)); err != nil {
+	if err := ValidKeys(base64.StdEncoding.EncodeToString(ua.Priv.PublicKey().Bytes()), base64.StdEncoding.EncodeToString(ua.Auth)); err != nil {
 		t.Fatal(err)
 	}
 	for name, c := range map[string][2]string{
