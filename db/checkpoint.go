@@ -56,16 +56,8 @@ func (s *Store) checkpointLoop() {
 	}
 }
 
-// Checkpoint copies the write-ahead log into the database file and reports
-// how many pages the log held. A truncating one waits for writers to pause
-// (up to the busy timeout) and empties the log file.
-func (s *Store) Checkpoint(ctx context.Context, truncate bool) (int, error) {
-	if truncate {
-		return s.checkpoint(ctx, "TRUNCATE")
-	}
-	return s.checkpoint(ctx, "PASSIVE")
-}
-
+// checkpoint runs one checkpoint (PASSIVE, RESTART or TRUNCATE) on the
+// checkpointer's connection and reports how many pages the log held.
 func (s *Store) checkpoint(ctx context.Context, mode string) (int, error) {
 	var busy, frames, done int
 	err := s.ck.QueryRowContext(ctx, "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &frames, &done)

@@ -37,10 +37,10 @@ func TestCheckpointsLeaveTheCommitPath(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Checkpoint(ctx, false); err != nil {
+	if _, err := s.checkpoint(ctx, "PASSIVE"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Checkpoint(ctx, true); err != nil {
+	if _, err := s.checkpoint(ctx, "TRUNCATE"); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() != 0 {
