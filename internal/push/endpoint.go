@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"net/url"
 	"time"
+
+	"github.com/campfire-go/campfire/internal/netguard"
 )
 
 // lookupTimeout bounds the DNS check in ValidEndpoint, which runs inside a
@@ -59,59 +61,34 @@ func validEndpoint(ctx context.Context, endpoint string, allowLocal bool, lookup
 	}
 	// Every address must pass: a resolver may pick any of them later.
 	for _, a := range addrs {
-		if err := checkAddr(a, allowLocal); err != nil {
+		if err := guard(allowLocal).Check(a); err != nil {
 			return fmt.Errorf("push: endpoint host %q: %w", host, err)
 		}
 	}
 	return nil
 }
 
-// checkAddr refuses addresses that are not reachable on the public internet.
-// Unspecified and multicast addresses are refused even with allowLocal: no
-// push service lives there.
-func checkAddr(a netip.Addr, allowLocal bool) error {
-	a = a.Unmap() // ::ffff:127.0.0.1 is still loopback
-	switch {
-	case !a.IsValid():
-		return errors.New("invalid address")
-	case a.IsUnspecified():
-		return fmt.Errorf("%s is unspecified", a)
-	case a.IsMulticast():
-		return fmt.Errorf("%s is multicast", a)
-	case allowLocal:
-		return nil
-	case a.IsLoopback():
-		return fmt.Errorf("%s is loopback", a)
-	case a.IsPrivate():
-		return fmt.Errorf("%s is private", a)
-	case a.IsLinkLocalUnicast():
-		return fmt.Errorf("%s is link-local", a)
-	case nonPublic(a):
-		return fmt.Errorf("%s is not a public address", a)
+// guard decides which addresses a push endpoint may resolve to and the client
+// may dial: the public internet only, by the same rules as every other
+// fetch of a user-given URL, IPv6 forms embedding private IPv4 included.
+func guard(allowLocal bool) netguard.Guard {
+	if allowLocal {
+		return localGuard
 	}
-	return nil
+	return netguard.Guard{}
 }
 
-// nonPublic covers special-purpose IPv4 ranges netip has no predicate for:
-// "this network", carrier-grade NAT, IETF protocol assignments, benchmarking,
-// reserved and broadcast. They are either unroutable or someone's internal
-// network.
-func nonPublic(a netip.Addr) bool {
-	if !a.Is4() {
-		return false
-	}
-	b := a.As4()
-	switch {
-	case b[0] == 0:
-		return true
-	case b[0] == 100 && b[1]&0xc0 == 64: // 100.64.0.0/10
-		return true
-	case b[0] == 192 && b[1] == 0 && b[2] == 0: // 192.0.0.0/24
-		return true
-	case b[0] == 198 && b[1]&0xfe == 18: // 198.18.0.0/15
-		return true
-	case b[0] >= 240: // 240.0.0.0/4 and 255.255.255.255
-		return true
-	}
-	return false
-}
+// localGuard adds this host and the local networks, for tests and
+// development. Unspecified and multicast addresses stay refused: no push
+// service lives there.
+var localGuard = netguard.Guard{Allow: []netip.Prefix{
+	netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("::1/128"),
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("fc00::/7"),
+	netip.MustParsePrefix("fe80::/10"),
+}}

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"testing"
+
+	"github.com/campfire-go/campfire/internal/netguard"
 )
 
 func fakeLookup(table map[string][]string) lookupFunc {
@@ -25,10 +27,12 @@ func fakeLookup(table map[string][]string) lookupFunc {
 
 func TestValidEndpoint(t *testing.T) {
 	lookup := fakeLookup(map[string][]string{
-		"fcm.googleapis.com": {"142.250.74.10", "2a00:1450:4001:80e::200a"},
-		"rebind.example":     {"93.184.216.34", "10.0.0.5"},
-		"local.example":      {"127.0.0.1"},
-		"empty.example":      {},
+		"fcm.googleapis.com":    {"142.250.74.10", "2a00:1450:4001:80e::200a"},
+		"rebind.example":        {"93.184.216.34", "10.0.0.5"},
+		"local.example":         {"127.0.0.1"},
+		"empty.example":         {},
+		"nat64.example":         {"64:ff9b::a9fe:a9fe"},
+		"documentation.example": {"192.0.2.10"},
 	})
 	cases := []struct {
 		endpoint   string
@@ -61,6 +65,16 @@ func TestValidEndpoint(t *testing.T) {
 		{"https://224.0.0.1/x", false, false},
 		{"https://100.64.0.1/x", false, false},
 		{"https://255.255.255.255/x", false, false},
+		// IPv6 forms that carry a private IPv4 address (issue 19 item 9).
+		{"https://[64:ff9b::7f00:1]/x", false, false},     // NAT64 of 127.0.0.1
+		{"https://[64:ff9b::a00:1]/x", false, false},      // NAT64 of 10.0.0.1
+		{"https://[2002:7f00:1::1]/x", false, false},      // 6to4 of 127.0.0.1
+		{"https://[2002:c0a8:101::1]/x", false, false},    // 6to4 of 192.168.1.1
+		{"https://[::127.0.0.1]/x", false, false},         // IPv4-compatible
+		{"https://[::a9fe:a9fe]/x", false, false},         // IPv4-compatible 169.254.169.254
+		{"https://[2001:0:4136:e378::1]/x", false, false}, // Teredo
+		{"https://nat64.example/x", false, false},
+		{"https://documentation.example/x", false, false},
 		{"http://127.0.0.1:8080/x", true, true},
 		{"http://local.example/x", true, true},
 		{"https://10.1.2.3/x", true, true},
@@ -103,6 +117,21 @@ func TestNewClientRefusesPrivateAddressesAtDial(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("status %d", resp.StatusCode)
+	}
+}
+
+// The dial-time check refuses the IPv6 forms of private IPv4 too: Control
+// runs before the connection is attempted, so no network is needed.
+func TestNewClientRefusesEmbeddedIPv4AtDial(t *testing.T) {
+	dial := NewClient(false).Transport.(*http.Transport).DialContext
+	for _, addr := range []string{"[64:ff9b::7f00:1]:443", "[2002:7f00:1::1]:443", "[::127.0.0.1]:443"} {
+		c, err := dial(context.Background(), "tcp", addr)
+		if err == nil {
+			c.Close()
+			t.Errorf("dialled %s", addr)
+		} else if !errors.Is(err, netguard.ErrForbidden) {
+			t.Errorf("dial %s: %v, want a netguard refusal", addr, err)
+		}
 	}
 }
 
