@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -27,10 +29,16 @@ func scanPush(row interface{ Scan(...any) error }) (PushSubscription, error) {
 	return p, err
 }
 
+// ErrEndpointTaken means the endpoint is another person's subscription and
+// the keys sent with it are not that subscription's.
+var ErrEndpointTaken = errors.New("db: push endpoint belongs to someone else")
+
 // SavePushSubscription stores a subscription for the user. An endpoint is one
-// browser profile, so the same endpoint again is the same subscription: it
-// takes the new keys and owner (someone else may now be signed in there).
-// created reports whether the row is new.
+// browser profile, so the same endpoint again is the same subscription. It
+// passes to another person only with the keys it already has: the browser
+// hands them to whoever is signed in there, while someone who merely learned
+// the endpoint cannot know its auth secret and would otherwise silence its
+// owner's notifications (ErrEndpointTaken). created reports whether the row is new.
 func (s *Store) SavePushSubscription(ctx context.Context, p PushSubscription) (sub PushSubscription, created bool, err error) {
 	var existing int64
 	_ = s.w.QueryRowContext(ctx, `SELECT id FROM push_subscriptions WHERE endpoint = ?`, p.Endpoint).Scan(&existing)
@@ -39,7 +47,12 @@ func (s *Store) SavePushSubscription(ctx context.Context, p PushSubscription) (s
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh_key = excluded.p256dh_key,
 			auth_key = excluded.auth_key, user_agent = excluded.user_agent
+		WHERE push_subscriptions.user_id = excluded.user_id
+			OR (push_subscriptions.p256dh_key = excluded.p256dh_key AND push_subscriptions.auth_key = excluded.auth_key)
 		RETURNING `+pushColumns, p.UserID, p.Endpoint, p.P256dh, p.Auth, truncate(p.UserAgent, 512), now()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return PushSubscription{}, false, ErrEndpointTaken
+	}
 	if err != nil {
 		return PushSubscription{}, false, fmt.Errorf("db: save push subscription: %w", err)
 	}

@@ -120,6 +120,10 @@ func (h *Handler) createPushSubscription(w http.ResponseWriter, r *http.Request)
 	sub, created, err := h.store.SavePushSubscription(r.Context(), db.PushSubscription{
 		UserID: u.ID, Endpoint: endpoint, P256dh: p256dh, Auth: auth, UserAgent: r.UserAgent(),
 	})
+	if errors.Is(err, db.ErrEndpointTaken) {
+		fail(http.StatusConflict, "That push endpoint is already subscribed with other keys.")
+		return
+	}
 	if err != nil {
 		h.serverError(w, r, err)
 		return

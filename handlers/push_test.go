@@ -235,3 +235,32 @@ func waitUntil(t testing.TB, ok func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// Issue 19 item 14: posting someone else's endpoint with other keys would
+// move it to the poster and silence its owner. Only the keys the browser
+// holds (the same profile, someone else now signed in) move it.
+func TestPushEndpointStaysWithItsOwner(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	a.admin()
+	bob := a.member("Bob Builder")
+	carol := a.member("Carol Singer")
+	ps := newFakePushService(t, a.notify.keys.Public)
+
+	sub := ps.browser("/bob")
+	wantStatus(t, bob.subscribe(t, sub), http.StatusCreated)
+	stolen := ps.browser("/carol")
+	stolen["endpoint"] = sub["endpoint"]
+	res := carol.subscribe(t, stolen)
+	wantStatus(t, res, http.StatusConflict)
+	subs, _ := a.store.PushSubscriptions(context.Background(), bob.user.ID)
+	if len(subs) != 1 || subs[0].P256dh != sub["keys"].(map[string]string)["p256dh"] {
+		t.Fatalf("bob's subscription after carol's attempt: %+v", subs)
+	}
+
+	// The same browser (same keys), now signed in as Carol, takes it over.
+	wantStatus(t, carol.subscribe(t, sub), http.StatusOK)
+	if subs, _ := a.store.PushSubscriptions(context.Background(), carol.user.ID); len(subs) != 1 {
+		t.Errorf("carol has %d subscriptions after subscribing bob's browser, want 1", len(subs))
+	}
+}
