@@ -61,7 +61,7 @@ func newTestAppAt(t testing.TB, path string, opts ...testOption) *testApp {
 	// TrustProxy lets each test client claim its own address, so the sign-in
 	// rate limit (per address) does not bite tests that sign in many people.
 	// Tests post in bulk; the post limit has its own test that sets it.
-	cfg := Config{TrustProxy: true, PostLimit: 1 << 20, PasswordCost: bcrypt.MinCost}
+	cfg := Config{TrustProxy: true, PostLimit: 1 << 20, BotPostLimit: 1 << 20, PasswordCost: bcrypt.MinCost}
 	presence := NewPresenceAnnouncer(store, log)
 	liveOpts := live.Options{LastEventID: last, Heartbeat: time.Second, OnPresence: presence.Changed}
 	for _, o := range opts {

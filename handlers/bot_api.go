@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/campfire-go/campfire/db"
@@ -78,45 +79,67 @@ func (h *Handler) botServerError(w http.ResponseWriter, r *http.Request, err err
 	}
 }
 
+// botInput is what a bot sent: the message (or boost) text and, for a post,
+// the id that makes a retry safe.
+type botInput struct {
+	body            string
+	clientMessageID string
+}
+
 // botBody reads what a bot sent as a message: a JSON {"body"}, a form's body
 // field, or else the raw request body, as `curl -d 'Hello!'` sends it (a
-// form-encoded body without a body field).
-func botBody(r *http.Request) (string, int, error) {
+// form-encoded body without a body field). A client_message_id comes in the
+// JSON or the form, or else in the Idempotency-Key header.
+func botBody(r *http.Request) (botInput, int, error) {
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return "", http.StatusRequestEntityTooLarge, errors.New("The request body is too large")
+			return botInput{}, http.StatusRequestEntityTooLarge, errors.New("The request body is too large")
 		}
-		return "", http.StatusBadRequest, errors.New("The request body could not be read")
+		return botInput{}, http.StatusBadRequest, errors.New("The request body could not be read")
 	}
+	var in botInput
 	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "application/json":
-		var in struct {
-			Body *string `json:"body"`
+		var v struct {
+			Body            *string `json:"body"`
+			ClientMessageID *string `json:"client_message_id"`
 		}
-		if err := json.Unmarshal(raw, &in); err != nil {
-			return "", http.StatusBadRequest, errors.New("The body is not valid JSON")
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return botInput{}, http.StatusBadRequest, errors.New("The body is not valid JSON")
 		}
-		if in.Body == nil {
-			return "", 0, nil
+		if v.Body != nil {
+			in.body = *v.Body
 		}
-		return *in.Body, 0, nil
+		if v.ClientMessageID != nil {
+			in.clientMessageID = *v.ClientMessageID
+		}
 	case "application/x-www-form-urlencoded":
-		if vals, err := url.ParseQuery(string(raw)); err == nil && vals.Has("body") {
-			return vals.Get("body"), 0, nil
+		in.body = string(raw)
+		if vals, err := url.ParseQuery(string(raw)); err == nil && (vals.Has("body") || vals.Has("client_message_id")) {
+			in.body, in.clientMessageID = vals.Get("body"), vals.Get("client_message_id")
 		}
-		return string(raw), 0, nil
 	case "multipart/form-data":
 		r.Body = io.NopCloser(bytes.NewReader(raw))
 		r.Header.Set("Content-Type", mime.FormatMediaType(ct, params))
 		if err := r.ParseMultipartForm(maxBody); err != nil {
-			return "", http.StatusBadRequest, errors.New("The form could not be read")
+			return botInput{}, http.StatusBadRequest, errors.New("The form could not be read")
 		}
-		return r.PostFormValue("body"), 0, nil
+		in.body, in.clientMessageID = r.PostFormValue("body"), r.PostFormValue("client_message_id")
+	default:
+		in.body = string(raw)
 	}
-	return string(raw), 0, nil
+	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	switch {
+	case key == "":
+	case in.clientMessageID == "":
+		in.clientMessageID = key
+	case in.clientMessageID != key:
+		return botInput{}, http.StatusUnprocessableEntity, errors.New("client_message_id and the Idempotency-Key header differ")
+	}
+	return in, 0, nil
 }
 
 type botUserJSON struct {
@@ -185,17 +208,23 @@ func (h *Handler) botCreateMessage(w http.ResponseWriter, r *http.Request) {
 		botJSONError(w, http.StatusTooManyRequests, "Posting too fast; retry after the Retry-After seconds")
 		return
 	}
-	body, status, err := botBody(r)
+	in, status, err := botBody(r)
 	if err != nil {
 		botJSONError(w, status, err.Error())
 		return
 	}
-	posted, err := h.chat.Post(r.Context(), chat.PostParams{Room: br.room, Creator: br.bot, Body: body})
+	posted, err := h.chat.Post(r.Context(), chat.PostParams{Room: br.room, Creator: br.bot,
+		Body: in.body, ClientMessageID: in.clientMessageID})
 	if h.botChangeFailed(w, r, err) {
 		return
 	}
 	w.Header().Set("Location", views.MessagePermalink(br.room.ID, posted.Message.ID))
-	writeJSON(w, http.StatusCreated, h.messageAsJSON(r, br.room, posted.Message))
+	status = http.StatusCreated
+	if posted.Duplicate {
+		// A retry of a post that went through: the first answer again.
+		status = http.StatusOK
+	}
+	writeJSON(w, status, h.messageAsJSON(r, br.room, posted.Message))
 }
 
 func (h *Handler) botMessages(w http.ResponseWriter, r *http.Request) {
@@ -281,12 +310,12 @@ func (h *Handler) botUpdateMessage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, status, err := botBody(r)
+	in, status, err := botBody(r)
 	if err != nil {
 		botJSONError(w, status, err.Error())
 		return
 	}
-	updated, err := h.chat.Edit(r.Context(), m, body)
+	updated, err := h.chat.Edit(r.Context(), m, in.body)
 	if h.botChangeFailed(w, r, err) {
 		return
 	}
@@ -311,12 +340,12 @@ func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	raw, status, err := botBody(r)
+	in, status, err := botBody(r)
 	if err != nil {
 		botJSONError(w, status, err.Error())
 		return
 	}
-	boost, err := h.chat.Boost(r.Context(), m, br.bot, raw)
+	boost, err := h.chat.Boost(r.Context(), m, br.bot, in.body)
 	if h.botChangeFailed(w, r, err) {
 		return
 	}

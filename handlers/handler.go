@@ -28,6 +28,12 @@ type Config struct {
 	// far above anyone typing, low enough to stop a script flooding a room).
 	PostLimit  int
 	PostWindow time.Duration
+	// BotPostLimit posts per BotPostWindow is the most one bot may post. A
+	// bot posts in bursts no person does (a CI run reporting a hundred
+	// results at once), so it has its own, higher limit. Zero means the
+	// defaults (300 per minute).
+	BotPostLimit  int
+	BotPostWindow time.Duration
 	// PasswordCost is the bcrypt cost of new password hashes; zero means
 	// bcrypt's default. Tests lower it: at full cost a hash under the race
 	// detector takes seconds.
@@ -47,6 +53,7 @@ type Handler struct {
 	log       *slog.Logger
 	signIns   *rateLimiter
 	posts     *rateLimiter
+	botPosts  *rateLimiter
 	// transfer is the secret of session-transfer links, read once.
 	transfer transferKey
 	stopGC   func()
@@ -69,6 +76,12 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 	}
 	if cfg.PostWindow <= 0 {
 		cfg.PostWindow = 10 * time.Second
+	}
+	if cfg.BotPostLimit <= 0 {
+		cfg.BotPostLimit = DefaultBotPostLimit
+	}
+	if cfg.BotPostWindow <= 0 {
+		cfg.BotPostWindow = DefaultBotPostWindow
 	}
 	// Sessions are read on the reader pool, written on the writer.
 	sessionStore := store.Sessions(30 * time.Minute)
@@ -95,6 +108,7 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 		log:      log,
 		signIns:  newRateLimiter(10, 3*time.Minute),
 		posts:    newRateLimiter(cfg.PostLimit, cfg.PostWindow),
+		botPosts: newRateLimiter(cfg.BotPostLimit, cfg.BotPostWindow),
 	}
 	h.stopGC = sessionStore.Stop
 	return h
@@ -105,4 +119,5 @@ func (h *Handler) Close() {
 	h.stopGC()
 	h.signIns.stop()
 	h.posts.stop()
+	h.botPosts.stop()
 }

@@ -4,8 +4,16 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/campfire-go/campfire/db"
+)
+
+// The bots' post limit unless configured: a burst of a few hundred, or five
+// posts a second kept up, and no more.
+const (
+	DefaultBotPostLimit  = 300
+	DefaultBotPostWindow = time.Minute
 )
 
 // allowPost counts a post by u and, past the limit, answers 429 with
@@ -23,9 +31,13 @@ func (h *Handler) allowPost(w http.ResponseWriter, r *http.Request, u db.User) b
 // countPost counts a post by u; past the limit it sets Retry-After and
 // returns false, leaving the answer's shape (page or JSON) to the caller.
 func (h *Handler) countPost(w http.ResponseWriter, u db.User) bool {
-	if h.posts.allow("user:" + strconv.FormatInt(u.ID, 10)) {
+	limiter, window := h.posts, h.cfg.PostWindow
+	if u.Role == db.RoleBot {
+		limiter, window = h.botPosts, h.cfg.BotPostWindow
+	}
+	if limiter.allow("user:" + strconv.FormatInt(u.ID, 10)) {
 		return true
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(h.cfg.PostWindow.Seconds()))))
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(window.Seconds()))))
 	return false
 }

@@ -21,6 +21,9 @@ type config struct {
 	// PostLimit posts per PostWindow per person; zero keeps the handlers' default.
 	PostLimit  int
 	PostWindow time.Duration
+	// BotPostLimit posts per BotPostWindow per bot; zero keeps the handlers' default.
+	BotPostLimit  int
+	BotPostWindow time.Duration
 	// Synchronous is SQLite's sync level: NORMAL (default) or FULL.
 	Synchronous string
 	// PprofAddr, when set, serves Go's profiler there (a loopback address).
@@ -57,6 +60,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if v := getenv("CAMPFIRE_POST_LIMIT"); v != "" {
 		if c.PostLimit, c.PostWindow, err = parseRate(v); err != nil {
 			return c, fmt.Errorf("CAMPFIRE_POST_LIMIT %q: use posts/duration, like 60/10s", v)
+		}
+	}
+	if v := getenv("CAMPFIRE_BOT_POST_LIMIT"); v != "" {
+		if c.BotPostLimit, c.BotPostWindow, err = parseRate(v); err != nil {
+			return c, fmt.Errorf("CAMPFIRE_BOT_POST_LIMIT %q: use posts/duration, like 300/1m", v)
 		}
 	}
 	switch v := strings.ToUpper(getenv("CAMPFIRE_SYNCHRONOUS")); v {

@@ -25,6 +25,7 @@ func TestConfig(t *testing.T) {
 		{"PORT": "http"}, {"PORT": "70000"}, {"CAMPFIRE_TRUST_PROXY": "maybe"},
 		{"VAPID_PUBLIC_KEY": "only-one"}, {"CAMPFIRE_LOG_LEVEL": "loud"},
 		{"CAMPFIRE_POST_LIMIT": "60"}, {"CAMPFIRE_SYNCHRONOUS": "off"}, {"CAMPFIRE_POST_LIMIT": "0/10s"}, {"CAMPFIRE_POST_LIMIT": "5/soon"},
+		{"CAMPFIRE_BOT_POST_LIMIT": "300"}, {"CAMPFIRE_BOT_POST_LIMIT": "-1/1m"},
 	} {
 		if _, err := loadConfig(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)
@@ -35,6 +36,10 @@ func TestConfig(t *testing.T) {
 func TestPostLimitConfig(t *testing.T) {
 	c, err := loadConfig(env(map[string]string{"CAMPFIRE_POST_LIMIT": "30 / 1m"}))
 	if err != nil || c.PostLimit != 30 || c.PostWindow != time.Minute {
+		t.Fatalf("%+v %v", c, err)
+	}
+	c, err = loadConfig(env(map[string]string{"CAMPFIRE_BOT_POST_LIMIT": "1000/5m"}))
+	if err != nil || c.BotPostLimit != 1000 || c.BotPostWindow != 5*time.Minute || c.PostLimit != 0 {
 		t.Fatalf("%+v %v", c, err)
 	}
 }

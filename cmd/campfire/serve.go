@@ -22,6 +22,8 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		SecureCookies:  cfg.SecureCookies,
 		PostLimit:      cfg.PostLimit,
 		PostWindow:     cfg.PostWindow,
+		BotPostLimit:   cfg.BotPostLimit,
+		BotPostWindow:  cfg.BotPostWindow,
 		Synchronous:    cfg.Synchronous,
 		VAPIDPublic:    cfg.VAPIDPublic,
 		VAPIDPrivate:   cfg.VAPIDPrivate,

@@ -39,6 +39,9 @@ type Config struct {
 	// PostLimit posts per PostWindow per person; zero keeps the handlers' default.
 	PostLimit  int
 	PostWindow time.Duration
+	// BotPostLimit posts per BotPostWindow per bot; zero keeps the handlers' default.
+	BotPostLimit  int
+	BotPostWindow time.Duration
 	// Synchronous is SQLite's sync level: NORMAL (the default) or FULL.
 	Synchronous string
 	// VAPIDPublic and VAPIDPrivate are the Web Push keys; when empty, keys
@@ -90,6 +93,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	h := handlers.New(handlers.Config{
 		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
 		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
+		BotPostLimit: cfg.BotPostLimit, BotPostWindow: cfg.BotPostWindow,
 	}, store, hub, chatSvc, log)
 	h.UsePresence(presence)
 
