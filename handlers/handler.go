@@ -57,6 +57,7 @@ type Handler struct {
 	// transfer is the secret of session-transfer links, read once.
 	transfer transferKey
 	stopGC   func()
+	dummyState
 
 	// sidebarMu orders room-list publications: each reads the lists after
 	// the change it follows, so the last one sent is the newest state.

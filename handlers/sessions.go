@@ -6,7 +6,6 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/views"
-	"golang.org/x/crypto/bcrypt"
 )
 
 const signInAlert = "Too many requests or unauthorized."
@@ -47,7 +46,7 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	if err != nil || bcrypt.CompareHashAndPassword([]byte(u.PasswordDigest), []byte(password)) != nil {
+	if !h.passwordMatches(u.PasswordDigest, password) {
 		h.renderSignIn(w, r, http.StatusUnauthorized, email, signInAlert)
 		return
 	}
