@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/richtext"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -32,7 +33,7 @@ func parseProfileForm(r *http.Request, current db.User) (profileForm, error) {
 		f.Email = strings.TrimSpace(vs[0])
 	}
 	if vs, ok := r.PostForm["user[bio]"]; ok {
-		f.Bio = strings.TrimSpace(strings.ReplaceAll(vs[0], "\r\n", "\n"))
+		f.Bio = strings.TrimSpace(vs[0])
 	}
 	f.Password = r.PostForm.Get("user[password]")
 	return f, nil
@@ -47,6 +48,8 @@ func (f profileForm) problems() map[string]string {
 		errs["bio"] = "The bio is not valid UTF-8 text."
 	} else if utf8.RuneCountInString(f.Bio) > maxBio {
 		errs["bio"] = "Use at most 200 characters."
+	} else if p := richtext.LineProblem(f.Bio); f.Bio != "" && p != "" {
+		errs["bio"] = p
 	}
 	return errs
 }

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/richtext"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -67,8 +67,9 @@ func (f roomForm) nameProblem() string {
 		return "Give the room a name."
 	case n > maxRoomName:
 		return "Use at most 100 characters."
-	case strings.ContainsFunc(f.Name, unicode.IsControl):
-		return "The name can't hold control characters."
+	}
+	if p := richtext.LineProblem(f.Name); p != "" {
+		return p
 	}
 	return ""
 }

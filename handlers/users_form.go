@@ -6,6 +6,8 @@ import (
 	"net/mail"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/campfire-go/campfire/internal/richtext"
 )
 
 // userForm is the name, email and password of the first-run and join forms.
@@ -32,6 +34,10 @@ func (f userForm) problems() map[string]string {
 		errs["name"] = "Enter your name."
 	case n > 100:
 		errs["name"] = "Use at most 100 characters."
+	default:
+		if p := richtext.LineProblem(f.Name); p != "" {
+			errs["name"] = p
+		}
 	}
 	if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email || len(f.Email) > 254 {
 		errs["email_address"] = "Enter an email address like name@example.com."

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/richtext"
 )
 
 // MaxBoostLength is the longest a boost may be, in code points.
@@ -18,7 +19,7 @@ func BoostContent(raw string) (string, error) {
 	}
 	content := strings.TrimSpace(raw)
 	switch n := utf8.RuneCountInString(content); {
-	case n == 0:
+	case n == 0 || !richtext.HasVisible(content):
 		return "", &ValidationError{"A boost can't be blank."}
 	case n > MaxBoostLength:
 		return "", &ValidationError{"A boost can be at most 16 characters long."}

@@ -202,7 +202,7 @@ func (s *Service) prepare(ctx context.Context, roomID int64, raw string) (richte
 	}
 	body := richtext.Prepare(raw, members)
 	switch n := utf8.RuneCountInString(strings.TrimSpace(body.Plain)); {
-	case n == 0:
+	case n == 0 || !richtext.HasVisible(body.Plain):
 		return richtext.Body{}, &ValidationError{"A message can't be empty."}
 	case n > MaxBodyLength:
 		return richtext.Body{}, &ValidationError{"A message can be at most 10,000 characters long."}
