@@ -48,6 +48,12 @@ type testOption func(*Config, *live.Options)
 // server would.
 func newTestAppAt(t testing.TB, path string, opts ...testOption) *testApp {
 	t.Helper()
+	return newTestAppLogging(t, path, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
+}
+
+// newTestAppLogging is newTestAppAt with the app's log going to log.
+func newTestAppLogging(t testing.TB, path string, log *slog.Logger, opts ...testOption) *testApp {
+	t.Helper()
 	ctx := context.Background()
 	store, err := db.Open(ctx, path)
 	if err != nil {
@@ -57,7 +63,6 @@ func newTestAppAt(t testing.TB, path string, opts ...testOption) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// TrustProxy lets each test client claim its own address, so the sign-in
 	// rate limit (per address) does not bite tests that sign in many people.
 	// Tests post in bulk; the post limit has its own test that sets it.

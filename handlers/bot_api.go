@@ -73,10 +73,13 @@ func (h *Handler) botAuth(next http.Handler) http.Handler {
 }
 
 func (h *Handler) botServerError(w http.ResponseWriter, r *http.Request, err error) {
-	h.log.Error("bot request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	if r.Context().Err() == nil {
-		botJSONError(w, http.StatusInternalServerError, "Something went wrong")
+	if r.Context().Err() != nil {
+		// The bot hung up; its going is not the server's error.
+		h.log.Debug("bot request abandoned", "method", r.Method, "path", logPath(r), "error", err)
+		return
 	}
+	h.log.Error("bot request failed", "method", r.Method, "path", logPath(r), "error", err)
+	botJSONError(w, http.StatusInternalServerError, "Something went wrong")
 }
 
 // botInput is what a bot sent: the message (or boost) text and, for a post,

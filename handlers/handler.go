@@ -96,7 +96,7 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Persist = true
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		log.Error("session", "error", err, "path", r.URL.Path)
+		log.Error("session", "error", err, "path", logPath(r))
 		http.Error(w, "Something went wrong. Please try again.", http.StatusInternalServerError)
 	}
 

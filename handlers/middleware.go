@@ -97,7 +97,7 @@ func (h *Handler) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				h.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				h.log.Error("panic", "method", r.Method, "path", logPath(r), "panic", v, "stack", string(debug.Stack()))
 				http.Error(w, "Something went wrong.", http.StatusInternalServerError)
 			}
 		}()
@@ -133,7 +133,7 @@ func (h *Handler) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		h.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		h.log.Debug("request", "method", r.Method, "path", logPath(r), "status", sw.status,
 			"duration_ms", float64(time.Since(start).Microseconds())/1000)
 	})
 }

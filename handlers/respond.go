@@ -105,14 +105,17 @@ func (h *Handler) unprocessable(w http.ResponseWriter, r *http.Request, detail s
 // serverError logs the cause once and shows a generic page: internal error
 // text never reaches the client.
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	attrs := []any{"method", r.Method, "path", r.URL.Path, "error", err}
+	attrs := []any{"method", r.Method, "path", logPath(r), "error", err}
 	if u, ok := currentUser(r.Context()); ok {
 		attrs = append(attrs, "user_id", u.ID)
 	}
-	h.log.Error("request failed", attrs...)
 	if r.Context().Err() != nil {
-		return // the client left; nobody reads the answer
+		// The client left, so the work was cut short; anyone can do that at
+		// will, so it is no error of the server's and must not fill its log.
+		h.log.Debug("request abandoned", attrs...)
+		return
 	}
+	h.log.Error("request failed", attrs...)
 	h.errorPage(w, r, http.StatusInternalServerError, "Something went wrong", "Please try again in a moment.")
 }
 
