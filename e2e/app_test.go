@@ -17,16 +17,16 @@ import (
 	"time"
 
 	"github.com/campfire-go/campfire/db"
+	campfire "github.com/campfire-go/campfire/internal/app"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
-	"github.com/campfire-go/campfire/internal/server"
 	"golang.org/x/crypto/bcrypt"
 )
 
 // password is every seeded person's password.
 const password = "secret-password"
 
-// app is the real server (internal/server, as cmd/campfire builds it) on a
+// app is the real server (internal/app, as cmd/campfire builds it) on a
 // fixed 127.0.0.1 port and a SQLite file in the test's temp dir. It can be
 // stopped and started again on the same port and file while browsers keep
 // their pages open.
@@ -37,7 +37,7 @@ type app struct {
 	URL    string
 	logs   *syncBuffer
 
-	srv  *server.Server
+	srv  *campfire.Server
 	stop context.CancelFunc
 	done chan error
 }
@@ -83,7 +83,7 @@ func (a *app) Start() {
 func (a *app) serve(ln net.Listener) {
 	a.t.Helper()
 	log := slog.New(slog.NewTextHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := server.New(context.Background(), server.Config{DBPath: a.dbPath}, log)
+	srv, err := campfire.New(context.Background(), campfire.Config{DBPath: a.dbPath}, log)
 	if err != nil {
 		ln.Close()
 		a.t.Fatal(err)

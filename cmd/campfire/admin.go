@@ -8,11 +8,12 @@ import (
 	"os"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/app"
 	"golang.org/x/crypto/bcrypt"
 )
 
 // resetPassword gives a person a new random password and prints it.
-func resetPassword(ctx context.Context, cfg config, email string, stdout io.Writer) error {
+func resetPassword(ctx context.Context, cfg app.Config, email string, stdout io.Writer) error {
 	store, err := db.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return err
@@ -35,7 +36,7 @@ func resetPassword(ctx context.Context, cfg config, email string, stdout io.Writ
 }
 
 // backup writes a consistent copy of the database, safe while the server runs.
-func backup(ctx context.Context, cfg config, dest string, stdout io.Writer) error {
+func backup(ctx context.Context, cfg app.Config, dest string, stdout io.Writer) error {
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("%s exists; choose a new file name", dest)
 	}

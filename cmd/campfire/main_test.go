@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/campfire-go/campfire/db"
 	"golang.org/x/crypto/bcrypt"
@@ -14,34 +13,6 @@ import (
 
 func env(kv map[string]string) func(string) string {
 	return func(k string) string { return kv[k] }
-}
-
-func TestConfig(t *testing.T) {
-	c, err := loadConfig(env(nil))
-	if err != nil || c.Port != 3000 || c.DBPath != "storage/campfire.db" {
-		t.Fatalf("defaults: %+v %v", c, err)
-	}
-	for _, bad := range []map[string]string{
-		{"PORT": "http"}, {"PORT": "70000"}, {"CAMPFIRE_TRUST_PROXY": "maybe"},
-		{"VAPID_PUBLIC_KEY": "only-one"}, {"CAMPFIRE_LOG_LEVEL": "loud"},
-		{"CAMPFIRE_POST_LIMIT": "60"}, {"CAMPFIRE_SYNCHRONOUS": "off"}, {"CAMPFIRE_POST_LIMIT": "0/10s"}, {"CAMPFIRE_POST_LIMIT": "5/soon"},
-		{"CAMPFIRE_BOT_POST_LIMIT": "300"}, {"CAMPFIRE_BOT_POST_LIMIT": "-1/1m"},
-	} {
-		if _, err := loadConfig(env(bad)); err == nil {
-			t.Errorf("%v accepted", bad)
-		}
-	}
-}
-
-func TestPostLimitConfig(t *testing.T) {
-	c, err := loadConfig(env(map[string]string{"CAMPFIRE_POST_LIMIT": "30 / 1m"}))
-	if err != nil || c.PostLimit != 30 || c.PostWindow != time.Minute {
-		t.Fatalf("%+v %v", c, err)
-	}
-	c, err = loadConfig(env(map[string]string{"CAMPFIRE_BOT_POST_LIMIT": "1000/5m"}))
-	if err != nil || c.BotPostLimit != 1000 || c.BotPostWindow != 5*time.Minute || c.PostLimit != 0 {
-		t.Fatalf("%+v %v", c, err)
-	}
 }
 
 func TestCommands(t *testing.T) {

@@ -7,28 +7,16 @@ import (
 	"net"
 	"strconv"
 
-	app "github.com/campfire-go/campfire/internal/server"
+	"github.com/campfire-go/campfire/internal/app"
 )
 
-func newLogger(cfg config, out io.Writer) *slog.Logger {
+func newLogger(cfg app.Config, out io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
 }
 
-func serve(ctx context.Context, cfg config, stdout io.Writer) error {
+func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 	log := newLogger(cfg, stdout)
-	s, err := app.New(ctx, app.Config{
-		DBPath:         cfg.DBPath,
-		TrustProxy:     cfg.TrustProxy,
-		SecureCookies:  cfg.SecureCookies,
-		PostLimit:      cfg.PostLimit,
-		PostWindow:     cfg.PostWindow,
-		BotPostLimit:   cfg.BotPostLimit,
-		BotPostWindow:  cfg.BotPostWindow,
-		Synchronous:    cfg.Synchronous,
-		VAPIDPublic:    cfg.VAPIDPublic,
-		VAPIDPrivate:   cfg.VAPIDPrivate,
-		PushAllowLocal: cfg.PushAllowLocal,
-	}, log)
+	s, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,8 @@
-// Package server wires the whole app (store, live hub, chat service,
+// Package app is the composition root: it reads the deployment's Config,
+// wires the whole app (store, live hub, chat service, notifications,
 // handlers) and serves it. The command and the browser journeys both build the
 // server here, so the journeys exercise exactly what ships.
-package server
+package app
 
 import (
 	"context"
@@ -28,29 +29,6 @@ const eventRetention = 7 * 24 * time.Hour
 // shutdownGrace bounds how long Serve waits for requests in flight.
 const shutdownGrace = 15 * time.Second
 
-// Config is what the server needs to know about its deployment.
-type Config struct {
-	// DBPath is the SQLite file; its folder is created when missing.
-	DBPath string
-	// TrustProxy honours X-Forwarded-For and X-Forwarded-Proto.
-	TrustProxy bool
-	// SecureCookies marks the session cookie Secure.
-	SecureCookies bool
-	// PostLimit posts per PostWindow per person; zero keeps the handlers' default.
-	PostLimit  int
-	PostWindow time.Duration
-	// BotPostLimit posts per BotPostWindow per bot; zero keeps the handlers' default.
-	BotPostLimit  int
-	BotPostWindow time.Duration
-	// Synchronous is SQLite's sync level: NORMAL (the default) or FULL.
-	Synchronous string
-	// VAPIDPublic and VAPIDPrivate are the Web Push keys; when empty, keys
-	// are generated once and kept in the database.
-	VAPIDPublic, VAPIDPrivate string
-	// PushAllowLocal lets push subscriptions point at local addresses (tests).
-	PushAllowLocal bool
-}
-
 // Server is the wired app, separate from any listener.
 type Server struct {
 	Store *db.Store
@@ -64,7 +42,8 @@ type Server struct {
 }
 
 // New opens (and migrates) the database and wires the app on it. Close
-// releases what New started.
+// releases what New started. Of cfg it reads the database, proxy, cookie,
+// posting and push settings; the listener and the logger are the caller's.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if dir := filepath.Dir(cfg.DBPath); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {

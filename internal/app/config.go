@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"fmt"
@@ -8,30 +8,53 @@ import (
 	"time"
 )
 
-// config is read from the environment; nothing has to be set by hand.
-type config struct {
-	Port           int
-	DBPath         string
-	TrustProxy     bool
-	SecureCookies  bool
-	VAPIDPublic    string
-	VAPIDPrivate   string
+// Config is the deployment: everything the operator may set, read from the
+// environment by LoadConfig and nowhere else. The README's configuration
+// table lists the same variables; keep the two together.
+type Config struct {
+	// Port to listen on (PORT, default 3000; 0 picks a free one).
+	Port int
+	// DBPath is the SQLite file (CAMPFIRE_DB); its folder is created when
+	// missing.
+	DBPath string
+	// TrustProxy (CAMPFIRE_TRUST_PROXY) believes the reverse proxy in front
+	// about the client: its address (X-Forwarded-For) and whether it used TLS
+	// (X-Forwarded-Proto). Off, anyone could claim any address.
+	TrustProxy bool
+	// SecureCookies (CAMPFIRE_SECURE_COOKIES) marks cookies Secure always,
+	// not only on requests that came over TLS.
+	SecureCookies bool
+	// VAPIDPublic and VAPIDPrivate are the Web Push keys (VAPID_PUBLIC_KEY,
+	// VAPID_PRIVATE_KEY); when empty, keys are generated once and kept in the
+	// database.
+	VAPIDPublic, VAPIDPrivate string
+	// PushAllowLocal (CAMPFIRE_PUSH_ALLOW_LOCAL) lets push subscriptions point
+	// at http and private addresses: tests and development only.
 	PushAllowLocal bool
-	LogLevel       slog.Level
-	// PostLimit posts per PostWindow per person; zero keeps the handlers' default.
+	// LogLevel is the least severe level logged (CAMPFIRE_LOG_LEVEL).
+	LogLevel slog.Level
+	// PostLimit posts per PostWindow per person (CAMPFIRE_POST_LIMIT, like
+	// 60/10s); zero keeps the handlers' default.
 	PostLimit  int
 	PostWindow time.Duration
-	// BotPostLimit posts per BotPostWindow per bot; zero keeps the handlers' default.
+	// BotPostLimit posts per BotPostWindow per bot (CAMPFIRE_BOT_POST_LIMIT,
+	// like 300/1m); zero keeps the handlers' default.
 	BotPostLimit  int
 	BotPostWindow time.Duration
-	// Synchronous is SQLite's sync level: NORMAL (default) or FULL.
+	// Synchronous is SQLite's sync level (CAMPFIRE_SYNCHRONOUS): NORMAL (the
+	// default) or FULL.
 	Synchronous string
-	// PprofAddr, when set, serves Go's profiler there (a loopback address).
+	// PprofAddr, when set (CAMPFIRE_PPROF_ADDR), serves Go's profiler there;
+	// meant for a loopback address.
 	PprofAddr string
 }
 
-func loadConfig(getenv func(string) string) (config, error) {
-	c := config{Port: 3000, DBPath: "storage/campfire.db", LogLevel: slog.LevelInfo}
+// LoadConfig reads the Config from the environment through getenv
+// (os.Getenv, or a map in tests). Nothing has to be set: every variable has a
+// default. A value that cannot be read is an error naming the variable, never
+// silently the default.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := Config{Port: 3000, DBPath: "storage/campfire.db", LogLevel: slog.LevelInfo}
 	if v := getenv("PORT"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil || p < 0 || p > 65535 {
