@@ -42,7 +42,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 	page.Notice = h.sessions.PopString(r.Context(), flashKey)
 	h.render(w, r, status, views.AccountPage(page, views.AccountPageProps{
 		Account: a, Viewer: u, Name: name, Errors: errs,
-		JoinURL: h.absoluteURL(r, views.JoinURL(a.JoinCode)),
+		JoinURL: h.remote(r).url(views.JoinURL(a.JoinCode)),
 		Users:   users,
 	}))
 }

@@ -66,7 +66,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, u db.User) (ret
 	if err := h.sessions.RenewToken(r.Context()); err != nil {
 		return "", err
 	}
-	sid, err := h.store.CreateUserSession(r.Context(), u.ID, h.clientIP(r), r.UserAgent())
+	sid, err := h.store.CreateUserSession(r.Context(), u.ID, h.remote(r).IP, r.UserAgent())
 	if err != nil {
 		return "", err
 	}

@@ -52,6 +52,7 @@ func (h *Handler) autocompleteUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := make([]autocompleteUser, 0, maxAutocomplete)
+	client := h.remote(r)
 	// Whole-name prefix matches come first, then matches on a later word.
 	for pass := 0; pass < 2 && len(out) < maxAutocomplete; pass++ {
 		for _, c := range users {
@@ -59,7 +60,7 @@ func (h *Handler) autocompleteUsers(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 			if nameMatch(c.Name, query) == pass {
-				out = append(out, autocompleteUser{ID: c.ID, Name: c.Name, AvatarURL: h.absoluteURL(r, views.AvatarURL(c.ID))})
+				out = append(out, autocompleteUser{ID: c.ID, Name: c.Name, AvatarURL: client.url(views.AvatarURL(c.ID))})
 			}
 		}
 	}

@@ -14,7 +14,7 @@ import (
 func (h *Handler) blockBannedIPs(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			banned, err := h.store.IsBannedIP(r.Context(), h.clientIP(r))
+			banned, err := h.store.IsBannedIP(r.Context(), h.remote(r).IP)
 			if err != nil {
 				h.serverError(w, r, err)
 				return

@@ -187,7 +187,7 @@ type botBoostJSON struct {
 func botJSONTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func (h *Handler) messageAsJSON(r *http.Request, room db.SidebarRoom, m db.Message) botMessageJSON {
-	base := h.baseURL(r)
+	base := h.remote(r).origin()
 	out := botMessageJSON{
 		ID:   m.ID,
 		Room: botRoomJSON{ID: room.ID},
@@ -270,7 +270,7 @@ func (h *Handler) botMessages(w http.ResponseWriter, r *http.Request) {
 			if newer {
 				param = "after"
 			}
-			next := fmt.Sprintf("%s%s?%s=%d", h.baseURL(r), r.URL.Path, param, edge)
+			next := fmt.Sprintf("%s%s?%s=%d", h.remote(r).origin(), r.URL.Path, param, edge)
 			w.Header().Set("Link", "<"+next+`>; rel="next"`)
 		}
 	}
@@ -352,7 +352,7 @@ func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
 	if h.botChangeFailed(w, r, err) {
 		return
 	}
-	base := h.baseURL(r)
+	base := h.remote(r).origin()
 	out := botBoostJSON{ID: boost.ID, Content: boost.Content, CreatedAt: botJSONTime(boost.CreatedAt),
 		Booster: botUserJSON{ID: br.bot.ID, Name: br.bot.Name, Role: br.bot.Role, AvatarURL: base + views.AvatarURL(br.bot.ID)}}
 	out.Message.ID = m.ID

@@ -22,7 +22,7 @@ func (h *Handler) bots(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, views.BotsPage(h.page(r, "Chat bots"), views.BotsPageProps{
-		Bots: bots, BaseURL: h.baseURL(r),
+		Bots: bots, BaseURL: h.remote(r).origin(),
 	}))
 }
 
@@ -151,14 +151,4 @@ func (h *Handler) resetBotKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.redirect(w, r, views.BotsURL)
-}
-
-// baseURL is the scheme and host this request reached, for absolute URLs: the
-// curl lines, bot JSON and push links.
-func (h *Handler) baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || (h.cfg.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }

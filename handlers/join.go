@@ -59,7 +59,7 @@ func (h *Handler) createJoin(w http.ResponseWriter, r *http.Request) {
 	}
 	// Each attempt costs a password hash; the sign-in budget per address
 	// keeps a leaked link from being used to burn the server's CPU.
-	if !h.signIns.allow(h.clientIP(r)) {
+	if !h.signIns.allow(h.remote(r).IP) {
 		h.errorPage(w, r, http.StatusTooManyRequests, "Too many requests", "Please wait a few minutes and try again.")
 		return
 	}

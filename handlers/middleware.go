@@ -97,7 +97,7 @@ func (h *Handler) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				h.log.Error("panic", "method", r.Method, "path", logPath(r), "panic", v, "stack", string(debug.Stack()))
+				h.log.Error("panic", "method", r.Method, "path", logPath(r), "client", h.remote(r).IP, "panic", v, "stack", string(debug.Stack()))
 				http.Error(w, "Something went wrong.", http.StatusInternalServerError)
 			}
 		}()
@@ -134,6 +134,6 @@ func (h *Handler) logRequests(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		h.log.Debug("request", "method", r.Method, "path", logPath(r), "status", sw.status,
-			"duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"client", h.remote(r).IP, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 	})
 }

@@ -77,7 +77,7 @@ func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status i
 	h.render(w, r, status, views.ProfilePage(page, views.ProfileProps{
 		UserID: u.ID, Name: f.Name, Email: f.Email, Bio: f.Bio, Errors: errs,
 		Memberships: rooms,
-		TransferURL: h.absoluteURL(r, views.TransferURL(token)),
+		TransferURL: h.remote(r).url(views.TransferURL(token)),
 	}))
 }
 

@@ -3,10 +3,8 @@ package handlers
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/go-chi/chi/v5"
@@ -56,24 +54,6 @@ func queryID(r *http.Request, name string) (int64, error) {
 		return 0, nil
 	}
 	return parseID(v)
-}
-
-// clientIP is the address of the browser: the peer, or behind a trusted proxy
-// the address that proxy saw (the last hop it appended).
-func (h *Handler) clientIP(r *http.Request) string {
-	if h.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func contextWithNonce(ctx context.Context, nonce string) context.Context {

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strings"
 )
 
 // secureCookiesOverTLS marks every cookie Secure on requests that reached us
@@ -13,7 +12,7 @@ import (
 // travel back in clear.
 func (h *Handler) secureCookiesOverTLS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h.cfg.SecureCookies || !h.overTLS(r) {
+		if h.cfg.SecureCookies || !h.remote(r).TLS {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -22,22 +21,6 @@ func (h *Handler) secureCookiesOverTLS(next http.Handler) http.Handler {
 		// Nothing written: the server sends the headers after we return.
 		sw.markSecure()
 	})
-}
-
-// overTLS reports whether the browser's connection is HTTPS. Behind a proxy
-// only the proxy knows; its word counts only when we trust it.
-func (h *Handler) overTLS(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	if !h.cfg.TrustProxy {
-		return false
-	}
-	proto := r.Header.Get("X-Forwarded-Proto")
-	if i := strings.LastIndexByte(proto, ','); i >= 0 {
-		proto = proto[i+1:]
-	}
-	return strings.EqualFold(strings.TrimSpace(proto), "https")
 }
 
 // secureCookieWriter adds Secure to the Set-Cookie headers just before they

@@ -32,7 +32,7 @@ func (h *Handler) renderSignIn(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (h *Handler) createSession(w http.ResponseWriter, r *http.Request) {
-	if !h.signIns.allow(h.clientIP(r)) {
+	if !h.signIns.allow(h.remote(r).IP) {
 		h.renderSignIn(w, r, http.StatusTooManyRequests, "", signInAlert)
 		return
 	}

@@ -43,7 +43,7 @@ func (h *Handler) showUser(w http.ResponseWriter, r *http.Request) {
 				h.serverError(w, r, err)
 				return
 			}
-			props.TransferURL = h.absoluteURL(r, views.TransferURL(token))
+			props.TransferURL = h.remote(r).url(views.TransferURL(token))
 		}
 		if u.Status == db.StatusBanned {
 			ips, err := h.store.BannedIPs(r.Context(), u.ID)
