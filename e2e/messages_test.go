@@ -5,7 +5,6 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -159,21 +158,11 @@ func TestJourneyServerRestartKeepsPagesCurrent(t *testing.T) {
 	}
 }
 
-// httpPost signs in with a plain HTTP client, as a script would, and posts a
-// message to a room through the form endpoint.
+// httpPost posts a message to a room through the form endpoint, as a script
+// signed in with a plain HTTP client would.
 func httpPost(t *testing.T, a *app, email string, roomID int64, body string) {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	res, err := c.PostForm(a.URL+"/session", url.Values{"email_address": {email}, "password": {password}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Request.URL.Path, "/rooms/") {
-		t.Fatalf("sign in over HTTP: %d at %s", res.StatusCode, res.Request.URL.Path)
-	}
-	res, err = c.PostForm(fmt.Sprintf("%s/rooms/%d/messages", a.URL, roomID), url.Values{"message[body]": {body}})
+	res, err := httpClient(t, a, email).PostForm(fmt.Sprintf("%s/rooms/%d/messages", a.URL, roomID), url.Values{"message[body]": {body}})
 	if err != nil {
 		t.Fatal(err)
 	}
