@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // ErrAlreadySetUp is returned by FirstRun once an account exists.
@@ -17,8 +19,8 @@ type FirstRunParams struct {
 
 // FirstRun creates the account "Campfire", its administrator and the open room
 // "All Talk". The singleton column makes a second, racing first run fail.
-func (s *Store) FirstRun(ctx context.Context, p FirstRunParams) (User, error) {
-	var u User
+func (s *Store) FirstRun(ctx context.Context, p FirstRunParams) (model.User, error) {
+	var u model.User
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts`).Scan(&n); err != nil {
@@ -34,27 +36,27 @@ func (s *Store) FirstRun(ctx context.Context, p FirstRunParams) (User, error) {
 			return err
 		}
 		var err error
-		u, err = insertUser(ctx, tx, p.Name, p.Email, p.PasswordDigest, RoleAdministrator)
+		u, err = insertUser(ctx, tx, p.Name, p.Email, p.PasswordDigest, model.RoleAdministrator)
 		if err != nil {
 			return err
 		}
-		_, err = insertRoom(ctx, tx, RoomOpen, "All Talk", u.ID, []int64{u.ID})
+		_, err = insertRoom(ctx, tx, model.RoomOpen, "All Talk", u.ID, []int64{u.ID})
 		return err
 	})
 	if err != nil && !errors.Is(err, ErrAlreadySetUp) {
-		return User{}, fmt.Errorf("db: first run: %w", err)
+		return model.User{}, fmt.Errorf("db: first run: %w", err)
 	}
 	return u, err
 }
 
 // Account returns the install's account.
-func (s *Store) Account(ctx context.Context) (Account, error) {
-	var a Account
+func (s *Store) Account(ctx context.Context) (model.Account, error) {
+	var a model.Account
 	err := s.r.QueryRowContext(ctx, `
 		SELECT id, name, join_code, custom_styles, restrict_room_creation_to_administrators
 		FROM accounts LIMIT 1`).Scan(&a.ID, &a.Name, &a.JoinCode, &a.CustomStyles, &a.RestrictRoomCreation)
 	if err != nil {
-		return Account{}, fmt.Errorf("db: account: %w", notFound(err))
+		return model.Account{}, fmt.Errorf("db: account: %w", notFound(err))
 	}
 	return a, nil
 }

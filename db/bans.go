@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // SessionIPs returns the distinct addresses the user's sign-ins came from.
@@ -27,13 +29,13 @@ func (s *Store) SessionIPs(ctx context.Context, userID int64) ([]string, error) 
 func (s *Store) BanUser(ctx context.Context, userID int64) ([]string, error) {
 	var banned []string
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		var role string
+		var role model.Role
 		err := tx.QueryRowContext(ctx, `
 			SELECT role FROM users WHERE id = ? AND status IN ('active', 'banned') AND role != 'bot'`, userID).Scan(&role)
 		if err != nil {
 			return notFound(err)
 		}
-		if role == RoleAdministrator {
+		if role == model.RoleAdministrator {
 			if err := ensureOtherAdmin(ctx, tx, userID); err != nil {
 				return err
 			}
@@ -167,7 +169,7 @@ func PublicIP(s string) (string, bool) {
 
 // MessagesByCreator returns every message a user wrote, oldest first, for
 // removing them one by one when the user is banned.
-func (s *Store) MessagesByCreator(ctx context.Context, userID int64) ([]Message, error) {
+func (s *Store) MessagesByCreator(ctx context.Context, userID int64) ([]model.Message, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
 		WHERE m.creator_id = ? ORDER BY m.id`, userID)

@@ -3,13 +3,15 @@ package db
 import (
 	"context"
 	"fmt"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // CreateBoost stores a boost on a message and, in the same transaction, an
 // "updated" event for the message, so the boost reaches every open tab and
 // replays to tabs that reconnect. It returns the boost and the event id.
-func (s *Store) CreateBoost(ctx context.Context, messageID, boosterID int64, content string) (Boost, int64, error) {
-	var b Boost
+func (s *Store) CreateBoost(ctx context.Context, messageID, boosterID int64, content string) (model.Boost, int64, error) {
+	var b model.Boost
 	var eventID int64
 	err := s.tx(ctx, func(tx cachedTx) error {
 		roomID, domID, err := messageEventTarget(ctx, tx, messageID)
@@ -24,25 +26,25 @@ func (s *Store) CreateBoost(ctx context.Context, messageID, boosterID int64, con
 			return err
 		}
 		b.MessageID, b.BoosterID, b.Content, b.CreatedAt = messageID, boosterID, content, Time(t)
-		eventID, err = insertEvent(ctx, tx, roomID, EventUpdated, messageID, domID)
+		eventID, err = insertEvent(ctx, tx, roomID, model.EventUpdated, messageID, domID)
 		return err
 	})
 	if err != nil {
-		return Boost{}, 0, fmt.Errorf("db: create boost: %w", err)
+		return model.Boost{}, 0, fmt.Errorf("db: create boost: %w", err)
 	}
 	return b, eventID, nil
 }
 
 // Boost returns one boost with its booster's name.
-func (s *Store) Boost(ctx context.Context, id int64) (Boost, error) {
-	var b Boost
+func (s *Store) Boost(ctx context.Context, id int64) (model.Boost, error) {
+	var b model.Boost
 	var created int64
 	err := s.r.QueryRowContext(ctx, `
 		SELECT b.id, b.message_id, b.booster_id, u.name, b.content, b.created_at
 		FROM boosts b JOIN users u ON u.id = b.booster_id WHERE b.id = ?`, id).
 		Scan(&b.ID, &b.MessageID, &b.BoosterID, &b.BoosterName, &b.Content, &created)
 	if err != nil {
-		return Boost{}, fmt.Errorf("db: boost %d: %w", id, notFound(err))
+		return model.Boost{}, fmt.Errorf("db: boost %d: %w", id, notFound(err))
 	}
 	b.CreatedAt = Time(created)
 	return b, nil
@@ -62,7 +64,7 @@ func (s *Store) DeleteBoost(ctx context.Context, id int64) (int64, error) {
 		if err != nil {
 			return err
 		}
-		eventID, err = insertEvent(ctx, tx, roomID, EventUpdated, messageID, domID)
+		eventID, err = insertEvent(ctx, tx, roomID, model.EventUpdated, messageID, domID)
 		return err
 	})
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // botTokenLength is the length of the secret half of a bot key.
@@ -31,37 +33,16 @@ func newBotToken() string {
 	return string(b)
 }
 
-// Bot is a bot user with its key, webhook and rooms.
-type Bot struct {
-	User
-	Token      string
-	WebhookURL string
-	Rooms      []BotRoom
-}
-
-// Key is what the bot puts in its URLs: "{user id}-{token}".
-func (b Bot) Key() string { return BotKey(b.ID, b.Token) }
-
-// BotKey joins a bot's id and token.
-func BotKey(id int64, token string) string { return strconv.FormatInt(id, 10) + "-" + token }
-
-// BotRoom is a room a bot can post in, named as its admin sees it.
-type BotRoom struct {
-	ID   int64
-	Kind string
-	Name string
-}
-
 // CreateBot adds a bot, a member of every open room like any new user, with an
 // optional webhook.
-func (s *Store) CreateBot(ctx context.Context, name, webhookURL string) (Bot, error) {
-	var b Bot
+func (s *Store) CreateBot(ctx context.Context, name, webhookURL string) (model.Bot, error) {
+	var b model.Bot
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		u, err := insertUser(ctx, tx, name, "", "", RoleBot)
+		u, err := insertUser(ctx, tx, name, "", "", model.RoleBot)
 		if err != nil {
 			return err
 		}
-		b = Bot{User: u, Token: newBotToken(), WebhookURL: webhookURL}
+		b = model.Bot{User: u, Token: newBotToken(), WebhookURL: webhookURL}
 		t := now()
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET bot_token = ? WHERE id = ?`, b.Token, u.ID); err != nil {
 			return err
@@ -74,7 +55,7 @@ func (s *Store) CreateBot(ctx context.Context, name, webhookURL string) (Bot, er
 		return setWebhook(ctx, tx, u.ID, webhookURL)
 	})
 	if err != nil {
-		return Bot{}, fmt.Errorf("db: create bot: %w", err)
+		return model.Bot{}, fmt.Errorf("db: create bot: %w", err)
 	}
 	return b, nil
 }
@@ -90,27 +71,27 @@ func setWebhook(ctx context.Context, tx *sql.Tx, botID int64, url string) error 
 	return err
 }
 
-const botColumns = `u.id, u.name, coalesce(u.email_address, ''), u.password_digest, u.role, u.status, u.bio, u.created_at,
+const botColumns = `u.id, u.name, coalesce(u.email_address, ''), u.role, u.status, u.bio, u.created_at,
 	coalesce(u.bot_token, ''), coalesce(w.url, '')`
 
-func scanBot(row interface{ Scan(...any) error }) (Bot, error) {
-	var b Bot
+func scanBot(row interface{ Scan(...any) error }) (model.Bot, error) {
+	var b model.Bot
 	var created int64
-	err := row.Scan(&b.ID, &b.Name, &b.Email, &b.PasswordDigest, &b.Role, &b.Status, &b.Bio, &created,
+	err := row.Scan(&b.ID, &b.Name, &b.Email, &b.Role, &b.Status, &b.Bio, &created,
 		&b.Token, &b.WebhookURL)
 	b.CreatedAt = Time(created)
 	return b, err
 }
 
 // Bots lists the active bots by name, each with the rooms it is in.
-func (s *Store) Bots(ctx context.Context) ([]Bot, error) {
+func (s *Store) Bots(ctx context.Context) ([]model.Bot, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT `+botColumns+` FROM users u LEFT JOIN webhooks w ON w.user_id = u.id
 		WHERE u.role = 'bot' AND u.status = 'active' ORDER BY lower(u.name), u.id`)
 	if err != nil {
 		return nil, fmt.Errorf("db: bots: %w", err)
 	}
-	var bots []Bot
+	var bots []model.Bot
 	for rows.Next() {
 		b, err := scanBot(rows)
 		if err != nil {
@@ -132,20 +113,20 @@ func (s *Store) Bots(ctx context.Context) ([]Bot, error) {
 }
 
 // Bot returns an active bot by id.
-func (s *Store) Bot(ctx context.Context, id int64) (Bot, error) {
+func (s *Store) Bot(ctx context.Context, id int64) (model.Bot, error) {
 	b, err := scanBot(s.r.QueryRowContext(ctx, `
 		SELECT `+botColumns+` FROM users u LEFT JOIN webhooks w ON w.user_id = u.id
 		WHERE u.id = ? AND u.role = 'bot' AND u.status = 'active'`, id))
 	if err != nil {
-		return Bot{}, fmt.Errorf("db: bot %d: %w", id, notFound(err))
+		return model.Bot{}, fmt.Errorf("db: bot %d: %w", id, notFound(err))
 	}
 	if b.Rooms, err = s.botRooms(ctx, id); err != nil {
-		return Bot{}, err
+		return model.Bot{}, err
 	}
 	return b, nil
 }
 
-func (s *Store) botRooms(ctx context.Context, botID int64) ([]BotRoom, error) {
+func (s *Store) botRooms(ctx context.Context, botID int64) ([]model.BotRoom, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT r.id, r.kind, `+roomDisplayName+`
 		FROM memberships m JOIN rooms r ON r.id = m.room_id
@@ -154,9 +135,9 @@ func (s *Store) botRooms(ctx context.Context, botID int64) ([]BotRoom, error) {
 		return nil, fmt.Errorf("db: bot rooms: %w", err)
 	}
 	defer rows.Close()
-	var out []BotRoom
+	var out []model.BotRoom
 	for rows.Next() {
-		var r BotRoom
+		var r model.BotRoom
 		if err := rows.Scan(&r.ID, &r.Kind, &r.Name); err != nil {
 			return nil, fmt.Errorf("db: bot rooms: %w", err)
 		}
@@ -229,32 +210,32 @@ func (s *Store) DeactivateBot(ctx context.Context, id int64) error {
 
 // BotByKey returns the active bot a key belongs to. The token is compared in
 // constant time, so response timing says nothing about how much of it was right.
-func (s *Store) BotByKey(ctx context.Context, key string) (User, error) {
+func (s *Store) BotByKey(ctx context.Context, key string) (model.User, error) {
 	idPart, token, ok := strings.Cut(strings.TrimSpace(key), "-")
 	if !ok || len(token) != botTokenLength {
-		return User{}, ErrNotFound
+		return model.User{}, ErrNotFound
 	}
 	id, err := strconv.ParseInt(idPart, 10, 64)
 	if err != nil || id <= 0 {
-		return User{}, ErrNotFound
+		return model.User{}, ErrNotFound
 	}
 	var stored string
 	u, err := scanUserWith(s.r.QueryRowContext(ctx, `
 		SELECT `+userColumns+`, coalesce(bot_token, '') FROM users
 		WHERE id = ? AND role = 'bot' AND status = 'active'`, id), &stored)
 	if err != nil {
-		return User{}, notFound(err)
+		return model.User{}, notFound(err)
 	}
 	if stored == "" || subtle.ConstantTimeCompare([]byte(stored), []byte(token)) != 1 {
-		return User{}, ErrNotFound
+		return model.User{}, ErrNotFound
 	}
 	return u, nil
 }
 
-func scanUserWith(row interface{ Scan(...any) error }, extra ...any) (User, error) {
-	var u User
+func scanUserWith(row interface{ Scan(...any) error }, extra ...any) (model.User, error) {
+	var u model.User
 	var created int64
-	dest := append([]any{&u.ID, &u.Name, &u.Email, &u.PasswordDigest, &u.Role, &u.Status, &u.Bio, &created}, extra...)
+	dest := append([]any{&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created}, extra...)
 	err := row.Scan(dest...)
 	u.CreatedAt = Time(created)
 	return u, err

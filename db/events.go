@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 func insertEvent(ctx context.Context, tx cachedTx, roomID int64, kind string, messageID int64, domID string) (int64, error) {
@@ -18,7 +20,7 @@ func insertEvent(ctx context.Context, tx cachedTx, roomID int64, kind string, me
 }
 
 // EventsAfter returns up to limit events of a room with ids above after, in order.
-func (s *Store) EventsAfter(ctx context.Context, roomID, after int64, limit int) ([]Event, error) {
+func (s *Store) EventsAfter(ctx context.Context, roomID, after int64, limit int) ([]model.Event, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT id, room_id, kind, message_id, dom_id FROM events
 		WHERE room_id = ? AND id > ? ORDER BY id LIMIT ?`, roomID, after, limit)
@@ -26,9 +28,9 @@ func (s *Store) EventsAfter(ctx context.Context, roomID, after int64, limit int)
 		return nil, fmt.Errorf("db: events after: %w", err)
 	}
 	defer rows.Close()
-	var out []Event
+	var out []model.Event
 	for rows.Next() {
-		var e Event
+		var e model.Event
 		if err := rows.Scan(&e.ID, &e.RoomID, &e.Kind, &e.MessageID, &e.DomID); err != nil {
 			return nil, fmt.Errorf("db: events after: %w", err)
 		}

@@ -4,21 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-)
 
-// ValidInvolvement reports whether s is one of the four involvements.
-func ValidInvolvement(s string) bool {
-	switch s {
-	case InvolvementEverything, InvolvementMentions, InvolvementNothing, InvolvementInvisible:
-		return true
-	}
-	return false
-}
+	"github.com/campfire-go/campfire/internal/model"
+)
 
 // SetInvolvement changes how much of a room reaches the user, returning the
 // involvement it had before. ErrNotFound when the user is not a member.
-func (s *Store) SetInvolvement(ctx context.Context, roomID, userID int64, involvement string) (string, error) {
-	var before string
+func (s *Store) SetInvolvement(ctx context.Context, roomID, userID int64, involvement model.Involvement) (model.Involvement, error) {
+	var before model.Involvement
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT involvement FROM memberships WHERE room_id = ? AND user_id = ?`,
 			roomID, userID).Scan(&before)
@@ -38,28 +31,21 @@ func (s *Store) SetInvolvement(ctx context.Context, roomID, userID int64, involv
 	return before, nil
 }
 
-// Person is a user as room forms and presence lists show them.
-type Person struct {
-	ID   int64
-	Name string
-	Role string
-}
-
 // ActivePeople lists every active user, bots included, by name: the people a
 // room can be shared with.
-func (s *Store) ActivePeople(ctx context.Context) ([]Person, error) {
+func (s *Store) ActivePeople(ctx context.Context) ([]model.Person, error) {
 	return s.people(ctx, `SELECT id, name, role FROM users WHERE status = 'active' ORDER BY lower(name), id`)
 }
 
 // RoomPeople lists a room's members by name.
-func (s *Store) RoomPeople(ctx context.Context, roomID int64) ([]Person, error) {
+func (s *Store) RoomPeople(ctx context.Context, roomID int64) ([]model.Person, error) {
 	return s.people(ctx, `
 		SELECT u.id, u.name, u.role FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.room_id = ? ORDER BY lower(u.name), u.id`, roomID)
 }
 
 // PeopleByID lists the users with the given ids, by name.
-func (s *Store) PeopleByID(ctx context.Context, ids []int64) ([]Person, error) {
+func (s *Store) PeopleByID(ctx context.Context, ids []int64) ([]model.Person, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -68,15 +54,15 @@ func (s *Store) PeopleByID(ctx context.Context, ids []int64) ([]Person, error) {
 		ORDER BY lower(name), id`, int64sJSON(ids))
 }
 
-func (s *Store) people(ctx context.Context, query string, args ...any) ([]Person, error) {
+func (s *Store) people(ctx context.Context, query string, args ...any) ([]model.Person, error) {
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: people: %w", err)
 	}
 	defer rows.Close()
-	var out []Person
+	var out []model.Person
 	for rows.Next() {
-		var p Person
+		var p model.Person
 		if err := rows.Scan(&p.ID, &p.Name, &p.Role); err != nil {
 			return nil, fmt.Errorf("db: people: %w", err)
 		}

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/campfire-go/campfire/internal/model"
+	"github.com/campfire-go/campfire/internal/richtext"
 )
 
 // PageSize is how many messages a page of a room holds.
@@ -16,17 +19,27 @@ const PageSize = 40
 const messageColumns = `m.id, m.room_id, m.creator_id, m.client_message_id, m.body_html, m.body_plain,
 	m.created_at, m.updated_at, u.name, u.role`
 
-func scanMessages(rows *sql.Rows) ([]Message, error) {
+// present fills in what a message shows that follows from its text, here
+// where every message is read or built, so that templates compute nothing.
+func present(m *model.Message) {
+	m.EmojiOnly = richtext.IsEmojiOnly(m.Plain)
+	if s, ok := richtext.SoundFor(m.Plain); ok {
+		m.Sound = &s
+	}
+}
+
+func scanMessages(rows *sql.Rows) ([]model.Message, error) {
 	defer rows.Close()
-	var out []Message
+	var out []model.Message
 	for rows.Next() {
-		var m Message
+		var m model.Message
 		var created, updated int64
 		if err := rows.Scan(&m.ID, &m.RoomID, &m.CreatorID, &m.ClientMessageID, &m.HTML, &m.Plain,
 			&created, &updated, &m.CreatorName, &m.CreatorRole); err != nil {
 			return nil, err
 		}
 		m.CreatedAt, m.UpdatedAt = Time(created), Time(updated)
+		present(&m)
 		out = append(out, m)
 	}
 	return out, rows.Err()
@@ -41,12 +54,12 @@ type Page struct {
 
 // Messages returns a page of a room's messages, oldest first, with boosts.
 // With a zero Page it is the newest page.
-func (s *Store) Messages(ctx context.Context, roomID int64, p Page) ([]Message, error) {
-	var msgs []Message
+func (s *Store) Messages(ctx context.Context, roomID int64, p Page) ([]model.Message, error) {
+	var msgs []model.Message
 	var err error
 	switch {
 	case p.Around > 0:
-		var before, after []Message
+		var before, after []model.Message
 		if before, err = s.messagesBefore(ctx, roomID, p.Around+1, PageSize/2+1); err == nil {
 			after, err = s.messagesAfter(ctx, roomID, p.Around, PageSize/2)
 		}
@@ -67,7 +80,7 @@ func (s *Store) Messages(ctx context.Context, roomID int64, p Page) ([]Message, 
 	return msgs, nil
 }
 
-func (s *Store) messagesBefore(ctx context.Context, roomID, before int64, n int) ([]Message, error) {
+func (s *Store) messagesBefore(ctx context.Context, roomID, before int64, n int) ([]model.Message, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT * FROM (
 			SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
@@ -79,7 +92,7 @@ func (s *Store) messagesBefore(ctx context.Context, roomID, before int64, n int)
 	return scanMessages(rows)
 }
 
-func (s *Store) messagesAfter(ctx context.Context, roomID, after int64, n int) ([]Message, error) {
+func (s *Store) messagesAfter(ctx context.Context, roomID, after int64, n int) ([]model.Message, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
 		WHERE m.room_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`, roomID, after, n)
@@ -90,19 +103,19 @@ func (s *Store) messagesAfter(ctx context.Context, roomID, after int64, n int) (
 }
 
 // Message returns one message with its boosts.
-func (s *Store) Message(ctx context.Context, id int64) (Message, error) {
+func (s *Store) Message(ctx context.Context, id int64) (model.Message, error) {
 	msgs, err := s.MessagesByID(ctx, []int64{id})
 	if err != nil {
-		return Message{}, err
+		return model.Message{}, err
 	}
 	if len(msgs) == 0 {
-		return Message{}, fmt.Errorf("db: message %d: %w", id, ErrNotFound)
+		return model.Message{}, fmt.Errorf("db: message %d: %w", id, ErrNotFound)
 	}
 	return msgs[0], nil
 }
 
 // MessagesByID returns the messages that still exist among ids, with boosts.
-func (s *Store) MessagesByID(ctx context.Context, ids []int64) ([]Message, error) {
+func (s *Store) MessagesByID(ctx context.Context, ids []int64) ([]model.Message, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -119,7 +132,7 @@ func (s *Store) MessagesByID(ctx context.Context, ids []int64) ([]Message, error
 	return msgs, s.attachBoosts(ctx, msgs)
 }
 
-func (s *Store) attachBoosts(ctx context.Context, msgs []Message) error {
+func (s *Store) attachBoosts(ctx context.Context, msgs []model.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -138,7 +151,7 @@ func (s *Store) attachBoosts(ctx context.Context, msgs []Message) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var b Boost
+		var b model.Boost
 		var created int64
 		if err := rows.Scan(&b.ID, &b.MessageID, &b.BoosterID, &b.BoosterName, &b.Content, &created); err != nil {
 			return fmt.Errorf("db: boosts: %w", err)
@@ -172,12 +185,13 @@ type NewMessage struct {
 	PresentUserIDs []int64
 	// CreatorName and CreatorRole, when the caller has them, spare reading
 	// the new message back: everything else about it is known here.
-	CreatorName, CreatorRole string
+	CreatorName string
+	CreatorRole model.Role
 }
 
 // Posted is the outcome of storing a message.
 type Posted struct {
-	Message   Message
+	Message   model.Message
 	EventID   int64
 	Duplicate bool    // the client_message_id was used before; Message is the original
 	Unread    []int64 // members for whom the room just became unread
@@ -263,7 +277,7 @@ func createMessage(ctx context.Context, tx cachedTx, nm NewMessage) (Posted, err
 	case err != nil:
 		return Posted{}, err
 	default:
-		if p.EventID, err = insertEvent(ctx, tx, nm.RoomID, EventCreated, id, "message_"+nm.ClientMessageID); err != nil {
+		if p.EventID, err = insertEvent(ctx, tx, nm.RoomID, model.EventCreated, id, "message_"+nm.ClientMessageID); err != nil {
 			return Posted{}, err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE rooms SET updated_at = ? WHERE id = ?`, t, nm.RoomID); err != nil {
@@ -273,9 +287,10 @@ func createMessage(ctx context.Context, tx cachedTx, nm NewMessage) (Posted, err
 			return Posted{}, err
 		}
 		if nm.CreatorName != "" {
-			p.Message = Message{ID: id, RoomID: nm.RoomID, CreatorID: nm.CreatorID, ClientMessageID: nm.ClientMessageID,
+			p.Message = model.Message{ID: id, RoomID: nm.RoomID, CreatorID: nm.CreatorID, ClientMessageID: nm.ClientMessageID,
 				HTML: nm.HTML, Plain: nm.Plain, CreatedAt: Time(t), UpdatedAt: Time(t),
 				CreatorName: nm.CreatorName, CreatorRole: nm.CreatorRole}
+			present(&p.Message)
 			return p, nil
 		}
 	}
@@ -335,18 +350,18 @@ func markUnread(ctx context.Context, tx cachedTx, nm NewMessage, t int64) ([]int
 	return unread, err
 }
 
-func messageOn(ctx context.Context, q queryer, id int64) (Message, error) {
+func messageOn(ctx context.Context, q queryer, id int64) (model.Message, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id WHERE m.id = ?`, id)
 	if err != nil {
-		return Message{}, fmt.Errorf("db: message %d: %w", id, err)
+		return model.Message{}, fmt.Errorf("db: message %d: %w", id, err)
 	}
 	msgs, err := scanMessages(rows)
 	if err != nil {
-		return Message{}, fmt.Errorf("db: message %d: %w", id, err)
+		return model.Message{}, fmt.Errorf("db: message %d: %w", id, err)
 	}
 	if len(msgs) == 0 {
-		return Message{}, fmt.Errorf("db: message %d: %w", id, ErrNotFound)
+		return model.Message{}, fmt.Errorf("db: message %d: %w", id, ErrNotFound)
 	}
 	return msgs[0], nil
 }
@@ -364,7 +379,7 @@ func (s *Store) UpdateMessage(ctx context.Context, id int64, html, plain string)
 		if err != nil {
 			return notFound(err)
 		}
-		eventID, err = insertEvent(ctx, tx, roomID, EventUpdated, id, "message_"+cmid)
+		eventID, err = insertEvent(ctx, tx, roomID, model.EventUpdated, id, "message_"+cmid)
 		return err
 	})
 	if err != nil {
@@ -374,8 +389,8 @@ func (s *Store) UpdateMessage(ctx context.Context, id int64, html, plain string)
 }
 
 // DeleteMessage removes a message and logs its removal.
-func (s *Store) DeleteMessage(ctx context.Context, id int64) (Event, error) {
-	var ev Event
+func (s *Store) DeleteMessage(ctx context.Context, id int64) (model.Event, error) {
+	var ev model.Event
 	err := s.tx(ctx, func(tx cachedTx) error {
 		var cmid string
 		err := tx.QueryRowContext(ctx, `DELETE FROM messages WHERE id = ? RETURNING room_id, client_message_id`, id).
@@ -383,12 +398,12 @@ func (s *Store) DeleteMessage(ctx context.Context, id int64) (Event, error) {
 		if err != nil {
 			return notFound(err)
 		}
-		ev.Kind, ev.MessageID, ev.DomID = EventDeleted, id, "message_"+cmid
-		ev.ID, err = insertEvent(ctx, tx, ev.RoomID, EventDeleted, id, ev.DomID)
+		ev.Kind, ev.MessageID, ev.DomID = model.EventDeleted, id, "message_"+cmid
+		ev.ID, err = insertEvent(ctx, tx, ev.RoomID, model.EventDeleted, id, ev.DomID)
 		return err
 	})
 	if err != nil {
-		return Event{}, fmt.Errorf("db: delete message: %w", err)
+		return model.Event{}, fmt.Errorf("db: delete message: %w", err)
 	}
 	return ev, nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // One batch: a repeat of a client id within it yields the first message, a
@@ -25,7 +27,7 @@ func TestCreateMessagesBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := s.CreateRoom(ctx, RoomClosed, "Other", admin.ID, nil)
+	other, err := s.CreateRoom(ctx, model.RoomClosed, "Other", admin.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,24 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
-)
 
-// PushSubscription is one browser's Web Push subscription.
-type PushSubscription struct {
-	ID        int64
-	UserID    int64
-	Endpoint  string
-	P256dh    string
-	Auth      string
-	UserAgent string
-	CreatedAt time.Time
-}
+	"github.com/campfire-go/campfire/internal/model"
+)
 
 const pushColumns = `id, user_id, endpoint, p256dh_key, auth_key, user_agent, created_at`
 
-func scanPush(row interface{ Scan(...any) error }) (PushSubscription, error) {
-	var p PushSubscription
+func scanPush(row interface{ Scan(...any) error }) (model.PushSubscription, error) {
+	var p model.PushSubscription
 	var created int64
 	err := row.Scan(&p.ID, &p.UserID, &p.Endpoint, &p.P256dh, &p.Auth, &p.UserAgent, &created)
 	p.CreatedAt = Time(created)
@@ -39,7 +29,7 @@ var ErrEndpointTaken = errors.New("db: push endpoint belongs to someone else")
 // hands them to whoever is signed in there, while someone who merely learned
 // the endpoint cannot know its auth secret and would otherwise silence its
 // owner's notifications (ErrEndpointTaken). created reports whether the row is new.
-func (s *Store) SavePushSubscription(ctx context.Context, p PushSubscription) (sub PushSubscription, created bool, err error) {
+func (s *Store) SavePushSubscription(ctx context.Context, p model.PushSubscription) (sub model.PushSubscription, created bool, err error) {
 	var existing int64
 	_ = s.w.QueryRowContext(ctx, `SELECT id FROM push_subscriptions WHERE endpoint = ?`, p.Endpoint).Scan(&existing)
 	sub, err = scanPush(s.w.QueryRowContext(ctx, `
@@ -51,22 +41,22 @@ func (s *Store) SavePushSubscription(ctx context.Context, p PushSubscription) (s
 			OR (push_subscriptions.p256dh_key = excluded.p256dh_key AND push_subscriptions.auth_key = excluded.auth_key)
 		RETURNING `+pushColumns, p.UserID, p.Endpoint, p.P256dh, p.Auth, truncate(p.UserAgent, 512), now()))
 	if errors.Is(err, sql.ErrNoRows) {
-		return PushSubscription{}, false, ErrEndpointTaken
+		return model.PushSubscription{}, false, ErrEndpointTaken
 	}
 	if err != nil {
-		return PushSubscription{}, false, fmt.Errorf("db: save push subscription: %w", err)
+		return model.PushSubscription{}, false, fmt.Errorf("db: save push subscription: %w", err)
 	}
 	return sub, existing == 0, nil
 }
 
 // PushSubscriptions lists the user's subscriptions, oldest first.
-func (s *Store) PushSubscriptions(ctx context.Context, userID int64) ([]PushSubscription, error) {
+func (s *Store) PushSubscriptions(ctx context.Context, userID int64) ([]model.PushSubscription, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+pushColumns+` FROM push_subscriptions WHERE user_id = ? ORDER BY id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("db: push subscriptions: %w", err)
 	}
 	defer rows.Close()
-	var out []PushSubscription
+	var out []model.PushSubscription
 	for rows.Next() {
 		p, err := scanPush(rows)
 		if err != nil {
@@ -78,11 +68,11 @@ func (s *Store) PushSubscriptions(ctx context.Context, userID int64) ([]PushSubs
 }
 
 // UserPushSubscription returns one of the user's subscriptions.
-func (s *Store) UserPushSubscription(ctx context.Context, userID, id int64) (PushSubscription, error) {
+func (s *Store) UserPushSubscription(ctx context.Context, userID, id int64) (model.PushSubscription, error) {
 	p, err := scanPush(s.r.QueryRowContext(ctx,
 		`SELECT `+pushColumns+` FROM push_subscriptions WHERE id = ? AND user_id = ?`, id, userID))
 	if err != nil {
-		return PushSubscription{}, fmt.Errorf("db: push subscription: %w", notFound(err))
+		return model.PushSubscription{}, fmt.Errorf("db: push subscription: %w", notFound(err))
 	}
 	return p, nil
 }
@@ -110,8 +100,8 @@ func (s *Store) DeletePushSubscription(ctx context.Context, id int64) error {
 // PushTarget is a subscription of a room member who might be notified of a
 // new message, with what decides it.
 type PushTarget struct {
-	Subscription PushSubscription
-	Involvement  string
+	Subscription model.PushSubscription
+	Involvement  model.Involvement
 	// Unread is how many of the user's rooms are unread: the app badge.
 	Unread int
 }

@@ -5,32 +5,34 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
-func insertRoom(ctx context.Context, tx *sql.Tx, kind, name string, creatorID int64, memberIDs []int64) (Room, error) {
+func insertRoom(ctx context.Context, tx *sql.Tx, kind model.RoomKind, name string, creatorID int64, memberIDs []int64) (model.Room, error) {
 	t := now()
 	var nameArg any
-	if kind != RoomDirect {
+	if kind != model.RoomDirect {
 		nameArg = name
 	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO rooms (kind, name, creator_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
 		kind, nameArg, creatorID, t, t)
 	if err != nil {
-		return Room{}, err
+		return model.Room{}, err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return Room{}, err
+		return model.Room{}, err
 	}
 	for _, uid := range memberIDs {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO memberships (room_id, user_id, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (room_id, user_id) DO NOTHING`, id, uid, t); err != nil {
-			return Room{}, err
+			return model.Room{}, err
 		}
 	}
-	return Room{ID: id, Kind: kind, Name: name, CreatorID: creatorID, CreatedAt: Time(t), UpdatedAt: Time(t)}, nil
+	return model.Room{ID: id, Kind: kind, Name: name, CreatorID: creatorID, CreatedAt: Time(t), UpdatedAt: Time(t)}, nil
 }
 
 // roomDisplayName is the SQL for what a person sees as a room's name: its name,
@@ -42,13 +44,13 @@ const roomDisplayName = `coalesce(r.name, (
 
 // MemberRoom returns a room and the user's membership of it, or ErrNotFound
 // when the user is not a member.
-func (s *Store) MemberRoom(ctx context.Context, roomID, userID int64) (SidebarRoom, error) {
+func (s *Store) MemberRoom(ctx context.Context, roomID, userID int64) (model.SidebarRoom, error) {
 	sr, err := scanSidebarRoom(s.r.QueryRowContext(ctx, `
 		SELECT `+sidebarRoomColumns+`
 		FROM memberships m JOIN rooms r ON r.id = m.room_id
 		WHERE m.room_id = ?2 AND m.user_id = ?1`, userID, roomID))
 	if err != nil {
-		return SidebarRoom{}, fmt.Errorf("db: member room: %w", notFound(err))
+		return model.SidebarRoom{}, fmt.Errorf("db: member room: %w", notFound(err))
 	}
 	return sr, nil
 }
@@ -58,8 +60,8 @@ func (s *Store) MemberRoom(ctx context.Context, roomID, userID int64) (SidebarRo
 const sidebarRoomColumns = `r.id, r.kind, coalesce(r.name, ''), r.creator_id, r.created_at, r.updated_at,
 	` + roomDisplayName + `, m.involvement, m.unread_at`
 
-func scanSidebarRoom(row interface{ Scan(...any) error }) (SidebarRoom, error) {
-	var sr SidebarRoom
+func scanSidebarRoom(row interface{ Scan(...any) error }) (model.SidebarRoom, error) {
+	var sr model.SidebarRoom
 	var created, updated int64
 	var unread sql.NullInt64
 	err := row.Scan(&sr.ID, &sr.Kind, &sr.Name, &sr.CreatorID, &created, &updated,
@@ -68,12 +70,12 @@ func scanSidebarRoom(row interface{ Scan(...any) error }) (SidebarRoom, error) {
 	return sr, err
 }
 
-func scanSidebarRooms(rows *sql.Rows, err error) ([]SidebarRoom, error) {
+func scanSidebarRooms(rows *sql.Rows, err error) ([]model.SidebarRoom, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []SidebarRoom
+	var out []model.SidebarRoom
 	for rows.Next() {
 		sr, err := scanSidebarRoom(rows)
 		if err != nil {
@@ -97,7 +99,7 @@ func (s *Store) IsMember(ctx context.Context, roomID, userID int64) (bool, error
 
 // SidebarRooms lists the rooms a user sees in their room list: direct rooms by
 // latest activity first, then the others by name. Invisible rooms are left out.
-func (s *Store) SidebarRooms(ctx context.Context, userID int64) ([]SidebarRoom, error) {
+func (s *Store) SidebarRooms(ctx context.Context, userID int64) ([]model.SidebarRoom, error) {
 	rooms, err := scanSidebarRooms(s.r.QueryContext(ctx, `
 		SELECT `+sidebarRoomColumns+`
 		FROM memberships m JOIN rooms r ON r.id = m.room_id
@@ -154,14 +156,8 @@ func (s *Store) RoomMemberIDs(ctx context.Context, roomID int64) ([]int64, error
 	return ids, rows.Err()
 }
 
-// Mentionable is a room member who can be @mentioned.
-type Mentionable struct {
-	ID   int64
-	Name string
-}
-
 // RoomMentionables lists the active members of a room by name.
-func (s *Store) RoomMentionables(ctx context.Context, roomID int64) ([]Mentionable, error) {
+func (s *Store) RoomMentionables(ctx context.Context, roomID int64) ([]model.Mentionable, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.room_id = ? AND u.status = 'active'`, roomID)
@@ -169,9 +165,9 @@ func (s *Store) RoomMentionables(ctx context.Context, roomID int64) ([]Mentionab
 		return nil, fmt.Errorf("db: mentionables: %w", err)
 	}
 	defer rows.Close()
-	var out []Mentionable
+	var out []model.Mentionable
 	for rows.Next() {
-		var m Mentionable
+		var m model.Mentionable
 		if err := rows.Scan(&m.ID, &m.Name); err != nil {
 			return nil, err
 		}
@@ -181,15 +177,15 @@ func (s *Store) RoomMentionables(ctx context.Context, roomID int64) ([]Mentionab
 }
 
 // CreateRoom makes a room with the given members (the creator among them).
-func (s *Store) CreateRoom(ctx context.Context, kind, name string, creatorID int64, memberIDs []int64) (Room, error) {
-	var room Room
+func (s *Store) CreateRoom(ctx context.Context, kind model.RoomKind, name string, creatorID int64, memberIDs []int64) (model.Room, error) {
+	var room model.Room
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		room, err = insertRoom(ctx, tx, kind, name, creatorID, append([]int64{creatorID}, memberIDs...))
 		return err
 	})
 	if err != nil {
-		return Room{}, fmt.Errorf("db: create room: %w", err)
+		return model.Room{}, fmt.Errorf("db: create room: %w", err)
 	}
 	return room, nil
 }
@@ -198,14 +194,14 @@ func (s *Store) CreateRoom(ctx context.Context, kind, name string, creatorID int
 var ErrUnknownUsers = errors.New("db: unknown or inactive users")
 
 // Room returns a room by id.
-func (s *Store) Room(ctx context.Context, id int64) (Room, error) {
-	var r Room
+func (s *Store) Room(ctx context.Context, id int64) (model.Room, error) {
+	var r model.Room
 	var created, updated int64
 	err := s.r.QueryRowContext(ctx, `
 		SELECT id, kind, coalesce(name, ''), creator_id, created_at, updated_at FROM rooms WHERE id = ?`, id).
 		Scan(&r.ID, &r.Kind, &r.Name, &r.CreatorID, &created, &updated)
 	if err != nil {
-		return Room{}, fmt.Errorf("db: room %d: %w", id, notFound(err))
+		return model.Room{}, fmt.Errorf("db: room %d: %w", id, notFound(err))
 	}
 	r.CreatedAt, r.UpdatedAt = Time(created), Time(updated)
 	return r, nil
@@ -213,7 +209,7 @@ func (s *Store) Room(ctx context.Context, id int64) (Room, error) {
 
 // RoomChange is what happened to the memberships of a room.
 type RoomChange struct {
-	Room    Room
+	Room    model.Room
 	Members []int64 // everyone in the room afterwards
 	Granted []int64 // who joined
 	Revoked []int64 // who was removed
@@ -227,7 +223,7 @@ func (s *Store) CreateOpenRoom(ctx context.Context, name string, creatorID int64
 		if err != nil {
 			return err
 		}
-		if ch.Room, err = insertRoom(ctx, tx, RoomOpen, name, creatorID, append([]int64{creatorID}, ids...)); err != nil {
+		if ch.Room, err = insertRoom(ctx, tx, model.RoomOpen, name, creatorID, append([]int64{creatorID}, ids...)); err != nil {
 			return err
 		}
 		ch.Members, err = roomMemberIDs(ctx, tx, ch.Room.ID)
@@ -249,7 +245,7 @@ func (s *Store) CreateClosedRoom(ctx context.Context, name string, creatorID int
 			return err
 		}
 		var err error
-		if ch.Room, err = insertRoom(ctx, tx, RoomClosed, name, creatorID, append([]int64{creatorID}, userIDs...)); err != nil {
+		if ch.Room, err = insertRoom(ctx, tx, model.RoomClosed, name, creatorID, append([]int64{creatorID}, userIDs...)); err != nil {
 			return err
 		}
 		ch.Members, err = roomMemberIDs(ctx, tx, ch.Room.ID)
@@ -274,7 +270,7 @@ func (s *Store) UpdateOpenRoom(ctx context.Context, roomID int64, name string) (
 		if err != nil {
 			return err
 		}
-		if ch.Room, err = updateSharedRoom(ctx, tx, roomID, RoomOpen, name); err != nil {
+		if ch.Room, err = updateSharedRoom(ctx, tx, roomID, model.RoomOpen, name); err != nil {
 			return err
 		}
 		ids, err := activeUserIDs(ctx, tx)
@@ -311,7 +307,7 @@ func (s *Store) UpdateClosedRoom(ctx context.Context, roomID int64, name string,
 		if err != nil {
 			return err
 		}
-		if ch.Room, err = updateSharedRoom(ctx, tx, roomID, RoomClosed, name); err != nil {
+		if ch.Room, err = updateSharedRoom(ctx, tx, roomID, model.RoomClosed, name); err != nil {
 			return err
 		}
 		// The creator stays, unless they no longer use Campfire.
@@ -377,7 +373,7 @@ func (s *Store) FindOrCreateDirectRoom(ctx context.Context, creatorID int64, use
 			}
 			ch.Room.CreatedAt, ch.Room.UpdatedAt = Time(created), Time(updated)
 		case errors.Is(err, sql.ErrNoRows):
-			if ch.Room, err = insertRoom(ctx, tx, RoomDirect, "", creatorID, members); err != nil {
+			if ch.Room, err = insertRoom(ctx, tx, model.RoomDirect, "", creatorID, members); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE memberships SET involvement = 'everything' WHERE room_id = ?`,
@@ -431,15 +427,15 @@ func (s *Store) DeleteRoom(ctx context.Context, roomID int64) ([]int64, error) {
 	return members, nil
 }
 
-func updateSharedRoom(ctx context.Context, tx *sql.Tx, roomID int64, kind, name string) (Room, error) {
-	var r Room
+func updateSharedRoom(ctx context.Context, tx *sql.Tx, roomID int64, kind model.RoomKind, name string) (model.Room, error) {
+	var r model.Room
 	var created, updated int64
 	err := tx.QueryRowContext(ctx, `
 		UPDATE rooms SET kind = ?, name = ?, updated_at = ? WHERE id = ? AND kind != 'direct'
 		RETURNING id, kind, coalesce(name, ''), creator_id, created_at, updated_at`,
 		kind, name, now(), roomID).Scan(&r.ID, &r.Kind, &r.Name, &r.CreatorID, &created, &updated)
 	if err != nil {
-		return Room{}, notFound(err)
+		return model.Room{}, notFound(err)
 	}
 	r.CreatedAt, r.UpdatedAt = Time(created), Time(updated)
 	return r, nil

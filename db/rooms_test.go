@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 func openTestStore(t *testing.T) *Store {
@@ -91,7 +93,7 @@ func TestClosedRoomUpdateKeepsCreatorAndRevokesTheRest(t *testing.T) {
 		t.Fatalf("unknown user: %v", err)
 	}
 	back, err := s.UpdateOpenRoom(ctx, open.Room.ID, "Hall")
-	if err != nil || !slices.Equal(back.Granted, []int64{admin.ID}) || back.Room.Kind != RoomOpen {
+	if err != nil || !slices.Equal(back.Granted, []int64{admin.ID}) || back.Room.Kind != model.RoomOpen {
 		t.Fatalf("%+v (%v)", back, err)
 	}
 	direct, _, err := s.FindOrCreateDirectRoom(ctx, bob.ID, []int64{cy.ID})
@@ -101,7 +103,7 @@ func TestClosedRoomUpdateKeepsCreatorAndRevokesTheRest(t *testing.T) {
 	if _, err := s.UpdateOpenRoom(ctx, direct.Room.ID, "Sneaky"); err != ErrNotFound {
 		t.Fatalf("a direct room became open: %v", err)
 	}
-	if r, _ := s.Room(ctx, direct.Room.ID); r.Kind != RoomDirect || r.Name != "" {
+	if r, _ := s.Room(ctx, direct.Room.ID); r.Kind != model.RoomDirect || r.Name != "" {
 		t.Fatalf("direct room changed: %+v", r)
 	}
 }

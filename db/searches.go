@@ -7,23 +7,16 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
-// Search limits: results shown, queries remembered per person, and how much
-// of a query is looked at (a query is a few words; the rest is noise).
+// Search limits: queries remembered per person, and how much of a query is
+// looked at (a query is a few words; the rest is noise).
 const (
-	SearchLimit       = 100
 	RecentSearchLimit = 10
 	maxQueryTerms     = 16
 	maxQueryRunes     = 256
-)
-
-// Highlight markers put around matched words by FTS5's highlight(). They are
-// private-use characters, which chat text has no reason to contain; views
-// HTML-escape the text and turn balanced markers into <mark> elements.
-const (
-	HighlightStart = "\uE000"
-	HighlightEnd   = "\uE001"
 )
 
 // SearchTerms reduces a query to its words: letters, digits and combining
@@ -58,19 +51,12 @@ func matchExpression(terms []string) string {
 	return strings.Join(quoted, " ")
 }
 
-// SearchResult is a matching message with its plain text highlighted.
-type SearchResult struct {
-	Message
-	RoomName    string
-	Highlighted string // plain text with HighlightStart/End around matches
-}
-
 // searchSQL lets FTS5 drive: it walks the matches newest first (rowid order is
 // id order is commit order), each is looked up by primary key and kept when
 // its room is one of the user's, and SQLite stops after the limit. CROSS JOIN
 // pins the full-text table as the outer loop.
 const searchSQL = `
-	SELECT ` + messageColumns + `, coalesce(r.name, ''), highlight(messages_fts, 0, '` + HighlightStart + `', '` + HighlightEnd + `')
+	SELECT ` + messageColumns + `, coalesce(r.name, ''), highlight(messages_fts, 0, '` + model.HighlightStart + `', '` + model.HighlightEnd + `')
 	FROM messages_fts
 	CROSS JOIN messages m ON m.id = messages_fts.rowid
 	JOIN users u ON u.id = m.creator_id
@@ -82,25 +68,26 @@ const searchSQL = `
 
 // SearchMessages finds the newest messages matching the query's words in the
 // rooms the user belongs to, newest first. A query with no words finds nothing.
-func (s *Store) SearchMessages(ctx context.Context, userID int64, query string) ([]SearchResult, error) {
+func (s *Store) SearchMessages(ctx context.Context, userID int64, query string) ([]model.SearchResult, error) {
 	terms := SearchTerms(query)
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, searchSQL, matchExpression(terms), userID, SearchLimit)
+	rows, err := s.r.QueryContext(ctx, searchSQL, matchExpression(terms), userID, model.SearchLimit)
 	if err != nil {
 		return nil, fmt.Errorf("db: search: %w", err)
 	}
 	defer rows.Close()
-	var out []SearchResult
+	var out []model.SearchResult
 	for rows.Next() {
-		var sr SearchResult
+		var sr model.SearchResult
 		var created, updated int64
 		if err := rows.Scan(&sr.ID, &sr.RoomID, &sr.CreatorID, &sr.ClientMessageID, &sr.HTML, &sr.Plain,
 			&created, &updated, &sr.CreatorName, &sr.CreatorRole, &sr.RoomName, &sr.Highlighted); err != nil {
 			return nil, fmt.Errorf("db: search: %w", err)
 		}
 		sr.CreatedAt, sr.UpdatedAt = Time(created), Time(updated)
+		present(&sr.Message)
 		out = append(out, sr)
 	}
 	if err := rows.Err(); err != nil {
@@ -112,7 +99,7 @@ func (s *Store) SearchMessages(ctx context.Context, userID int64, query string) 
 // SearchPlan returns SQLite's plan for a search, one detail line per step, so
 // a test can hold the query to its shape.
 func (s *Store) SearchPlan(ctx context.Context, userID int64, query string) ([]string, error) {
-	return queryPlan(ctx, s.r, searchSQL, matchExpression(SearchTerms(query)), userID, SearchLimit)
+	return queryPlan(ctx, s.r, searchSQL, matchExpression(SearchTerms(query)), userID, model.SearchLimit)
 }
 
 // queryPlan returns SQLite's plan for a query, one detail line per step.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 func openSearchStore(t testing.TB) *Store {
@@ -129,7 +131,7 @@ func BenchmarkSearch(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(res) != SearchLimit {
+		if len(res) != model.SearchLimit {
 			b.Fatalf("%d results", len(res))
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 func TestOpenMigratesOnceAndReopens(t *testing.T) {
@@ -58,7 +60,7 @@ func TestSearchIndexFollowsMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := s.CreateRoom(ctx, RoomOpen, "r", u.ID, nil)
+	room, err := s.CreateRoom(ctx, model.RoomOpen, "r", u.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

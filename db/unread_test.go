@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // With nobody looking at the room, every other member gets an unread mark.
@@ -56,7 +58,7 @@ func TestNewMessageSkipsPresentMembers(t *testing.T) {
 	}
 	n := 0
 	cmid := func() string { n++; return fmt.Sprintf("p%d", n) }
-	room, err := s.CreateRoom(ctx, RoomClosed, "Thirty", admin.ID, members)
+	room, err := s.CreateRoom(ctx, model.RoomClosed, "Thirty", admin.ID, members)
 	if err != nil {
 		t.Fatal(err)
 	}

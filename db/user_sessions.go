@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"fmt"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // sessionTouchInterval bounds how often a request writes last_active_at, so
@@ -23,18 +25,18 @@ func (s *Store) CreateUserSession(ctx context.Context, userID int64, ip, userAge
 
 // SessionUser returns the active user signed in by the given sign-in, or
 // ErrNotFound when the sign-in ended or the user can no longer sign in.
-func (s *Store) SessionUser(ctx context.Context, sessionID int64) (User, error) {
+func (s *Store) SessionUser(ctx context.Context, sessionID int64) (model.User, error) {
 	var lastActive int64
 	row := s.r.QueryRowContext(ctx, `
-		SELECT u.id, u.name, coalesce(u.email_address, ''), u.password_digest, u.role, u.status, u.bio, u.created_at,
+		SELECT u.id, u.name, coalesce(u.email_address, ''), u.role, u.status, u.bio, u.created_at,
 		       s.last_active_at
 		FROM user_sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ? AND u.status = 'active' AND u.role != 'bot'`, sessionID)
-	var u User
+	var u model.User
 	var created int64
-	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.PasswordDigest, &u.Role, &u.Status, &u.Bio, &created, &lastActive)
+	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created, &lastActive)
 	if err != nil {
-		return User{}, fmt.Errorf("db: session user: %w", notFound(err))
+		return model.User{}, fmt.Errorf("db: session user: %w", notFound(err))
 	}
 	u.CreatedAt = Time(created)
 	if t := now(); t-lastActive > sessionTouchInterval {

@@ -10,22 +10,24 @@ import (
 	"strings"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // ErrEmailTaken is returned when an email address already belongs to someone.
 var ErrEmailTaken = errors.New("db: email address taken")
 
-const userColumns = `id, name, coalesce(email_address, ''), password_digest, role, status, bio, created_at`
+const userColumns = `id, name, coalesce(email_address, ''), role, status, bio, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
-	var u User
+func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
+	var u model.User
 	var created int64
-	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.PasswordDigest, &u.Role, &u.Status, &u.Bio, &created)
+	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created)
 	u.CreatedAt = Time(created)
 	return u, err
 }
 
-func insertUser(ctx context.Context, tx *sql.Tx, name, email, digest, role string) (User, error) {
+func insertUser(ctx context.Context, tx *sql.Tx, name, email, digest string, role model.Role) (model.User, error) {
 	t := now()
 	var emailArg any
 	if email != "" {
@@ -37,36 +39,45 @@ func insertUser(ctx context.Context, tx *sql.Tx, name, email, digest, role strin
 	if err != nil {
 		var se sqlite3.Error
 		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
-			return User{}, ErrEmailTaken
+			return model.User{}, ErrEmailTaken
 		}
-		return User{}, err
+		return model.User{}, err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return User{}, err
+		return model.User{}, err
 	}
-	return User{ID: id, Name: name, Email: strings.ToLower(email), PasswordDigest: digest, Role: role,
-		Status: StatusActive, CreatedAt: Time(t)}, nil
+	return model.User{ID: id, Name: name, Email: strings.ToLower(email), Role: role,
+		Status: model.StatusActive, CreatedAt: Time(t)}, nil
 }
 
 // User returns a user by id, whatever their status.
-func (s *Store) User(ctx context.Context, id int64) (User, error) {
+func (s *Store) User(ctx context.Context, id int64) (model.User, error) {
 	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if err != nil {
-		return User{}, fmt.Errorf("db: user %d: %w", id, notFound(err))
+		return model.User{}, fmt.Errorf("db: user %d: %w", id, notFound(err))
 	}
 	return u, nil
 }
 
 // ActiveUserByEmail returns the active person (never a bot) with that address.
-func (s *Store) ActiveUserByEmail(ctx context.Context, email string) (User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `
-		SELECT `+userColumns+` FROM users
-		WHERE email_address = ? AND status = 'active' AND role != 'bot'`, strings.ToLower(strings.TrimSpace(email))))
+func (s *Store) ActiveUserByEmail(ctx context.Context, email string) (model.User, error) {
+	u, _, err := s.UserPassword(ctx, email)
+	return u, err
+}
+
+// UserPassword returns the active person (never a bot) with that address and
+// their password digest, which only signing in needs: it is kept out of
+// model.User so that nothing rendering a user can show it.
+func (s *Store) UserPassword(ctx context.Context, email string) (model.User, string, error) {
+	var digest string
+	u, err := scanUserWith(s.r.QueryRowContext(ctx, `
+		SELECT `+userColumns+`, password_digest FROM users
+		WHERE email_address = ? AND status = 'active' AND role != 'bot'`, strings.ToLower(strings.TrimSpace(email))), &digest)
 	if err != nil {
-		return User{}, fmt.Errorf("db: user by email: %w", notFound(err))
+		return model.User{}, "", fmt.Errorf("db: user by email: %w", notFound(err))
 	}
-	return u, nil
+	return u, digest, nil
 }
 
 // SetPassword replaces a user's password digest.
@@ -84,11 +95,11 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, digest string) er
 
 // CreateMember adds a person who joined with the join code, as a member of
 // every open room.
-func (s *Store) CreateMember(ctx context.Context, name, email, digest string) (User, error) {
-	var u User
+func (s *Store) CreateMember(ctx context.Context, name, email, digest string) (model.User, error) {
+	var u model.User
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if u, err = insertUser(ctx, tx, name, email, digest, RoleMember); err != nil {
+		if u, err = insertUser(ctx, tx, name, email, digest, model.RoleMember); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `
@@ -98,9 +109,9 @@ func (s *Store) CreateMember(ctx context.Context, name, email, digest string) (U
 	})
 	if err != nil {
 		if errors.Is(err, ErrEmailTaken) {
-			return User{}, err
+			return model.User{}, err
 		}
-		return User{}, fmt.Errorf("db: create member: %w", err)
+		return model.User{}, fmt.Errorf("db: create member: %w", err)
 	}
 	return u, nil
 }
@@ -108,7 +119,7 @@ func (s *Store) CreateMember(ctx context.Context, name, email, digest string) (U
 // AccountUsers lists the people of the account for its settings page:
 // administrators first, then members, each by name. Bots and deactivated
 // people are left out; banned people are listed only when withBanned is set.
-func (s *Store) AccountUsers(ctx context.Context, withBanned bool) ([]User, error) {
+func (s *Store) AccountUsers(ctx context.Context, withBanned bool) ([]model.User, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT `+userColumns+` FROM users
 		WHERE role != 'bot' AND (status = 'active' OR (?1 AND status = 'banned'))
@@ -117,7 +128,7 @@ func (s *Store) AccountUsers(ctx context.Context, withBanned bool) ([]User, erro
 		return nil, fmt.Errorf("db: account users: %w", err)
 	}
 	defer rows.Close()
-	var out []User
+	var out []model.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -134,18 +145,18 @@ var ErrLastAdministrator = errors.New("db: the last administrator must stay")
 
 // SetRole makes an active person a member or an administrator. Bots and
 // people who are no longer active are ErrNotFound.
-func (s *Store) SetRole(ctx context.Context, userID int64, role string) error {
-	if role != RoleMember && role != RoleAdministrator {
+func (s *Store) SetRole(ctx context.Context, userID int64, role model.Role) error {
+	if role != model.RoleMember && role != model.RoleAdministrator {
 		return fmt.Errorf("db: set role: unknown role %q", role)
 	}
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		var current string
+		var current model.Role
 		err := tx.QueryRowContext(ctx, `
 			SELECT role FROM users WHERE id = ? AND status = 'active' AND role != 'bot'`, userID).Scan(&current)
 		if err != nil {
 			return notFound(err)
 		}
-		if current == RoleAdministrator && role != RoleAdministrator {
+		if current == model.RoleAdministrator && role != model.RoleAdministrator {
 			if err := ensureOtherAdmin(ctx, tx, userID); err != nil {
 				return err
 			}
@@ -178,14 +189,15 @@ func ensureOtherAdmin(ctx context.Context, tx *sql.Tx, userID int64) error {
 // email address is rewritten so it can be used to join again.
 func (s *Store) DeactivateUser(ctx context.Context, userID int64) error {
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		var email, role string
+		var email string
+		var role model.Role
 		err := tx.QueryRowContext(ctx, `
 			SELECT coalesce(email_address, ''), role FROM users
 			WHERE id = ? AND status = 'active' AND role != 'bot'`, userID).Scan(&email, &role)
 		if err != nil {
 			return notFound(err)
 		}
-		if role == RoleAdministrator {
+		if role == model.RoleAdministrator {
 			if err := ensureOtherAdmin(ctx, tx, userID); err != nil {
 				return err
 			}
@@ -261,7 +273,7 @@ func (s *Store) UpdateProfile(ctx context.Context, userID, keepSessionID int64, 
 
 // ActiveUsers lists every active user, bots included, by name; when roomID is
 // not zero, only the room's members.
-func (s *Store) ActiveUsers(ctx context.Context, roomID int64) ([]User, error) {
+func (s *Store) ActiveUsers(ctx context.Context, roomID int64) ([]model.User, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT `+userColumns+` FROM users
 		WHERE status = 'active'
@@ -271,7 +283,7 @@ func (s *Store) ActiveUsers(ctx context.Context, roomID int64) ([]User, error) {
 		return nil, fmt.Errorf("db: active users: %w", err)
 	}
 	defer rows.Close()
-	var out []User
+	var out []model.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -284,7 +296,7 @@ func (s *Store) ActiveUsers(ctx context.Context, roomID int64) ([]User, error) {
 
 // UserMemberships lists every room the user belongs to, invisible ones
 // included, for their profile: shared rooms by name, then direct rooms.
-func (s *Store) UserMemberships(ctx context.Context, userID int64) ([]SidebarRoom, error) {
+func (s *Store) UserMemberships(ctx context.Context, userID int64) ([]model.SidebarRoom, error) {
 	rooms, err := scanSidebarRooms(s.r.QueryContext(ctx, `
 		SELECT `+sidebarRoomColumns+`
 		FROM memberships m JOIN rooms r ON r.id = m.room_id

@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"fmt"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // WebhookRecipient is a bot whose webhook should hear about a message.
@@ -39,7 +41,7 @@ func (s *Store) WebhookRecipients(ctx context.Context, roomID int64, direct bool
 		if err := rows.Scan(&r.BotID, &r.BotName, &token, &r.URL); err != nil {
 			return nil, fmt.Errorf("db: webhook recipients: %w", err)
 		}
-		r.BotKey = BotKey(r.BotID, token)
+		r.BotKey = model.BotKey(r.BotID, token)
 		out = append(out, r)
 	}
 	return out, rows.Err()

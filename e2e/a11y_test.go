@@ -11,9 +11,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // axePath is axe-core as scripts/install-test-deps.sh installs it from
@@ -188,7 +189,7 @@ func TestKeyboardOnlyComposer(t *testing.T) {
 func TestKeyboardOnlySidebar(t *testing.T) {
 	a := newApp(t)
 	ada := a.newPerson(t, "Ada Admin")
-	if _, err := a.Store().CreateRoom(context.Background(), db.RoomOpen, "Watercooler", ada.user.ID, []int64{ada.user.ID}); err != nil {
+	if _, err := a.Store().CreateRoom(context.Background(), model.RoomOpen, "Watercooler", ada.user.ID, []int64{ada.user.ID}); err != nil {
 		t.Fatal(err)
 	}
 	ada.signedIn()

@@ -20,6 +20,7 @@ import (
 	campfire "github.com/campfire-go/campfire/internal/app"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -121,7 +122,7 @@ func (a *app) Store() *db.Store {
 
 // seedUser makes a person who can sign in: the administrator (with the
 // account and All Talk) for the first, members of every open room after.
-func (a *app) seedUser(name string) db.User {
+func (a *app) seedUser(name string) model.User {
 	a.t.Helper()
 	ctx := context.Background()
 	digest, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
@@ -133,7 +134,7 @@ func (a *app) seedUser(name string) db.User {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	var u db.User
+	var u model.User
 	if !has {
 		u, err = a.Store().FirstRun(ctx, db.FirstRunParams{Name: name, Email: email, PasswordDigest: string(digest), JoinCode: "e2e-join-code"})
 	} else {
@@ -150,7 +151,7 @@ func emailOf(name string) string {
 }
 
 // allTalk is the id of the room the first run made.
-func (a *app) allTalk(u db.User) int64 {
+func (a *app) allTalk(u model.User) int64 {
 	a.t.Helper()
 	id, err := a.Store().FirstRoomID(context.Background(), u.ID)
 	if err != nil {
@@ -160,7 +161,7 @@ func (a *app) allTalk(u db.User) int64 {
 }
 
 // messages lists a room's stored messages (the newest page).
-func (a *app) messages(roomID int64) []db.Message {
+func (a *app) messages(roomID int64) []model.Message {
 	a.t.Helper()
 	msgs, err := a.Store().Messages(context.Background(), roomID, db.Page{})
 	if err != nil {
@@ -172,7 +173,7 @@ func (a *app) messages(roomID int64) []db.Message {
 // postOffline posts a message while the server is stopped, through the chat
 // service on the same database file, as another process on the host would.
 // Nobody is listening, so it only reaches browsers by replay.
-func (a *app) postOffline(roomID int64, author db.User, body string) db.Message {
+func (a *app) postOffline(roomID int64, author model.User, body string) model.Message {
 	a.t.Helper()
 	if a.srv != nil {
 		a.t.Fatal("postOffline needs the server stopped")

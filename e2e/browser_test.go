@@ -15,11 +15,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/campfire-go/campfire/db"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // browserCtx is the one Chromium the whole suite shares; every person gets a
@@ -79,7 +80,7 @@ func runSuite(m *testing.M) int {
 type person struct {
 	t    testing.TB
 	app  *app
-	user db.User
+	user model.User
 	ctx  context.Context
 	// close closes the person's tab and browser context.
 	close func()

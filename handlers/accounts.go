@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -31,7 +31,7 @@ func (h *Handler) editAccount(w http.ResponseWriter, r *http.Request) {
 	h.renderAccount(w, r, http.StatusOK, a, a.Name, nil)
 }
 
-func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status int, a db.Account, name string, errs map[string]string) {
+func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status int, a model.Account, name string, errs map[string]string) {
 	u, _ := currentUser(r.Context())
 	users, err := h.store.AccountUsers(r.Context(), u.IsAdmin())
 	if err != nil {
@@ -56,7 +56,7 @@ type accountForm struct {
 
 const restrictField = "account[settings][restrict_room_creation_to_administrators]"
 
-func parseAccountForm(r *http.Request, current db.Account) (accountForm, map[string]string, error) {
+func parseAccountForm(r *http.Request, current model.Account) (accountForm, map[string]string, error) {
 	if err := r.ParseForm(); err != nil {
 		return accountForm{}, nil, err
 	}

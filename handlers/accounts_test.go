@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // TestDeactivationEndsSessionsAndFreesEmail removes a person who is signed in
@@ -23,7 +23,7 @@ func TestDeactivationEndsSessionsAndFreesEmail(t *testing.T) {
 	room := a.allTalk()
 	dora.mustPost(t, room, "my last words", "dora-1")
 	ctx := context.Background()
-	direct, err := a.store.CreateRoom(ctx, db.RoomDirect, "", admin.user.ID, []int64{dora.user.ID})
+	direct, err := a.store.CreateRoom(ctx, model.RoomDirect, "", admin.user.ID, []int64{dora.user.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestDeactivationEndsSessionsAndFreesEmail(t *testing.T) {
 		}
 	}
 	u := a.user(dora.user.ID)
-	if u.Status != db.StatusDeactivated || u.Email == "dora.departing@example.com" {
+	if u.Status != model.StatusDeactivated || u.Email == "dora.departing@example.com" {
 		t.Errorf("after deactivation: %+v", u)
 	}
 	for q, want := range map[string]int{
@@ -91,8 +91,8 @@ func TestDeactivationEndsSessionsAndFreesEmail(t *testing.T) {
 // TestSessionsOfInactiveUsersStopWorking changes a signed-in person's status
 // behind the server's back: the very next request no longer signs them in.
 func TestSessionsOfInactiveUsersStopWorking(t *testing.T) {
-	for _, status := range []string{db.StatusDeactivated, db.StatusBanned} {
-		t.Run(status, func(t *testing.T) {
+	for _, status := range []model.Status{model.StatusDeactivated, model.StatusBanned} {
+		t.Run(string(status), func(t *testing.T) {
 			a := newTestApp(t)
 			a.admin()
 			eve := a.member("Eve Member")
@@ -120,7 +120,7 @@ func TestRoleChanges(t *testing.T) {
 	for _, role := range []string{"owner", "bot", "", "Administrator"} {
 		wantStatus(t, admin.sendForm(http.MethodPut, path, url.Values{"user[role]": {role}}), http.StatusUnprocessableEntity)
 	}
-	if a.user(bob.user.ID).Role != db.RoleMember {
+	if a.user(bob.user.ID).Role != model.RoleMember {
 		t.Fatal("a refused role change changed something")
 	}
 	// Through the page's own form: POST with _method=put.
@@ -194,11 +194,11 @@ func TestJoin(t *testing.T) {
 	a := newTestApp(t)
 	admin := a.admin()
 	ctx := context.Background()
-	second, err := a.store.CreateRoom(ctx, db.RoomOpen, "Second Open", admin.user.ID, nil)
+	second, err := a.store.CreateRoom(ctx, model.RoomOpen, "Second Open", admin.user.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	closed, err := a.store.CreateRoom(ctx, db.RoomClosed, "Closed", admin.user.ID, nil)
+	closed, err := a.store.CreateRoom(ctx, model.RoomClosed, "Closed", admin.user.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestJoin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if nina.Role != db.RoleMember || visitor.signedInAs(t) != nina.ID {
+	if nina.Role != model.RoleMember || visitor.signedInAs(t) != nina.ID {
 		t.Errorf("joined as %+v", nina)
 	}
 	for room, want := range map[int64]bool{a.allTalk(): true, second.ID: true, closed.ID: false} {

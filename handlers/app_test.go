@@ -19,6 +19,7 @@ import (
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -103,7 +104,7 @@ type client struct {
 	app  *testApp
 	http *http.Client
 	ip   string
-	user db.User
+	user model.User
 }
 
 func (a *testApp) anonymous() *client {
@@ -230,7 +231,7 @@ func wantStatus(t testing.TB, res *http.Response, want int) {
 
 func (a *testApp) messageCount() int {
 	a.t.Helper()
-	var msgs []db.Message
+	var msgs []model.Message
 	msgs, err := a.store.Messages(context.Background(), a.allTalk(), db.Page{})
 	if err != nil {
 		a.t.Fatal(err)

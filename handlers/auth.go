@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // Keys in the scs session.
@@ -61,7 +62,7 @@ func (h *Handler) requireUser(next http.Handler) http.Handler {
 
 // signIn starts a new session for the user: a fresh token (so a token planted
 // before sign-in is worthless) pointing at a new sign-in record.
-func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, u db.User) (returnTo string, err error) {
+func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, u model.User) (returnTo string, err error) {
 	returnTo = h.sessions.PopString(r.Context(), returnToKey)
 	if err := h.sessions.RenewToken(r.Context()); err != nil {
 		return "", err

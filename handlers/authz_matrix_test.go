@@ -11,8 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // The authorization matrix: every route in routes.go, tried by an anonymous
@@ -143,7 +143,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// Each case gets its own closed room (some routes delete theirs) and a
 	// fresh message in it written by someone other than the actor: the
 	// administrator's own messages would prove nothing.
-	setup := func(t *testing.T, actor string) (db.Room, db.Message) {
+	setup := func(t *testing.T, actor string) (model.Room, model.Message) {
 		t.Helper()
 		room, err := a.store.CreateRoom(ctx, "closed", fmt.Sprintf("Inner circle %d", seq.Add(1)), admin.user.ID,
 			[]int64{admin.user.ID, member.user.ID})
@@ -155,7 +155,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			author = member
 		}
 		cmid := fmt.Sprintf("authz-%d", seq.Add(1))
-		m, err := a.chat.Post(ctx, chat.PostParams{Room: db.SidebarRoom{Room: room}, Creator: author.user, Body: "target " + cmid, ClientMessageID: cmid})
+		m, err := a.chat.Post(ctx, chat.PostParams{Room: model.SidebarRoom{Room: room}, Creator: author.user, Body: "target " + cmid, ClientMessageID: cmid})
 		if err != nil {
 			t.Fatal(err)
 		}

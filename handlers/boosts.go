@@ -6,36 +6,37 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
 // boostedMessage loads the route's message when the current user is a member
 // of its room. A message the user cannot see is answered as not found, so
 // its existence does not leak.
-func (h *Handler) boostedMessage(w http.ResponseWriter, r *http.Request) (db.Message, bool) {
+func (h *Handler) boostedMessage(w http.ResponseWriter, r *http.Request) (model.Message, bool) {
 	u, _ := currentUser(r.Context())
 	id, err := pathID(r, "messageID")
 	if err != nil {
 		h.notFound(w, r)
-		return db.Message{}, false
+		return model.Message{}, false
 	}
 	m, err := h.store.Message(r.Context(), id)
 	if errors.Is(err, db.ErrNotFound) {
 		h.notFound(w, r)
-		return db.Message{}, false
+		return model.Message{}, false
 	}
 	if err != nil {
 		h.serverError(w, r, err)
-		return db.Message{}, false
+		return model.Message{}, false
 	}
 	member, err := h.store.IsMember(r.Context(), m.RoomID, u.ID)
 	if err != nil {
 		h.serverError(w, r, err)
-		return db.Message{}, false
+		return model.Message{}, false
 	}
 	if !member {
 		h.notFound(w, r)
-		return db.Message{}, false
+		return model.Message{}, false
 	}
 	return m, true
 }
@@ -99,7 +100,7 @@ func (h *Handler) deleteBoost(w http.ResponseWriter, r *http.Request) {
 
 // boosted answers a boost change: htmx gets the message's new state (the
 // stream brings the same to everyone else), a plain form goes back to it.
-func (h *Handler) boosted(w http.ResponseWriter, r *http.Request, m db.Message) {
+func (h *Handler) boosted(w http.ResponseWriter, r *http.Request, m model.Message) {
 	if !isPartial(r) {
 		h.redirect(w, r, views.MessagePermalink(m.RoomID, m.ID))
 		return

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 func TestBoostLimits(t *testing.T) {
@@ -95,7 +95,7 @@ func TestBoostingAMessageOutsideYourRoomsIsNotFound(t *testing.T) {
 	admin := a.admin()
 	bea := a.member("Bea Brown")
 	ctx := context.Background()
-	secret, err := a.store.CreateRoom(ctx, db.RoomClosed, "Secret", admin.user.ID, []int64{admin.user.ID})
+	secret, err := a.store.CreateRoom(ctx, model.RoomClosed, "Secret", admin.user.ID, []int64{admin.user.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

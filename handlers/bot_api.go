@@ -16,6 +16,7 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 	"github.com/go-chi/chi/v5"
 )
@@ -27,8 +28,8 @@ import (
 type botContextKey struct{}
 
 type botRequest struct {
-	bot  db.User
-	room db.SidebarRoom
+	bot  model.User
+	room model.SidebarRoom
 }
 
 func botFrom(ctx context.Context) botRequest {
@@ -146,10 +147,10 @@ func botBody(r *http.Request) (botInput, int, error) {
 }
 
 type botUserJSON struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Role      string `json:"role"`
-	AvatarURL string `json:"avatar_url"`
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	Role      model.Role `json:"role"`
+	AvatarURL string     `json:"avatar_url"`
 }
 
 type botRoomJSON struct {
@@ -186,7 +187,7 @@ type botBoostJSON struct {
 // botJSONTime is SPEC §11's time: UTC, milliseconds, Z.
 func botJSONTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-func (h *Handler) messageAsJSON(r *http.Request, room db.SidebarRoom, m db.Message) botMessageJSON {
+func (h *Handler) messageAsJSON(r *http.Request, room model.SidebarRoom, m model.Message) botMessageJSON {
 	base := h.remote(r).origin()
 	out := botMessageJSON{
 		ID:   m.ID,
@@ -284,25 +285,25 @@ func (h *Handler) botMessages(w http.ResponseWriter, r *http.Request) {
 
 // botMessage loads the route's message of the bot's room (404 otherwise); with
 // own, only a message the bot wrote (403 otherwise).
-func (h *Handler) botMessage(w http.ResponseWriter, r *http.Request, own bool) (db.Message, bool) {
+func (h *Handler) botMessage(w http.ResponseWriter, r *http.Request, own bool) (model.Message, bool) {
 	br := botFrom(r.Context())
 	id, err := pathID(r, "messageID")
 	if err != nil {
 		botJSONError(w, http.StatusNotFound, "Message not found")
-		return db.Message{}, false
+		return model.Message{}, false
 	}
 	m, err := h.store.Message(r.Context(), id)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && m.RoomID != br.room.ID) {
 		botJSONError(w, http.StatusNotFound, "Message not found")
-		return db.Message{}, false
+		return model.Message{}, false
 	}
 	if err != nil {
 		h.botServerError(w, r, err)
-		return db.Message{}, false
+		return model.Message{}, false
 	}
 	if own && m.CreatorID != br.bot.ID {
 		botJSONError(w, http.StatusForbidden, "A bot can only change its own messages")
-		return db.Message{}, false
+		return model.Message{}, false
 	}
 	return m, true
 }

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // botCall sends what a bot's HTTP client sends: no cookies, no Origin.
@@ -99,7 +99,7 @@ func TestBotPostsMessagesInEveryShape(t *testing.T) {
 	admin := a.admin()
 	room := a.allTalk()
 	bot := admin.createBot(t, "Poster", "")
-	closed, err := a.store.CreateRoom(context.Background(), db.RoomClosed, "Closed", admin.user.ID, nil)
+	closed, err := a.store.CreateRoom(context.Background(), model.RoomClosed, "Closed", admin.user.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestBotChangesOnlyItsOwnMessagesAndBoosts(t *testing.T) {
 	own := int64(decodeBotJSON[map[string]any](t, res)["id"].(float64))
 	wantStatus(t, admin.post(room, "a person's words", "p1"), http.StatusSeeOther)
 	theirs, _ := parseID(a.messageIDByBody("a person's words"))
-	other, _ := a.store.CreateRoom(ctx, db.RoomOpen, "Elsewhere", admin.user.ID, nil)
+	other, _ := a.store.CreateRoom(ctx, model.RoomOpen, "Elsewhere", admin.user.ID, nil)
 	wantStatus(t, admin.post(other.ID, "elsewhere", "e1"), http.StatusSeeOther)
 	elsewhere, _ := parseID(a.messageIDByBody("elsewhere"))
 	humanBoost, _, err := a.store.CreateBoost(ctx, theirs, admin.user.ID, "🎉")

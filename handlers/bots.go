@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -21,9 +22,17 @@ func (h *Handler) bots(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.BotsPage(h.page(r, "Chat bots"), views.BotsPageProps{
-		Bots: bots, BaseURL: h.remote(r).origin(),
-	}))
+	base := h.remote(r).origin()
+	list := make([]views.BotListing, len(bots))
+	for i, b := range bots {
+		list[i] = views.BotListing{ID: b.ID, Name: b.Name, WebhookURL: b.WebhookURL}
+		for _, room := range b.Rooms {
+			list[i].Rooms = append(list[i].Rooms, views.BotRoomLine{
+				ID: room.ID, Name: room.Name, Curl: views.CurlLine(base, room.ID, b.Key()),
+			})
+		}
+	}
+	h.render(w, r, http.StatusOK, views.BotsPage(h.page(r, "Chat bots"), views.BotsPageProps{Bots: list}))
 }
 
 func (h *Handler) newBot(w http.ResponseWriter, r *http.Request) {
@@ -77,20 +86,20 @@ func (h *Handler) createBot(w http.ResponseWriter, r *http.Request) {
 }
 
 // routeBot loads the route's active bot, answering 404 when there is none.
-func (h *Handler) routeBot(w http.ResponseWriter, r *http.Request) (db.Bot, bool) {
+func (h *Handler) routeBot(w http.ResponseWriter, r *http.Request) (model.Bot, bool) {
 	id, err := pathID(r, "botID")
 	if err != nil {
 		h.notFound(w, r)
-		return db.Bot{}, false
+		return model.Bot{}, false
 	}
 	b, err := h.store.Bot(r.Context(), id)
 	if errors.Is(err, db.ErrNotFound) {
 		h.notFound(w, r)
-		return db.Bot{}, false
+		return model.Bot{}, false
 	}
 	if err != nil {
 		h.serverError(w, r, err)
-		return db.Bot{}, false
+		return model.Bot{}, false
 	}
 	return b, true
 }
@@ -101,7 +110,7 @@ func (h *Handler) editBot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, views.BotFormPage(h.page(r, "Edit bot"), views.BotFormProps{
-		Bot: b, Name: b.Name, WebhookURL: b.WebhookURL,
+		Bot: b.User, Name: b.Name, WebhookURL: b.WebhookURL,
 	}))
 }
 
@@ -117,7 +126,7 @@ func (h *Handler) updateBot(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) > 0 {
 		h.render(w, r, http.StatusUnprocessableEntity, views.BotFormPage(h.page(r, "Edit bot"), views.BotFormProps{
-			Bot: b, Name: name, WebhookURL: webhookURL, Errors: errs,
+			Bot: b.User, Name: name, WebhookURL: webhookURL, Errors: errs,
 		}))
 		return
 	}

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // createBot makes a bot through the admin form and returns it with its key.
-func (c *client) createBot(t testing.TB, name, webhookURL string) db.Bot {
+func (c *client) createBot(t testing.TB, name, webhookURL string) model.Bot {
 	t.Helper()
 	res := c.postForm("/account/bots", url.Values{"user[name]": {name}, "user[webhook_url]": {webhookURL}})
 	wantStatus(t, res, http.StatusSeeOther)
@@ -27,7 +27,7 @@ func (c *client) createBot(t testing.TB, name, webhookURL string) db.Bot {
 		}
 	}
 	t.Fatalf("bot %q not created", name)
-	return db.Bot{}
+	return model.Bot{}
 }
 
 var botKeyShape = regexp.MustCompile(`^[0-9]+-[A-Za-z0-9]{12}$`)
@@ -43,7 +43,7 @@ func TestAdminsCreateRenameRekeyAndDeleteBots(t *testing.T) {
 	if !botKeyShape.MatchString(bot.Key()) || !strings.HasPrefix(bot.Key(), fmt.Sprint(bot.ID, "-")) {
 		t.Errorf("key %q", bot.Key())
 	}
-	if bot.Role != db.RoleBot || bot.WebhookURL != "http://127.0.0.1:1/hook" {
+	if bot.Role != model.RoleBot || bot.WebhookURL != "http://127.0.0.1:1/hook" {
 		t.Errorf("bot %+v", bot)
 	}
 	// A new bot joins every open room, and the index shows its curl line there.

@@ -7,6 +7,7 @@ import (
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -24,7 +25,7 @@ func (h *Handler) showInvolvement(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, views.InvolvementPage(h.page(r, "Notifications"), room))
 }
 
-func bellProps(room db.SidebarRoom) views.BellProps {
+func bellProps(room model.SidebarRoom) views.BellProps {
 	return views.BellProps{RoomID: room.ID, Involvement: room.Involvement, Direct: room.IsDirect()}
 }
 
@@ -40,8 +41,8 @@ func (h *Handler) updateInvolvement(w http.ResponseWriter, r *http.Request) {
 		h.formError(w, r, err)
 		return
 	}
-	involvement := r.PostForm.Get("involvement")
-	if !db.ValidInvolvement(involvement) {
+	involvement := model.Involvement(r.PostForm.Get("involvement"))
+	if !involvement.Valid() {
 		h.unprocessable(w, r, "involvement must be everything, mentions, nothing or invisible.")
 		return
 	}
@@ -55,11 +56,11 @@ func (h *Handler) updateInvolvement(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case involvement == db.InvolvementInvisible && before != db.InvolvementInvisible:
+	case involvement == model.InvolvementInvisible && before != model.InvolvementInvisible:
 		h.sidebarMu.Lock()
 		h.hub.PublishUser(u.ID, live.EventSidebar, chat.Render(r.Context(), views.SidebarRoomRemove(room.ID)))
 		h.sidebarMu.Unlock()
-	case involvement != db.InvolvementInvisible && before == db.InvolvementInvisible:
+	case involvement != model.InvolvementInvisible && before == model.InvolvementInvisible:
 		h.publishSidebars(r.Context(), []int64{u.ID})
 	}
 	room.Involvement = involvement

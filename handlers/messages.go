@@ -7,6 +7,7 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/richtext"
 	"github.com/campfire-go/campfire/views"
 )
@@ -98,36 +99,36 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // roomMessage loads the route's message within a room the user belongs to.
-func (h *Handler) roomMessage(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, db.Message, bool) {
+func (h *Handler) roomMessage(w http.ResponseWriter, r *http.Request) (model.SidebarRoom, model.Message, bool) {
 	room, ok := h.memberRoom(w, r)
 	if !ok {
-		return room, db.Message{}, false
+		return room, model.Message{}, false
 	}
 	id, err := pathID(r, "messageID")
 	if err != nil {
 		h.notFound(w, r)
-		return room, db.Message{}, false
+		return room, model.Message{}, false
 	}
 	m, err := h.store.Message(r.Context(), id)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && m.RoomID != room.ID) {
 		h.notFound(w, r)
-		return room, db.Message{}, false
+		return room, model.Message{}, false
 	}
 	if err != nil {
 		h.serverError(w, r, err)
-		return room, db.Message{}, false
+		return room, model.Message{}, false
 	}
 	return room, m, true
 }
 
 // canAdminister reports whether the user may edit or delete the message.
-func canAdminister(u db.User, m db.Message) bool {
+func canAdminister(u model.User, m model.Message) bool {
 	return u.IsAdmin() || u.ID == m.CreatorID
 }
 
 // administeredMessage loads the route's message for someone who may edit or
 // delete it (its creator or an administrator); others get 403.
-func (h *Handler) administeredMessage(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, db.Message, bool) {
+func (h *Handler) administeredMessage(w http.ResponseWriter, r *http.Request) (model.SidebarRoom, model.Message, bool) {
 	room, m, ok := h.roomMessage(w, r)
 	if !ok {
 		return room, m, false

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // peopleFixture is a small account: Ada the administrator, Bob a member who is
@@ -33,7 +33,7 @@ func newPeopleFixture(t *testing.T) *peopleFixture {
 	f.bob = a.member("Bob Member")
 	f.tina = a.member("Tina Target")
 	f.allTalk = a.allTalk()
-	room, err := a.store.CreateRoom(context.Background(), db.RoomClosed, "Secret", f.admin.user.ID, []int64{f.tina.user.ID})
+	room, err := a.store.CreateRoom(context.Background(), model.RoomClosed, "Secret", f.admin.user.ID, []int64{f.tina.user.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func authzCases() []authzCase {
 			path: func(f *peopleFixture) string { return fmt.Sprintf("/account/users/%d", f.tina.user.ID) },
 			form: func(*peopleFixture) url.Values { return url.Values{"user[role]": {"administrator"}} },
 			check: func(t *testing.T, f *peopleFixture, role string, res *http.Response) {
-				if got := f.app.user(f.tina.user.ID).Role; (got == db.RoleAdministrator) != (role == "administrator") {
+				if got := f.app.user(f.tina.user.ID).Role; (got == model.RoleAdministrator) != (role == "administrator") {
 					t.Errorf("%s: Tina's role is %s", role, got)
 				}
 			},
@@ -169,7 +169,7 @@ func authzCases() []authzCase {
 			name: "deactivate", method: "DELETE", want: adminOnly,
 			path: func(f *peopleFixture) string { return fmt.Sprintf("/account/users/%d", f.tina.user.ID) },
 			check: func(t *testing.T, f *peopleFixture, role string, res *http.Response) {
-				if got := f.app.user(f.tina.user.ID).Status; (got == db.StatusDeactivated) != (role == "administrator") {
+				if got := f.app.user(f.tina.user.ID).Status; (got == model.StatusDeactivated) != (role == "administrator") {
 					t.Errorf("%s: Tina is %s", role, got)
 				}
 			},
@@ -200,7 +200,7 @@ func authzCases() []authzCase {
 			path: func(f *peopleFixture) string { return fmt.Sprintf("/users/%d/ban", f.tina.user.ID) },
 			check: func(t *testing.T, f *peopleFixture, role string, res *http.Response) {
 				admin := role == "administrator"
-				if got := f.app.user(f.tina.user.ID).Status; (got == db.StatusBanned) != admin {
+				if got := f.app.user(f.tina.user.ID).Status; (got == model.StatusBanned) != admin {
 					t.Errorf("%s: Tina is %s", role, got)
 				}
 				msgs := f.app.count(`SELECT count(*) FROM messages WHERE creator_id = ?`, f.tina.user.ID)
@@ -220,7 +220,7 @@ func authzCases() []authzCase {
 			},
 			check: func(t *testing.T, f *peopleFixture, role string, res *http.Response) {
 				admin := role == "administrator"
-				if got := f.app.user(f.tina.user.ID).Status; (got == db.StatusActive) != admin {
+				if got := f.app.user(f.tina.user.ID).Status; (got == model.StatusActive) != admin {
 					t.Errorf("%s: Tina is %s", role, got)
 				}
 				if n := f.app.count(`SELECT count(*) FROM bans WHERE user_id = ?`, f.tina.user.ID); (n == 0) != admin {

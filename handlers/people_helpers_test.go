@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/campfire-go/campfire/db"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // sendForm sends a form with a real method (PUT, PATCH, DELETE or POST).
@@ -21,7 +22,7 @@ func (c *client) sendForm(method, path string, form url.Values, headers ...strin
 }
 
 // user reloads a user from the database.
-func (a *testApp) user(id int64) db.User {
+func (a *testApp) user(id int64) model.User {
 	a.t.Helper()
 	u, err := a.store.User(context.Background(), id)
 	if err != nil {
@@ -30,7 +31,7 @@ func (a *testApp) user(id int64) db.User {
 	return u
 }
 
-func (a *testApp) account() db.Account {
+func (a *testApp) account() model.Account {
 	a.t.Helper()
 	acc, err := a.store.Account(context.Background())
 	if err != nil {

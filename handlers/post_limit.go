@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // The bots' post limit unless configured: a burst of a few hundred, or five
@@ -19,7 +19,7 @@ const (
 // allowPost counts a post by u and, past the limit, answers 429 with
 // Retry-After and returns false. Every way of posting (form, htmx, bot API)
 // should call it first, so one flooding account slows only itself.
-func (h *Handler) allowPost(w http.ResponseWriter, r *http.Request, u db.User) bool {
+func (h *Handler) allowPost(w http.ResponseWriter, r *http.Request, u model.User) bool {
 	if h.countPost(w, u) {
 		return true
 	}
@@ -30,9 +30,9 @@ func (h *Handler) allowPost(w http.ResponseWriter, r *http.Request, u db.User) b
 
 // countPost counts a post by u; past the limit it sets Retry-After and
 // returns false, leaving the answer's shape (page or JSON) to the caller.
-func (h *Handler) countPost(w http.ResponseWriter, u db.User) bool {
+func (h *Handler) countPost(w http.ResponseWriter, u model.User) bool {
 	limiter, window := h.posts, h.cfg.PostWindow
-	if u.Role == db.RoleBot {
+	if u.Role == model.RoleBot {
 		limiter, window = h.botPosts, h.cfg.BotPostWindow
 	}
 	if limiter.allow("user:" + strconv.FormatInt(u.ID, 10)) {

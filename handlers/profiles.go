@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/richtext"
 	"github.com/campfire-go/campfire/views"
 )
@@ -21,7 +22,7 @@ type profileForm struct {
 	Bio string
 }
 
-func parseProfileForm(r *http.Request, current db.User) (profileForm, error) {
+func parseProfileForm(r *http.Request, current model.User) (profileForm, error) {
 	if err := r.ParseForm(); err != nil {
 		return profileForm{}, err
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 func TestProfile(t *testing.T) {
@@ -18,7 +18,7 @@ func TestProfile(t *testing.T) {
 	bob := a.member("Bob Member")
 	other := a.signInFrom(t, "bob.member@example.com", "198.51.100.50")
 	ctx := context.Background()
-	if _, err := a.store.CreateRoom(ctx, db.RoomDirect, "", admin.user.ID, []int64{bob.user.ID}); err != nil {
+	if _, err := a.store.CreateRoom(ctx, model.RoomDirect, "", admin.user.ID, []int64{bob.user.ID}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -75,9 +75,9 @@ func TestProfile(t *testing.T) {
 	}
 
 	// A new password: the old one stops working and other sessions end.
-	digest := u.PasswordDigest
+	_, digest, _ := a.store.UserPassword(ctx, "robert@example.com")
 	wantStatus(t, bob.sendForm(http.MethodPut, "/users/me/profile", url.Values{"user[password]": {"a-new-password"}}), http.StatusSeeOther)
-	if a.user(bob.user.ID).PasswordDigest == digest {
+	if _, after, _ := a.store.UserPassword(ctx, "robert@example.com"); after == digest {
 		t.Error("password not changed")
 	}
 	if bob.signedInAs(t) != bob.user.ID {
@@ -153,7 +153,7 @@ func TestAutocompleteUsers(t *testing.T) {
 		t.Errorf("%d results: %v", len(got), got)
 	}
 	// Restricted to a room's members; a room that isn't yours is a 404.
-	room, err := a.store.CreateRoom(ctx, db.RoomClosed, "Pair", admin.user.ID, []int64{bot})
+	room, err := a.store.CreateRoom(ctx, model.RoomClosed, "Pair", admin.user.ID, []int64{bot})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestPingFromProfileCard(t *testing.T) {
 		t.Fatalf("Location %q", res.Header.Get("Location"))
 	}
 	room, err := a.store.MemberRoom(context.Background(), id, bob.user.ID)
-	if err != nil || room.Kind != db.RoomDirect {
+	if err != nil || room.Kind != model.RoomDirect {
 		t.Errorf("room %+v: %v", room, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/notify"
 	"github.com/campfire-go/campfire/internal/push"
 	"github.com/campfire-go/campfire/views"
@@ -38,7 +39,10 @@ func (h *Handler) pushSubscriptions(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	props := views.PushPageProps{Subscriptions: subs}
+	props := views.PushPageProps{Devices: make([]model.PushDevice, len(subs))}
+	for i, s := range subs {
+		props.Devices[i] = s.Device()
+	}
 	if h.push.svc != nil {
 		props.VAPIDPublicKey = h.push.svc.PublicKey()
 	}
@@ -117,7 +121,7 @@ func (h *Handler) createPushSubscription(w http.ResponseWriter, r *http.Request)
 		fail(http.StatusUnprocessableEntity, "The subscription's keys are not valid.")
 		return
 	}
-	sub, created, err := h.store.SavePushSubscription(r.Context(), db.PushSubscription{
+	sub, created, err := h.store.SavePushSubscription(r.Context(), model.PushSubscription{
 		UserID: u.ID, Endpoint: endpoint, P256dh: p256dh, Auth: auth, UserAgent: r.UserAgent(),
 	})
 	if errors.Is(err, db.ErrEndpointTaken) {

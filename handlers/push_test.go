@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/static"
 )
 
@@ -22,7 +22,7 @@ func (c *client) subscribe(t testing.TB, sub map[string]any) *http.Response {
 		"Accept", "application/json", "User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36")
 }
 
-func (a *testApp) setInvolvement(t testing.TB, roomID, userID int64, involvement string) {
+func (a *testApp) setInvolvement(t testing.TB, roomID, userID int64, involvement model.Involvement) {
 	t.Helper()
 	if _, err := a.store.Writer().Exec(`UPDATE memberships SET involvement = ? WHERE room_id = ? AND user_id = ?`,
 		involvement, roomID, userID); err != nil {
@@ -110,8 +110,8 @@ func TestNewMessagePushesToAbsentInterestedMembers(t *testing.T) {
 	dave := a.member("Dave Nothing")  // involvement: nothing
 	room := a.allTalk()
 	ps := newFakePushService(t, a.notify.keys.Public)
-	a.setInvolvement(t, room, bob.user.ID, db.InvolvementEverything)
-	a.setInvolvement(t, room, dave.user.ID, db.InvolvementNothing)
+	a.setInvolvement(t, room, bob.user.ID, model.InvolvementEverything)
+	a.setInvolvement(t, room, dave.user.ID, model.InvolvementNothing)
 	for _, c := range []*client{admin, bob, carol, dave} {
 		wantStatus(t, c.subscribe(t, ps.browser("/"+fmt.Sprint(c.user.ID))), http.StatusCreated)
 	}
@@ -168,11 +168,11 @@ func TestDirectMessagePushAndGoneSubscriptions(t *testing.T) {
 	admin := a.admin()
 	bob := a.member("Bob Builder")
 	ps := newFakePushService(t, a.notify.keys.Public)
-	direct, err := a.store.CreateRoom(context.Background(), db.RoomDirect, "", admin.user.ID, []int64{bob.user.ID})
+	direct, err := a.store.CreateRoom(context.Background(), model.RoomDirect, "", admin.user.ID, []int64{bob.user.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.setInvolvement(t, direct.ID, bob.user.ID, db.InvolvementEverything)
+	a.setInvolvement(t, direct.ID, bob.user.ID, model.InvolvementEverything)
 	wantStatus(t, bob.subscribe(t, ps.browser("/phone")), http.StatusCreated)
 	wantStatus(t, bob.subscribe(t, ps.browser("/old-laptop")), http.StatusCreated)
 	ps.answer("/old-laptop", http.StatusGone)

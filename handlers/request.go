@@ -6,8 +6,9 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/campfire-go/campfire/db"
 	"github.com/go-chi/chi/v5"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 type contextKey int
@@ -17,13 +18,13 @@ const (
 	nonceKey
 )
 
-func withUser(ctx context.Context, u db.User) context.Context {
+func withUser(ctx context.Context, u model.User) context.Context {
 	return context.WithValue(ctx, userKey, u)
 }
 
 // currentUser is the signed-in person of the request, if any.
-func currentUser(ctx context.Context) (db.User, bool) {
-	u, ok := ctx.Value(userKey).(db.User)
+func currentUser(ctx context.Context) (model.User, bool) {
+	u, ok := ctx.Value(userKey).(model.User)
 	return u, ok
 }
 

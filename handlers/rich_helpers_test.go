@@ -10,10 +10,11 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // stored returns the message of a room with the client_message_id.
-func (a *testApp) stored(roomID int64, cmid string) db.Message {
+func (a *testApp) stored(roomID int64, cmid string) model.Message {
 	a.t.Helper()
 	msgs, err := a.store.Messages(context.Background(), roomID, db.Page{})
 	if err != nil {
@@ -25,11 +26,11 @@ func (a *testApp) stored(roomID int64, cmid string) db.Message {
 		}
 	}
 	a.t.Fatalf("no message %q in room %d", cmid, roomID)
-	return db.Message{}
+	return model.Message{}
 }
 
 // postOK posts a message as a plain form and returns it as stored.
-func (c *client) postOK(roomID int64, body, cmid string) db.Message {
+func (c *client) postOK(roomID int64, body, cmid string) model.Message {
 	c.app.t.Helper()
 	wantStatus(c.app.t, c.post(roomID, body, cmid), http.StatusSeeOther)
 	return c.app.stored(roomID, cmid)

@@ -8,6 +8,7 @@ import (
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -44,12 +45,12 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 
 // memberRoom loads the route's room for the current user. When the id is bad
 // or the user is not a member it answers, and returns ok=false.
-func (h *Handler) memberRoom(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, bool) {
+func (h *Handler) memberRoom(w http.ResponseWriter, r *http.Request) (model.SidebarRoom, bool) {
 	u, _ := currentUser(r.Context())
 	id, err := pathID(r, "roomID")
 	if err != nil {
 		h.notFound(w, r)
-		return db.SidebarRoom{}, false
+		return model.SidebarRoom{}, false
 	}
 	room, err := h.store.MemberRoom(r.Context(), id, u.ID)
 	if errors.Is(err, db.ErrNotFound) {
@@ -59,11 +60,11 @@ func (h *Handler) memberRoom(w http.ResponseWriter, r *http.Request) (db.Sidebar
 		} else {
 			h.notFound(w, r)
 		}
-		return db.SidebarRoom{}, false
+		return model.SidebarRoom{}, false
 	}
 	if err != nil {
 		h.serverError(w, r, err)
-		return db.SidebarRoom{}, false
+		return model.SidebarRoom{}, false
 	}
 	return room, true
 }
@@ -163,7 +164,7 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 	}))
 }
 
-func containsMessage(msgs []db.Message, id int64) bool {
+func containsMessage(msgs []model.Message, id int64) bool {
 	for _, m := range msgs {
 		if m.ID == id {
 			return true

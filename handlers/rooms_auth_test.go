@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // TestRoomRoutesAuthorization runs every room route of issue 3 as each kind of
@@ -20,7 +20,7 @@ func TestRoomRoutesAuthorization(t *testing.T) {
 
 	// fixture is what one row acts on, made fresh for it.
 	type fixture struct {
-		closed, direct db.Room
+		closed, direct model.Room
 		name           string // unique per row, for rooms a row creates
 	}
 	// A route answers each actor with a status, and after an allowed request
@@ -63,7 +63,7 @@ func TestRoomRoutesAuthorization(t *testing.T) {
 			want: [5]int{see, see, see, see, see}, changes: allButAnon,
 			check: func(t *testing.T, f fixture, actor *client) {
 				r, ok := a.roomNamed(t, f.name)
-				if !ok || r.Kind != db.RoomOpen || r.CreatorID != actor.user.ID {
+				if !ok || r.Kind != model.RoomOpen || r.CreatorID != actor.user.ID {
 					t.Fatalf("room %+v (found %v)", r, ok)
 				}
 				if got, want := a.roomMembers(t, r.ID), a.activeUserIDs(t); !slices.Equal(got, want) {
@@ -83,7 +83,7 @@ func TestRoomRoutesAuthorization(t *testing.T) {
 			want: [5]int{see, see, see, see, see}, changes: allButAnon,
 			check: func(t *testing.T, f fixture, actor *client) {
 				r, ok := a.roomNamed(t, f.name)
-				if !ok || r.Kind != db.RoomClosed {
+				if !ok || r.Kind != model.RoomClosed {
 					t.Fatalf("room %+v (found %v)", r, ok)
 				}
 				want := sortedIDs(slices.Compact(sortedIDs(actor.user.ID, rc.member.user.ID))...)
@@ -102,7 +102,7 @@ func TestRoomRoutesAuthorization(t *testing.T) {
 			want: [5]int{see, 403, see, see, 404}, changes: admins,
 			check: func(t *testing.T, f fixture, _ *client) {
 				r, err := a.store.Room(t.Context(), f.closed.ID)
-				if err != nil || r.Kind != db.RoomOpen || r.Name != f.name {
+				if err != nil || r.Kind != model.RoomOpen || r.Name != f.name {
 					t.Fatalf("room %+v, %v", r, err)
 				}
 				if got, want := a.roomMembers(t, r.ID), a.activeUserIDs(t); !slices.Equal(got, want) {
@@ -122,7 +122,7 @@ func TestRoomRoutesAuthorization(t *testing.T) {
 			want: [5]int{see, 403, see, see, 404}, changes: admins,
 			check: func(t *testing.T, f fixture, _ *client) {
 				r, err := a.store.Room(t.Context(), f.closed.ID)
-				if err != nil || r.Kind != db.RoomClosed || r.Name != f.name {
+				if err != nil || r.Kind != model.RoomClosed || r.Name != f.name {
 					t.Fatalf("room %+v, %v", r, err)
 				}
 				want := sortedIDs(rc.creator.user.ID, rc.admin.user.ID)
@@ -157,7 +157,7 @@ func TestRoomRoutesAuthorization(t *testing.T) {
 				if err != nil || created {
 					t.Fatalf("no direct room of %v was made (%v)", want, err)
 				}
-				if got := a.roomMembers(t, ch.Room.ID); !slices.Equal(got, want) || ch.Room.Kind != db.RoomDirect {
+				if got := a.roomMembers(t, ch.Room.ID); !slices.Equal(got, want) || ch.Room.Kind != model.RoomDirect {
 					t.Fatalf("members %v, want %v", got, want)
 				}
 			},
@@ -195,7 +195,7 @@ func TestRoomRoutesAuthorization(t *testing.T) {
 			form: func(fixture) url.Values { return url.Values{"involvement": {"nothing"}} },
 			want: [5]int{see, see, see, see, 404}, changes: members,
 			check: func(t *testing.T, f fixture, actor *client) {
-				if got := a.involvement(t, f.closed.ID, actor.user.ID); got != db.InvolvementNothing {
+				if got := a.involvement(t, f.closed.ID, actor.user.ID); got != model.InvolvementNothing {
 					t.Fatalf("involvement %q", got)
 				}
 			},

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -13,7 +14,7 @@ import (
 const unknownPeople = "Pick people from the list: some are not on this account any more."
 
 func (h *Handler) newClosedRoom(w http.ResponseWriter, r *http.Request) {
-	h.newRoomForm(w, r, db.RoomClosed)
+	h.newRoomForm(w, r, model.RoomClosed)
 }
 
 func (h *Handler) createClosedRoom(w http.ResponseWriter, r *http.Request) {
@@ -21,13 +22,13 @@ func (h *Handler) createClosedRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form, ok := h.submittedRoomForm(w, r, db.RoomClosed, db.Room{})
+	form, ok := h.submittedRoomForm(w, r, model.RoomClosed, model.Room{})
 	if !ok {
 		return
 	}
 	ch, err := h.store.CreateClosedRoom(r.Context(), form.Name, u.ID, form.UserIDs)
 	if errors.Is(err, db.ErrUnknownUsers) {
-		h.rerenderRoomForm(w, r, db.RoomClosed, db.Room{}, form, unknownPeople)
+		h.rerenderRoomForm(w, r, model.RoomClosed, model.Room{}, form, unknownPeople)
 		return
 	}
 	if err != nil {
@@ -39,7 +40,7 @@ func (h *Handler) createClosedRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) editClosedRoom(w http.ResponseWriter, r *http.Request) {
-	h.editRoomForm(w, r, db.RoomClosed)
+	h.editRoomForm(w, r, model.RoomClosed)
 }
 
 // updateClosedRoom renames a shared room and sets its members to those picked
@@ -50,14 +51,14 @@ func (h *Handler) updateClosedRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form, ok := h.submittedRoomForm(w, r, db.RoomClosed, room.Room)
+	form, ok := h.submittedRoomForm(w, r, model.RoomClosed, room.Room)
 	if !ok {
 		return
 	}
 	ch, err := h.store.UpdateClosedRoom(r.Context(), room.ID, form.Name, form.UserIDs)
 	switch {
 	case errors.Is(err, db.ErrUnknownUsers):
-		h.rerenderRoomForm(w, r, db.RoomClosed, room.Room, form, unknownPeople)
+		h.rerenderRoomForm(w, r, model.RoomClosed, room.Room, form, unknownPeople)
 		return
 	case errors.Is(err, db.ErrNotFound):
 		h.notFound(w, r)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -59,7 +60,7 @@ func (h *Handler) createDirectRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 // directRoom loads the route's direct room for a participant.
-func (h *Handler) directRoom(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, bool) {
+func (h *Handler) directRoom(w http.ResponseWriter, r *http.Request) (model.SidebarRoom, bool) {
 	room, ok := h.memberRoom(w, r)
 	if !ok {
 		return room, false

@@ -89,7 +89,7 @@ func TestPlainFormsReachTheRoomRoutes(t *testing.T) {
 	action, _ := bell.Attr("action")
 	res := rc.creator.postForm(action, url.Values{"_method": {"put"}, "involvement": {next}})
 	wantStatus(t, res, http.StatusSeeOther)
-	if got := rc.a.involvement(t, room.ID, rc.creator.user.ID); got != next {
+	if got := rc.a.involvement(t, room.ID, rc.creator.user.ID); string(got) != next {
 		t.Fatalf("involvement %q, want %q", got, next)
 	}
 	del, _ := doc.Find("form.room__delete").Attr("action")

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/richtext"
 	"github.com/campfire-go/campfire/views"
 )
@@ -85,7 +86,7 @@ func (h *Handler) roomFormError(w http.ResponseWriter, r *http.Request, err erro
 
 // canCreateRooms reports whether the user may make open and closed rooms: the
 // account may keep that for administrators.
-func (h *Handler) canCreateRooms(r *http.Request, u db.User) (bool, error) {
+func (h *Handler) canCreateRooms(r *http.Request, u model.User) (bool, error) {
 	if u.IsAdmin() {
 		return true, nil
 	}
@@ -97,7 +98,7 @@ func (h *Handler) canCreateRooms(r *http.Request, u db.User) (bool, error) {
 }
 
 // requireRoomCreation answers 403 and returns false when the user may not make rooms.
-func (h *Handler) requireRoomCreation(w http.ResponseWriter, r *http.Request) (db.User, bool) {
+func (h *Handler) requireRoomCreation(w http.ResponseWriter, r *http.Request) (model.User, bool) {
 	u, _ := currentUser(r.Context())
 	ok, err := h.canCreateRooms(r, u)
 	if err != nil {
@@ -112,13 +113,13 @@ func (h *Handler) requireRoomCreation(w http.ResponseWriter, r *http.Request) (d
 }
 
 // canAdministerRoom: administrators, and the room's creator.
-func canAdministerRoom(u db.User, room db.Room) bool {
+func canAdministerRoom(u model.User, room model.Room) bool {
 	return u.IsAdmin() || u.ID == room.CreatorID
 }
 
 // sharedRoom loads the route's open or closed room for a member; a direct
 // room is not found under these routes.
-func (h *Handler) sharedRoom(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, bool) {
+func (h *Handler) sharedRoom(w http.ResponseWriter, r *http.Request) (model.SidebarRoom, bool) {
 	room, ok := h.memberRoom(w, r)
 	if !ok {
 		return room, false
@@ -131,11 +132,11 @@ func (h *Handler) sharedRoom(w http.ResponseWriter, r *http.Request) (db.Sidebar
 }
 
 // newRoomForm answers GET /rooms/opens/new and /rooms/closeds/new.
-func (h *Handler) newRoomForm(w http.ResponseWriter, r *http.Request, kind string) {
+func (h *Handler) newRoomForm(w http.ResponseWriter, r *http.Request, kind model.RoomKind) {
 	if _, ok := h.requireRoomCreation(w, r); !ok {
 		return
 	}
-	f, err := h.roomFormProps(r, kind, db.Room{}, "New room", nil)
+	f, err := h.roomFormProps(r, kind, model.Room{}, "New room", nil)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -146,7 +147,7 @@ func (h *Handler) newRoomForm(w http.ResponseWriter, r *http.Request, kind strin
 // submittedRoomForm reads a create or update form of a shared room of the
 // given kind (room is zero when creating); when it cannot be read or its name
 // is wrong it answers, and returns false.
-func (h *Handler) submittedRoomForm(w http.ResponseWriter, r *http.Request, kind string, room db.Room) (roomForm, bool) {
+func (h *Handler) submittedRoomForm(w http.ResponseWriter, r *http.Request, kind model.RoomKind, room model.Room) (roomForm, bool) {
 	form, err := parseRoomForm(r)
 	if err != nil {
 		h.roomFormError(w, r, err)
@@ -161,7 +162,7 @@ func (h *Handler) submittedRoomForm(w http.ResponseWriter, r *http.Request, kind
 
 // administeredSharedRoom loads the route's shared room for someone who may
 // change it (an administrator or its creator); other members get 403.
-func (h *Handler) administeredSharedRoom(w http.ResponseWriter, r *http.Request) (db.SidebarRoom, db.User, bool) {
+func (h *Handler) administeredSharedRoom(w http.ResponseWriter, r *http.Request) (model.SidebarRoom, model.User, bool) {
 	u, _ := currentUser(r.Context())
 	room, ok := h.sharedRoom(w, r)
 	if !ok {
@@ -175,7 +176,7 @@ func (h *Handler) administeredSharedRoom(w http.ResponseWriter, r *http.Request)
 }
 
 // roomFormProps fill a room form with everyone who could be in it.
-func (h *Handler) roomFormProps(r *http.Request, kind string, room db.Room, name string, members map[int64]bool) (views.RoomFormProps, error) {
+func (h *Handler) roomFormProps(r *http.Request, kind model.RoomKind, room model.Room, name string, members map[int64]bool) (views.RoomFormProps, error) {
 	u, _ := currentUser(r.Context())
 	people, err := h.store.ActivePeople(r.Context())
 	if err != nil {
@@ -198,7 +199,7 @@ func (h *Handler) renderRoomForm(w http.ResponseWriter, r *http.Request, status 
 
 // editRoomForm shows a shared room's settings as the given kind: members who
 // may not change it see them read-only.
-func (h *Handler) editRoomForm(w http.ResponseWriter, r *http.Request, kind string) {
+func (h *Handler) editRoomForm(w http.ResponseWriter, r *http.Request, kind model.RoomKind) {
 	room, ok := h.sharedRoom(w, r)
 	if !ok {
 		return
@@ -252,7 +253,7 @@ func (h *Handler) deleteRoom(w http.ResponseWriter, r *http.Request) {
 
 // destroyRoom deletes the room, takes it off every member's sidebar and ends
 // their streams on it, then goes home.
-func (h *Handler) destroyRoom(w http.ResponseWriter, r *http.Request, room db.SidebarRoom) {
+func (h *Handler) destroyRoom(w http.ResponseWriter, r *http.Request, room model.SidebarRoom) {
 	members, err := h.store.DeleteRoom(r.Context(), room.ID)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.serverError(w, r, err)

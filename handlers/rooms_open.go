@@ -5,13 +5,14 @@ import (
 	"net/http"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
 // Open rooms: everyone active is a member, and everyone who joins later too.
 
 func (h *Handler) newOpenRoom(w http.ResponseWriter, r *http.Request) {
-	h.newRoomForm(w, r, db.RoomOpen)
+	h.newRoomForm(w, r, model.RoomOpen)
 }
 
 func (h *Handler) createOpenRoom(w http.ResponseWriter, r *http.Request) {
@@ -19,7 +20,7 @@ func (h *Handler) createOpenRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form, ok := h.submittedRoomForm(w, r, db.RoomOpen, db.Room{})
+	form, ok := h.submittedRoomForm(w, r, model.RoomOpen, model.Room{})
 	if !ok {
 		return
 	}
@@ -33,7 +34,7 @@ func (h *Handler) createOpenRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) editOpenRoom(w http.ResponseWriter, r *http.Request) {
-	h.editRoomForm(w, r, db.RoomOpen)
+	h.editRoomForm(w, r, model.RoomOpen)
 }
 
 // updateOpenRoom renames a shared room and, when it was closed, opens it to
@@ -43,7 +44,7 @@ func (h *Handler) updateOpenRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form, ok := h.submittedRoomForm(w, r, db.RoomOpen, room.Room)
+	form, ok := h.submittedRoomForm(w, r, model.RoomOpen, room.Room)
 	if !ok {
 		return
 	}
@@ -62,7 +63,7 @@ func (h *Handler) updateOpenRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 // rerenderRoomForm answers 422 with the form as it was sent and what is wrong.
-func (h *Handler) rerenderRoomForm(w http.ResponseWriter, r *http.Request, kind string, room db.Room, form roomForm, problem string) {
+func (h *Handler) rerenderRoomForm(w http.ResponseWriter, r *http.Request, kind model.RoomKind, room model.Room, form roomForm, problem string) {
 	f, err := h.roomFormProps(r, kind, room, form.Name, idSet(form.UserIDs))
 	if err != nil {
 		h.serverError(w, r, err)

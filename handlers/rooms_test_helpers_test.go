@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // roomCast is the people of the room tests: an administrator, a room's
@@ -32,7 +32,7 @@ func newRoomCast(t *testing.T) *roomCast {
 }
 
 // closedRoom makes a closed room of the creator, the member and the administrator.
-func (rc *roomCast) closedRoom(t *testing.T, name string) db.Room {
+func (rc *roomCast) closedRoom(t *testing.T, name string) model.Room {
 	t.Helper()
 	ch, err := rc.a.store.CreateClosedRoom(context.Background(), name, rc.creator.user.ID,
 		[]int64{rc.member.user.ID, rc.admin.user.ID})
@@ -43,7 +43,7 @@ func (rc *roomCast) closedRoom(t *testing.T, name string) db.Room {
 }
 
 // directRoom finds or makes the direct room of the creator, the member and the administrator.
-func (rc *roomCast) directRoom(t *testing.T) db.Room {
+func (rc *roomCast) directRoom(t *testing.T) model.Room {
 	t.Helper()
 	ch, _, err := rc.a.store.FindOrCreateDirectRoom(context.Background(), rc.creator.user.ID,
 		[]int64{rc.member.user.ID, rc.admin.user.ID})
@@ -93,12 +93,12 @@ func (a *testApp) roomExists(t *testing.T, roomID int64) bool {
 	return err == nil
 }
 
-func (a *testApp) roomNamed(t *testing.T, name string) (db.Room, bool) {
+func (a *testApp) roomNamed(t *testing.T, name string) (model.Room, bool) {
 	t.Helper()
 	var id int64
 	err := a.store.Writer().QueryRow(`SELECT id FROM rooms WHERE name = ?`, name).Scan(&id)
 	if err != nil {
-		return db.Room{}, false
+		return model.Room{}, false
 	}
 	r, err := a.store.Room(context.Background(), id)
 	if err != nil {
@@ -107,9 +107,9 @@ func (a *testApp) roomNamed(t *testing.T, name string) (db.Room, bool) {
 	return r, true
 }
 
-func (a *testApp) involvement(t *testing.T, roomID, userID int64) string {
+func (a *testApp) involvement(t *testing.T, roomID, userID int64) model.Involvement {
 	t.Helper()
-	var inv string
+	var inv model.Involvement
 	if err := a.store.Writer().QueryRow(`SELECT involvement FROM memberships WHERE room_id = ? AND user_id = ?`,
 		roomID, userID).Scan(&inv); err != nil {
 		return ""

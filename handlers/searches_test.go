@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/campfire-go/campfire/db"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // search GETs the results page for q and returns the matched message ids.
@@ -42,7 +43,7 @@ func TestSearchFindsStemsOnlyInTheUsersRooms(t *testing.T) {
 	room := a.allTalk()
 	ctx := context.Background()
 
-	secret, err := a.store.CreateRoom(ctx, db.RoomClosed, "Admins only", admin.user.ID, nil)
+	secret, err := a.store.CreateRoom(ctx, model.RoomClosed, "Admins only", admin.user.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

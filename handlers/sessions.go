@@ -41,12 +41,12 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email, password := r.PostForm.Get("email_address"), r.PostForm.Get("password")
-	u, err := h.store.ActiveUserByEmail(r.Context(), email)
+	u, digest, err := h.store.UserPassword(r.Context(), email)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.serverError(w, r, err)
 		return
 	}
-	if !h.passwordMatches(u.PasswordDigest, password) {
+	if !h.passwordMatches(digest, password) {
 		h.renderSignIn(w, r, http.StatusUnauthorized, email, signInAlert)
 		return
 	}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -65,7 +65,7 @@ func (h *Handler) revoke(ctx context.Context, roomID int64, userIDs []int64) {
 
 // publishRoomName updates the header of tabs showing a shared room that was
 // renamed.
-func (h *Handler) publishRoomName(ctx context.Context, room db.Room) {
+func (h *Handler) publishRoomName(ctx context.Context, room model.Room) {
 	if room.IsDirect() {
 		return
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 func TestStreamDeliversNewMessagesLive(t *testing.T) {
@@ -166,7 +166,7 @@ func TestStreamAccess(t *testing.T) {
 	a := newTestApp(t)
 	admin := a.admin()
 	eve := a.member("Eve Outsider")
-	closed, err := a.store.CreateRoom(context.Background(), db.RoomClosed, "Secret plans", admin.user.ID, nil)
+	closed, err := a.store.CreateRoom(context.Background(), model.RoomClosed, "Secret plans", admin.user.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestUnreadMarksTravelToTheSidebar(t *testing.T) {
 	a := newTestApp(t)
 	admin := a.admin()
 	bob := a.member("Bob Builder")
-	other, err := a.store.CreateRoom(context.Background(), db.RoomOpen, "Watercooler", admin.user.ID, []int64{bob.user.ID})
+	other, err := a.store.CreateRoom(context.Background(), model.RoomOpen, "Watercooler", admin.user.ID, []int64{bob.user.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

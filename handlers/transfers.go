@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 	"github.com/go-chi/chi/v5"
 )
@@ -14,25 +15,25 @@ const badTransfer = "This sign-in link is not valid or has expired. Ask for a ne
 
 // transferUser resolves the route's token to the active person it signs in,
 // answering 400 when it can't.
-func (h *Handler) transferUser(w http.ResponseWriter, r *http.Request) (db.User, bool) {
+func (h *Handler) transferUser(w http.ResponseWriter, r *http.Request) (model.User, bool) {
 	key, err := h.transfer.get(r.Context(), h.store.SetSettingIfAbsent)
 	if err != nil {
 		h.serverError(w, r, err)
-		return db.User{}, false
+		return model.User{}, false
 	}
 	id, ok := verifyTransfer(key, chi.URLParam(r, "token"), time.Now())
 	if !ok {
 		h.badRequest(w, r, badTransfer)
-		return db.User{}, false
+		return model.User{}, false
 	}
 	u, err := h.store.User(r.Context(), id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && (u.Status != db.StatusActive || u.IsBot())) {
+	if errors.Is(err, db.ErrNotFound) || (err == nil && (u.Status != model.StatusActive || u.IsBot())) {
 		h.badRequest(w, r, badTransfer)
-		return db.User{}, false
+		return model.User{}, false
 	}
 	if err != nil {
 		h.serverError(w, r, err)
-		return db.User{}, false
+		return model.User{}, false
 	}
 	return u, true
 }

@@ -5,24 +5,25 @@ import (
 	"net/http"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
 // routeUser loads the user named by the route, answering 404 when there is none.
-func (h *Handler) routeUser(w http.ResponseWriter, r *http.Request) (db.User, bool) {
+func (h *Handler) routeUser(w http.ResponseWriter, r *http.Request) (model.User, bool) {
 	id, err := pathID(r, "userID")
 	if err != nil {
 		h.notFound(w, r)
-		return db.User{}, false
+		return model.User{}, false
 	}
 	u, err := h.store.User(r.Context(), id)
 	if errors.Is(err, db.ErrNotFound) {
 		h.notFound(w, r)
-		return db.User{}, false
+		return model.User{}, false
 	}
 	if err != nil {
 		h.serverError(w, r, err)
-		return db.User{}, false
+		return model.User{}, false
 	}
 	return u, true
 }
@@ -37,7 +38,7 @@ func (h *Handler) showUser(w http.ResponseWriter, r *http.Request) {
 	}
 	props := views.UserPageProps{User: u, Viewer: viewer}
 	if viewer.IsAdmin() && !u.IsBot() {
-		if u.Status == db.StatusActive {
+		if u.Status == model.StatusActive {
 			token, err := h.transferToken(r.Context(), u.ID)
 			if err != nil {
 				h.serverError(w, r, err)
@@ -45,7 +46,7 @@ func (h *Handler) showUser(w http.ResponseWriter, r *http.Request) {
 			}
 			props.TransferURL = h.remote(r).url(views.TransferURL(token))
 		}
-		if u.Status == db.StatusBanned {
+		if u.Status == model.StatusBanned {
 			ips, err := h.store.BannedIPs(r.Context(), u.ID)
 			if err != nil {
 				h.serverError(w, r, err)
@@ -70,8 +71,8 @@ func (h *Handler) updateUserRole(w http.ResponseWriter, r *http.Request) {
 		h.formError(w, r, err)
 		return
 	}
-	role := r.PostForm.Get("user[role]")
-	if role != db.RoleMember && role != db.RoleAdministrator {
+	role := model.Role(r.PostForm.Get("user[role]"))
+	if role != model.RoleMember && role != model.RoleAdministrator {
 		h.unprocessable(w, r, "user[role] is member or administrator.")
 		return
 	}

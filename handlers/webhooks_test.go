@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // fakeBot is a bot's webhook endpoint: it records each call and answers as
@@ -54,7 +55,7 @@ func (fb *fakeBot) next(t *testing.T) map[string]any {
 }
 
 // waitForMessage polls the room until a message with this text appears.
-func (a *testApp) waitForMessage(t *testing.T, roomID int64, plain string) db.Message {
+func (a *testApp) waitForMessage(t *testing.T, roomID int64, plain string) model.Message {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -70,7 +71,7 @@ func (a *testApp) waitForMessage(t *testing.T, roomID int64, plain string) db.Me
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("no message %q in room %d", plain, roomID)
-	return db.Message{}
+	return model.Message{}
 }
 
 func TestMentionedBotGetsWebhookAndItsTextReplyIsPosted(t *testing.T) {
@@ -132,7 +133,7 @@ func TestWebhooksGoOnlyWhereTheyShould(t *testing.T) {
 	}
 
 	// In a direct room with the bot, every message goes to it.
-	direct, err := a.store.CreateRoom(context.Background(), db.RoomDirect, "", admin.user.ID, []int64{bot.ID})
+	direct, err := a.store.CreateRoom(context.Background(), model.RoomDirect, "", admin.user.ID, []int64{bot.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestWebhookRepliesTriggerNoWebhooks(t *testing.T) {
 	fa, fb := newFakeBot(t, answer("Alpha")), newFakeBot(t, answer("Beta"))
 	alpha := admin.createBot(t, "Alpha", fa.srv.URL)
 	beta := admin.createBot(t, "Beta", fb.srv.URL)
-	direct, err := a.store.CreateRoom(context.Background(), db.RoomDirect, "", admin.user.ID, []int64{alpha.ID, beta.ID})
+	direct, err := a.store.CreateRoom(context.Background(), model.RoomDirect, "", admin.user.ID, []int64{alpha.ID, beta.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

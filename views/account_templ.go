@@ -9,18 +9,18 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/campfire-go/campfire/db"
+import "github.com/campfire-go/campfire/internal/model"
 
 // AccountPageProps fill the account settings page.
 type AccountPageProps struct {
-	Account db.Account
+	Account model.Account
 	// Viewer is the person looking; administrators get the forms.
-	Viewer db.User
+	Viewer model.User
 	// Name is the account name as typed, when the form comes back with errors.
 	Name    string
 	Errors  map[string]string
 	JoinURL string
-	Users   []db.User
+	Users   []model.User
 }
 
 func AccountPage(p Page, a AccountPageProps) templ.Component {
@@ -259,7 +259,7 @@ func accountUsers(a AccountPageProps) templ.Component {
 	})
 }
 
-func accountUser(viewer, u db.User) templ.Component {
+func accountUser(viewer, u model.User) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -297,7 +297,7 @@ func accountUser(viewer, u db.User) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var10 = []any{"person", templ.KV("banned", u.Status == db.StatusBanned)}
+			var templ_7745c5c3_Var10 = []any{"person", templ.KV("banned", u.Status == model.StatusBanned)}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var10...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -374,13 +374,13 @@ func accountUser(viewer, u db.User) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if u.Status == db.StatusBanned {
+		if u.Status == model.StatusBanned {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<span class=\"person__status\">Banned</span> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		if viewer.IsAdmin() && u.ID != viewer.ID && u.Status == db.StatusActive {
+		if viewer.IsAdmin() && u.ID != viewer.ID && u.Status == model.StatusActive {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<form action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

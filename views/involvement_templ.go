@@ -9,53 +9,53 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/campfire-go/campfire/db"
+import "github.com/campfire-go/campfire/internal/model"
 
 // BellProps fill a room's notification control.
 type BellProps struct {
 	RoomID      int64
-	Involvement string
+	Involvement model.Involvement
 	Direct      bool
 }
 
 // Involvements in the order the settings page offers them.
-var involvements = []string{db.InvolvementEverything, db.InvolvementMentions, db.InvolvementNothing, db.InvolvementInvisible}
+var involvements = []model.Involvement{model.InvolvementEverything, model.InvolvementMentions, model.InvolvementNothing, model.InvolvementInvisible}
 
-func involvementChoice(i string) string {
+func involvementChoice(i model.Involvement) string {
 	switch i {
-	case db.InvolvementEverything:
+	case model.InvolvementEverything:
 		return "All messages"
-	case db.InvolvementMentions:
+	case model.InvolvementMentions:
 		return "Mentions only"
-	case db.InvolvementNothing:
+	case model.InvolvementNothing:
 		return "Nothing"
-	case db.InvolvementInvisible:
+	case model.InvolvementInvisible:
 		return "Hidden"
 	}
-	return i
+	return string(i)
 }
 
-func involvementChoiceHint(i string) string {
+func involvementChoiceHint(i model.Involvement) string {
 	switch i {
-	case db.InvolvementEverything:
+	case model.InvolvementEverything:
 		return "Notify me about every new message."
-	case db.InvolvementMentions:
+	case model.InvolvementMentions:
 		return "Notify me only when someone mentions me."
-	case db.InvolvementNothing:
+	case model.InvolvementNothing:
 		return "Never notify me; the room still shows new messages in the sidebar."
-	case db.InvolvementInvisible:
+	case model.InvolvementInvisible:
 		return "Never notify me and keep the room out of my sidebar."
 	}
 	return ""
 }
 
-func involvementChoiceIcon(i string) string {
+func involvementChoiceIcon(i model.Involvement) string {
 	switch i {
-	case db.InvolvementEverything:
+	case model.InvolvementEverything:
 		return "🔔"
-	case db.InvolvementMentions:
+	case model.InvolvementMentions:
 		return "@"
-	case db.InvolvementNothing:
+	case model.InvolvementNothing:
 		return "🔕"
 	}
 	return "👁"
@@ -64,22 +64,22 @@ func involvementChoiceIcon(i string) string {
 // NextInvolvement is where the bell goes from here. A direct room only
 // switches between everything and nothing: hiding a conversation with a
 // person would hide them.
-func NextInvolvement(i string, direct bool) string {
+func NextInvolvement(i model.Involvement, direct bool) model.Involvement {
 	if direct {
-		if i == db.InvolvementEverything {
-			return db.InvolvementNothing
+		if i == model.InvolvementEverything {
+			return model.InvolvementNothing
 		}
-		return db.InvolvementEverything
+		return model.InvolvementEverything
 	}
 	switch i {
-	case db.InvolvementMentions:
-		return db.InvolvementEverything
-	case db.InvolvementEverything:
-		return db.InvolvementNothing
-	case db.InvolvementNothing:
-		return db.InvolvementInvisible
+	case model.InvolvementMentions:
+		return model.InvolvementEverything
+	case model.InvolvementEverything:
+		return model.InvolvementNothing
+	case model.InvolvementNothing:
+		return model.InvolvementInvisible
 	}
-	return db.InvolvementMentions
+	return model.InvolvementMentions
 }
 
 // Bell is a one-button form cycling the room's involvement; the settings link
@@ -261,7 +261,7 @@ func BellReplace(b BellProps) templ.Component {
 }
 
 // InvolvementPage offers all four choices for one room.
-func InvolvementPage(p Page, room db.SidebarRoom) templ.Component {
+func InvolvementPage(p Page, room model.SidebarRoom) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

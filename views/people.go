@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 func lower(s string) string { return strings.ToLower(s) }
@@ -31,18 +33,18 @@ func passwordDescribedBy(err string) string {
 }
 
 // involvementLabel says in words what a room's notification setting does.
-func involvementLabel(involvement string) string {
+func involvementLabel(involvement model.Involvement) string {
 	switch involvement {
-	case "everything":
+	case model.InvolvementEverything:
 		return "All messages"
-	case "mentions":
+	case model.InvolvementMentions:
 		return "Mentions only"
-	case "nothing":
+	case model.InvolvementNothing:
 		return "No notifications"
-	case "invisible":
+	case model.InvolvementInvisible:
 		return "Hidden"
 	}
-	return involvement
+	return string(involvement)
 }
 
 // customStyles is the account's CSS in a <style> element allowed by the

@@ -9,7 +9,7 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/campfire-go/campfire/db"
+import "github.com/campfire-go/campfire/internal/model"
 
 // PresenceShown is how many people the header names; the rest are counted.
 // A bounded list keeps each announcement small however crowded the room.
@@ -17,7 +17,7 @@ const PresenceShown = 12
 
 // PresentList is who has a room open: some by name, and how many more.
 type PresentList struct {
-	People []db.Person
+	People []model.Person
 	More   int
 }
 

@@ -9,7 +9,7 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/campfire-go/campfire/db"
+import "github.com/campfire-go/campfire/internal/model"
 
 // ProfileProps fill a person's own profile page.
 type ProfileProps struct {
@@ -18,7 +18,7 @@ type ProfileProps struct {
 	Email       string
 	Bio         string
 	Errors      map[string]string
-	Memberships []db.SidebarRoom
+	Memberships []model.SidebarRoom
 	TransferURL string
 }
 

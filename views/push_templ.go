@@ -10,7 +10,7 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/static"
 	"strings"
 	"time"
@@ -18,7 +18,7 @@ import (
 
 // PushPageProps fill the list of a person's push devices.
 type PushPageProps struct {
-	Subscriptions []db.PushSubscription
+	Devices []model.PushDevice
 	// VAPIDPublicKey is the applicationServerKey the bell subscribes with.
 	VAPIDPublicKey string
 }
@@ -77,7 +77,7 @@ func PushSubscriptionsPage(p Page, s PushPageProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(s.Subscriptions) == 0 {
+			if len(s.Devices) == 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<p>No device gets notifications yet.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -87,7 +87,7 @@ func PushSubscriptionsPage(p Page, s PushPageProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, sub := range s.Subscriptions {
+			for _, sub := range s.Devices {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<li class=\"push__device\" id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -9,11 +9,11 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/campfire-go/campfire/db"
+import "github.com/campfire-go/campfire/internal/model"
 
 // RoomHeaderProps fill the top of a room's page.
 type RoomHeaderProps struct {
-	Room db.SidebarRoom
+	Room model.SidebarRoom
 	// CanDelete: an administrator or the room's creator (any participant of a
 	// direct room).
 	CanDelete bool
@@ -156,9 +156,9 @@ func RoomHeader(h RoomHeaderProps) templ.Component {
 
 // deleteRoomAction is where a room is deleted from: direct rooms have their
 // own route, open to every participant.
-func deleteRoomAction(r db.Room) string {
+func deleteRoomAction(r model.Room) string {
 	if r.IsDirect() {
-		return KindRoomURL(db.RoomDirect, r.ID)
+		return KindRoomURL(model.RoomDirect, r.ID)
 	}
 	return RoomURL(r.ID)
 }

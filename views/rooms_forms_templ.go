@@ -9,17 +9,17 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/campfire-go/campfire/db"
+import "github.com/campfire-go/campfire/internal/model"
 
 // RoomFormProps fill the new and edit forms of open and closed rooms.
 type RoomFormProps struct {
 	// Kind is the kind the form makes the room: open or closed.
-	Kind string
+	Kind model.RoomKind
 	// Room is the room edited; zero for a new one.
-	Room db.Room
+	Room model.Room
 	Name string
 	// People are everyone the room can hold; Members those ticked.
-	People  []db.Person
+	People  []model.Person
 	Members map[int64]bool
 	// Locked are people who stay in a closed room whatever the form says: its creator.
 	Locked    int64
@@ -39,9 +39,9 @@ func (f RoomFormProps) action() string {
 
 // otherKindURL switches the form between open and closed.
 func (f RoomFormProps) otherKindURL() string {
-	other := db.RoomClosed
-	if f.Kind == db.RoomClosed {
-		other = db.RoomOpen
+	other := model.RoomClosed
+	if f.Kind == model.RoomClosed {
+		other = model.RoomOpen
 	}
 	if f.editing() {
 		return EditRoomURL(other, f.Room.ID)
@@ -107,7 +107,7 @@ func RoomFormPage(p Page, f RoomFormProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if f.Kind == db.RoomOpen {
+				if f.Kind == model.RoomOpen {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "Everyone is in this room. <a href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -229,7 +229,7 @@ func RoomFormPage(p Page, f RoomFormProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if f.Kind == db.RoomClosed {
+			if f.Kind == model.RoomClosed {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<fieldset class=\"room-form__people\"><legend>People in this room</legend> ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -444,7 +444,7 @@ func cancelURL(roomID int64) string {
 
 // DirectFormProps fill the form that starts a direct conversation.
 type DirectFormProps struct {
-	People []db.Person
+	People []model.Person
 	Error  string
 }
 
@@ -482,9 +482,9 @@ func DirectFormPage(p Page, f DirectFormProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var19 string
-			templ_7745c5c3_Var19, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(RoomsURL(db.RoomDirect))).ResolveURL(ctx)
+			templ_7745c5c3_Var19, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(RoomsURL(model.RoomDirect))).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rooms_forms.templ`, Line: 167, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rooms_forms.templ`, Line: 167, Col: 60}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var19)
 			if templ_7745c5c3_Err != nil {
@@ -591,8 +591,8 @@ func DirectFormPage(p Page, f DirectFormProps) templ.Component {
 
 // DirectEditProps fill a direct room's page of participants.
 type DirectEditProps struct {
-	Room   db.SidebarRoom
-	People []db.Person
+	Room   model.SidebarRoom
+	People []model.Person
 }
 
 func DirectEditPage(p Page, d DirectEditProps) templ.Component {
@@ -691,9 +691,9 @@ func DirectEditPage(p Page, d DirectEditProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var31 string
-			templ_7745c5c3_Var31, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(KindRoomURL(db.RoomDirect, d.Room.ID))).ResolveURL(ctx)
+			templ_7745c5c3_Var31, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(KindRoomURL(model.RoomDirect, d.Room.ID))).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rooms_forms.templ`, Line: 208, Col: 71}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/rooms_forms.templ`, Line: 208, Col: 74}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var31)
 			if templ_7745c5c3_Err != nil {

@@ -9,13 +9,13 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/campfire-go/campfire/db"
+import "github.com/campfire-go/campfire/internal/model"
 
 // RoomPageProps fill a room's page.
 type RoomPageProps struct {
-	Room     db.SidebarRoom
-	Rooms    []db.SidebarRoom
-	Messages []db.Message
+	Room     model.SidebarRoom
+	Rooms    []model.SidebarRoom
+	Messages []model.Message
 	// Cursor is the event id the page is current to; the stream starts after it.
 	Cursor int64
 	// Older and Newer tell whether pages exist before and after this one.
@@ -101,7 +101,7 @@ func RoomPage(p Page, r RoomPageProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var4 = []any{"room", "room--" + r.Room.Kind}
+				var templ_7745c5c3_Var4 = []any{"room", "room--" + string(r.Room.Kind)}
 				templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var4...)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -10,7 +10,7 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"html"
 	"strings"
 	"time"
@@ -18,9 +18,9 @@ import (
 
 // SearchPageProps fill the search page.
 type SearchPageProps struct {
-	Rooms   []db.SidebarRoom
+	Rooms   []model.SidebarRoom
 	Query   string
-	Results []db.SearchResult
+	Results []model.SearchResult
 	Recent  []string
 }
 
@@ -214,7 +214,7 @@ func SearchForm(q string) templ.Component {
 
 // SearchResultRow is a matching message: who, where, when, and its text with
 // the matched words marked, linking to the message in its room.
-func SearchResultRow(r db.SearchResult) templ.Component {
+func SearchResultRow(r model.SearchResult) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -411,7 +411,7 @@ func resultCount(n int) string {
 		return "No results"
 	case 1:
 		return "1 result"
-	case db.SearchLimit:
+	case model.SearchLimit:
 		return "The newest 100 results"
 	}
 	return itoa(int64(n)) + " results"
@@ -424,24 +424,24 @@ func HighlightHTML(s string) string {
 	var b strings.Builder
 	open := false
 	for {
-		i := strings.IndexAny(s, db.HighlightStart+db.HighlightEnd)
+		i := strings.IndexAny(s, model.HighlightStart+model.HighlightEnd)
 		if i < 0 {
 			b.WriteString(html.EscapeString(s))
 			break
 		}
 		b.WriteString(html.EscapeString(s[:i]))
-		if strings.HasPrefix(s[i:], db.HighlightStart) {
+		if strings.HasPrefix(s[i:], model.HighlightStart) {
 			if !open {
 				b.WriteString("<mark>")
 				open = true
 			}
-			s = s[i+len(db.HighlightStart):]
+			s = s[i+len(model.HighlightStart):]
 		} else {
 			if open {
 				b.WriteString("</mark>")
 				open = false
 			}
-			s = s[i+len(db.HighlightEnd):]
+			s = s[i+len(model.HighlightEnd):]
 		}
 	}
 	if open {

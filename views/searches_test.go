@@ -3,11 +3,11 @@ package views
 import (
 	"testing"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 func TestHighlightHTMLEscapesAndBalancesMarks(t *testing.T) {
-	s, e := db.HighlightStart, db.HighlightEnd
+	s, e := model.HighlightStart, model.HighlightEnd
 	cases := map[string]string{
 		"plain <b>&</b>":                       "plain &lt;b&gt;&amp;&lt;/b&gt;",
 		s + "run" + e + "s & " + s + "ran" + e: "<mark>run</mark>s &amp; <mark>ran</mark>",

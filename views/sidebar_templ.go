@@ -9,10 +9,10 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/campfire-go/campfire/db"
+import "github.com/campfire-go/campfire/internal/model"
 
 // Sidebar is the navigation landmark listing the user's rooms.
-func Sidebar(rooms []db.SidebarRoom, currentRoomID int64) templ.Component {
+func Sidebar(rooms []model.SidebarRoom, currentRoomID int64) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -51,7 +51,7 @@ func Sidebar(rooms []db.SidebarRoom, currentRoomID int64) templ.Component {
 }
 
 // SidebarRoom is one room's line; its id lets live updates replace it.
-func SidebarRoom(r db.SidebarRoom, current bool) templ.Component {
+func SidebarRoom(r model.SidebarRoom, current bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -119,7 +119,7 @@ func SidebarRoom(r db.SidebarRoom, current bool) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var6 = []any{"room-link", "room-link--" + r.Kind, templ.KV("unread", r.Unread && !current), templ.KV("current", current)}
+			var templ_7745c5c3_Var6 = []any{"room-link", "room-link--" + string(r.Kind), templ.KV("unread", r.Unread && !current), templ.KV("current", current)}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var6...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -185,7 +185,7 @@ func SidebarRoom(r db.SidebarRoom, current bool) templ.Component {
 }
 
 // SidebarRoomUpdate replaces one room's line in an open sidebar.
-func SidebarRoomUpdate(r db.SidebarRoom) templ.Component {
+func SidebarRoomUpdate(r model.SidebarRoom) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // RoomURL is a room's page.
@@ -80,18 +82,20 @@ func InvolvementURL(roomID int64) string { return RoomURL(roomID) + "/involvemen
 // Room administration, typing and presence (issue 3).
 
 // NewRoomURL is the form for a new open or closed room.
-func NewRoomURL(kind string) string { return "/rooms/" + kind + "s/new" }
+func NewRoomURL(kind model.RoomKind) string { return "/rooms/" + string(kind) + "s/new" }
 
 // RoomsURL is where a new room of the kind is posted (opens, closeds, directs).
-func RoomsURL(kind string) string { return "/rooms/" + kind + "s" }
+func RoomsURL(kind model.RoomKind) string { return "/rooms/" + string(kind) + "s" }
 
 // KindRoomURL is a room under its kind's collection, where it is updated.
-func KindRoomURL(kind string, roomID int64) string {
+func KindRoomURL(kind model.RoomKind, roomID int64) string {
 	return RoomsURL(kind) + "/" + strconv.FormatInt(roomID, 10)
 }
 
 // EditRoomURL is a room's settings page, under its kind.
-func EditRoomURL(kind string, roomID int64) string { return KindRoomURL(kind, roomID) + "/edit" }
+func EditRoomURL(kind model.RoomKind, roomID int64) string {
+	return KindRoomURL(kind, roomID) + "/edit"
+}
 
 // RoomTypingURL is where a tab reports that its person started or stopped typing.
 func RoomTypingURL(roomID int64) string { return RoomURL(roomID) + "/typing" }

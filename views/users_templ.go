@@ -9,12 +9,12 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/campfire-go/campfire/db"
+import "github.com/campfire-go/campfire/internal/model"
 
 // UserPageProps fill a person's profile card.
 type UserPageProps struct {
-	User   db.User
-	Viewer db.User
+	User   model.User
+	Viewer model.User
 	// TransferURL is the user's sign-in link, shown to administrators only.
 	TransferURL string
 	BannedIPs   []string
@@ -87,7 +87,7 @@ func UserPage(p Page, u UserPageProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if u.User.Status == db.StatusActive {
+			if u.User.Status == model.StatusActive {
 				if u.User.Bio != "" {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<p class=\"profile-card__bio\">")
 					if templ_7745c5c3_Err != nil {
@@ -158,7 +158,7 @@ func UserPage(p Page, u UserPageProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-			} else if !u.Viewer.IsAdmin() || u.User.Status == db.StatusDeactivated {
+			} else if !u.Viewer.IsAdmin() || u.User.Status == model.StatusDeactivated {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<p class=\"profile-card__gone\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -214,7 +214,7 @@ func adminUserTools(u UserPageProps) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if u.User.Status != db.StatusDeactivated {
+		if u.User.Status != model.StatusDeactivated {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<p>Email: <a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -275,7 +275,7 @@ func adminUserTools(u UserPageProps) templ.Component {
 		}
 		if u.User.ID != u.Viewer.ID {
 			switch u.User.Status {
-			case db.StatusActive:
+			case model.StatusActive:
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<form action=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -319,7 +319,7 @@ func adminUserTools(u UserPageProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			case db.StatusBanned:
+			case model.StatusBanned:
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<p class=\"profile-card__banned\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

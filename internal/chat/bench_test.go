@@ -12,10 +12,11 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 )
 
 // benchService is the chat service over a real SQLite file with a room of ten.
-func benchService(b *testing.B) (*Service, db.SidebarRoom, db.User) {
+func benchService(b *testing.B) (*Service, model.SidebarRoom, model.User) {
 	b.Helper()
 	ctx := context.Background()
 	store, err := db.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
@@ -38,7 +39,7 @@ func benchService(b *testing.B) (*Service, db.SidebarRoom, db.User) {
 		}
 		others = append(others, u.ID)
 	}
-	r, err := store.CreateRoom(ctx, db.RoomClosed, "Ten", admin.ID, others)
+	r, err := store.CreateRoom(ctx, model.RoomClosed, "Ten", admin.ID, others)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/richtext"
 )
 
@@ -30,12 +30,12 @@ func BoostContent(raw string) (string, error) {
 // Boost adds a boost by booster to a message and publishes the message's new
 // state to the room. The caller has checked that the booster may see the
 // message.
-func (s *Service) Boost(ctx context.Context, m db.Message, booster db.User, raw string) (db.Boost, error) {
+func (s *Service) Boost(ctx context.Context, m model.Message, booster model.User, raw string) (model.Boost, error) {
 	content, err := BoostContent(raw)
 	if err != nil {
-		return db.Boost{}, err
+		return model.Boost{}, err
 	}
-	var b db.Boost
+	var b model.Boost
 	err = s.Changed(ctx, m.ID, func() (int64, error) {
 		var eventID int64
 		var err error
@@ -43,7 +43,7 @@ func (s *Service) Boost(ctx context.Context, m db.Message, booster db.User, raw 
 		return eventID, err
 	})
 	if err != nil {
-		return db.Boost{}, err
+		return model.Boost{}, err
 	}
 	b.BoosterName = booster.Name
 	return b, nil
@@ -51,7 +51,7 @@ func (s *Service) Boost(ctx context.Context, m db.Message, booster db.User, raw 
 
 // RemoveBoost takes a boost away and publishes the message's new state. Only
 // its booster may remove it; the caller checks that.
-func (s *Service) RemoveBoost(ctx context.Context, b db.Boost) error {
+func (s *Service) RemoveBoost(ctx context.Context, b model.Boost) error {
 	return s.Changed(ctx, b.MessageID, func() (int64, error) {
 		return s.store.DeleteBoost(ctx, b.ID)
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/richtext"
 	"github.com/campfire-go/campfire/views"
 )
@@ -37,7 +38,7 @@ func IsValidation(err error) bool {
 
 // Posted is a stored message and what happened to it.
 type Posted struct {
-	Message    db.Message
+	Message    model.Message
 	Duplicate  bool
 	MentionIDs []int64
 	// Fragment is the message as published (views.MessageAppend), for the
@@ -47,7 +48,7 @@ type Posted struct {
 
 // Hook is told about each new message after it is committed and published;
 // push and webhooks hang here. It must not block: it hands work to a queue.
-type Hook func(ctx context.Context, room db.SidebarRoom, p Posted)
+type Hook func(ctx context.Context, room model.SidebarRoom, p Posted)
 
 // Service posts, edits and deletes messages.
 type Service struct {
@@ -90,8 +91,8 @@ func NewClientMessageID() string {
 
 // PostParams are a message as a client sent it.
 type PostParams struct {
-	Room            db.SidebarRoom
-	Creator         db.User
+	Room            model.SidebarRoom
+	Creator         model.User
 	Body            string
 	ClientMessageID string
 }
@@ -136,27 +137,27 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 }
 
 // Edit replaces a message's body and publishes the change.
-func (s *Service) Edit(ctx context.Context, m db.Message, raw string) (db.Message, error) {
+func (s *Service) Edit(ctx context.Context, m model.Message, raw string) (model.Message, error) {
 	body, err := s.prepare(ctx, m.RoomID, raw)
 	if err != nil {
-		return db.Message{}, err
+		return model.Message{}, err
 	}
 	s.publishMu.Lock()
 	defer s.publishMu.Unlock()
 	eventID, err := s.store.UpdateMessage(ctx, m.ID, body.HTML, body.Plain)
 	if err != nil {
-		return db.Message{}, err
+		return model.Message{}, err
 	}
 	updated, err := s.store.Message(ctx, m.ID)
 	if err != nil {
-		return db.Message{}, err
+		return model.Message{}, err
 	}
 	s.hub.PublishRoom(m.RoomID, eventID, render(ctx, views.MessageReplace(updated)))
 	return updated, nil
 }
 
 // Delete removes a message and publishes its removal.
-func (s *Service) Delete(ctx context.Context, m db.Message) error {
+func (s *Service) Delete(ctx context.Context, m model.Message) error {
 	s.publishMu.Lock()
 	defer s.publishMu.Unlock()
 	ev, err := s.store.DeleteMessage(ctx, m.ID)
@@ -213,7 +214,7 @@ func (s *Service) prepare(ctx context.Context, roomID int64, raw string) (richte
 // publishUnread updates the room's line in the sidebars of those for whom it
 // just became unread. A shared room looks the same to all, so it is rendered
 // once; a direct room's name depends on who looks.
-func (s *Service) publishUnread(ctx context.Context, room db.SidebarRoom, userIDs []int64) {
+func (s *Service) publishUnread(ctx context.Context, room model.SidebarRoom, userIDs []int64) {
 	if len(userIDs) == 0 {
 		return
 	}

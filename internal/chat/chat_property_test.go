@@ -12,14 +12,15 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 	"pgregory.net/rapid"
 )
 
 type fixture struct {
 	store *db.Store
 	svc   *Service
-	room  db.SidebarRoom
-	user  db.User
+	room  model.SidebarRoom
+	user  model.User
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -87,12 +88,12 @@ func TestPropertyReplayAfterAnyCursor(t *testing.T) {
 	ctx := context.Background()
 	rapid.Check(t, func(t *rapid.T) {
 		// A fresh room per case keeps each case's event log its own.
-		r, err := f.store.CreateRoom(ctx, db.RoomOpen, "replay", f.user.ID, nil)
+		r, err := f.store.CreateRoom(ctx, model.RoomOpen, "replay", f.user.ID, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		room := db.SidebarRoom{Room: r, DisplayName: r.Name}
-		var alive []db.Message
+		room := model.SidebarRoom{Room: r, DisplayName: r.Name}
+		var alive []model.Message
 		ops := rapid.SliceOfN(rapid.IntRange(0, 2), 1, 25).Draw(t, "ops")
 		for i, op := range ops {
 			switch {

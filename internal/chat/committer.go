@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -22,7 +23,7 @@ var ErrClosed = errors.New("chat: service closed")
 // (its caller gave up first, and it is never written).
 type postRequest struct {
 	ctx   context.Context
-	room  db.SidebarRoom
+	room  model.SidebarRoom
 	msg   db.NewMessage
 	state atomic.Int32
 	done  chan postResult // buffered: the committer never waits for the caller
@@ -44,7 +45,7 @@ type postResult struct {
 // A caller whose context ends before the committer takes its message gets the
 // context's error and its message is never written; once taken, the message
 // is committed and published, and the caller waits the moment that takes.
-func (s *Service) commit(ctx context.Context, room db.SidebarRoom, msg db.NewMessage) (db.Posted, []byte, error) {
+func (s *Service) commit(ctx context.Context, room model.SidebarRoom, msg db.NewMessage) (db.Posted, []byte, error) {
 	req := &postRequest{ctx: ctx, room: room, msg: msg, done: make(chan postResult, 1)}
 	// The queue is unbuffered: a sent request is in the committer's hands, and
 	// the posters blocked here are the queue it drains into a batch.

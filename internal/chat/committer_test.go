@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"pgregory.net/rapid"
 )
 
@@ -17,12 +18,12 @@ import (
 func TestPropertyOneBatchRepeatsAndMixedRooms(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	other, err := f.store.CreateRoom(ctx, db.RoomOpen, "Other", f.user.ID, nil)
+	other, err := f.store.CreateRoom(ctx, model.RoomOpen, "Other", f.user.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rooms := []db.SidebarRoom{f.room, {Room: other, DisplayName: other.Name}}
-	gone := db.SidebarRoom{Room: db.Room{ID: 1 << 40, Kind: db.RoomOpen, Name: "gone"}}
+	rooms := []model.SidebarRoom{f.room, {Room: other, DisplayName: other.Name}}
+	gone := model.SidebarRoom{Room: model.Room{ID: 1 << 40, Kind: model.RoomOpen, Name: "gone"}}
 	round := 0
 	rapid.Check(t, func(t *rapid.T) {
 		round++
@@ -44,7 +45,7 @@ func TestPropertyOneBatchRepeatsAndMixedRooms(t *testing.T) {
 		}
 		f.svc.commitBatch(reqs)
 
-		first := map[key]db.Message{}
+		first := map[key]model.Message{}
 		var lastEvent int64
 		for i, r := range reqs {
 			res := <-r.done
@@ -91,11 +92,11 @@ func TestPropertyOneBatchRepeatsAndMixedRooms(t *testing.T) {
 func TestConcurrentRepeatsAcrossRooms(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	other, err := f.store.CreateRoom(ctx, db.RoomOpen, "Other", f.user.ID, nil)
+	other, err := f.store.CreateRoom(ctx, model.RoomOpen, "Other", f.user.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rooms := []db.SidebarRoom{f.room, {Room: other, DisplayName: other.Name}}
+	rooms := []model.SidebarRoom{f.room, {Room: other, DisplayName: other.Name}}
 	const posters, each, ids = 16, 20, 7
 	type key struct {
 		room int64

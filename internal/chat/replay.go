@@ -3,8 +3,8 @@ package chat
 import (
 	"context"
 
-	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -59,7 +59,7 @@ func (s *Service) replayFrames(ctx context.Context, roomID, after int64) ([]live
 	}
 	ids := make([]int64, 0, len(events))
 	for _, e := range events {
-		if e.Kind != db.EventDeleted {
+		if e.Kind != model.EventDeleted {
 			ids = append(ids, e.MessageID)
 		}
 	}
@@ -67,7 +67,7 @@ func (s *Service) replayFrames(ctx context.Context, roomID, after int64) ([]live
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]db.Message, len(msgs))
+	byID := make(map[int64]model.Message, len(msgs))
 	for _, m := range msgs {
 		byID[m.ID] = m
 	}
@@ -76,13 +76,13 @@ func (s *Service) replayFrames(ctx context.Context, roomID, after int64) ([]live
 		var data []byte
 		m, exists := byID[e.MessageID]
 		switch {
-		case e.Kind == db.EventDeleted:
+		case e.Kind == model.EventDeleted:
 			data = render(ctx, views.MessageRemove(e.DomID))
 		case !exists:
 			// Deleted since; its own deletion event follows. Still emit an
 			// event so the tab's cursor moves past this id.
 			data = render(ctx, views.MessageRemove(e.DomID))
-		case e.Kind == db.EventCreated:
+		case e.Kind == model.EventCreated:
 			data = render(ctx, views.MessageAppend(m))
 		default:
 			data = render(ctx, views.MessageReplace(m))

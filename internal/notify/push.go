@@ -10,6 +10,7 @@ import (
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/push"
 	"github.com/campfire-go/campfire/static"
 	"github.com/campfire-go/campfire/views"
@@ -64,7 +65,7 @@ func (p *Push) gone(id int64) {
 
 // Hook is the chat hook: members who are not looking at the room and whose
 // involvement asks for it (everything; mentions when mentioned) get a push.
-func (p *Push) Hook(ctx context.Context, room db.SidebarRoom, posted chat.Posted) {
+func (p *Push) Hook(ctx context.Context, room model.SidebarRoom, posted chat.Posted) {
 	m := posted.Message
 	targets, err := p.store.PushTargets(context.WithoutCancel(ctx), room.ID, m.CreatorID)
 	if err != nil {
@@ -80,7 +81,7 @@ func (p *Push) Hook(ctx context.Context, room db.SidebarRoom, posted chat.Posted
 	var order []int64
 	for _, t := range targets {
 		uid := t.Subscription.UserID
-		if t.Involvement == db.InvolvementMentions && !slices.Contains(posted.MentionIDs, uid) {
+		if t.Involvement == model.InvolvementMentions && !slices.Contains(posted.MentionIDs, uid) {
 			continue
 		}
 		if _, seen := byUser[uid]; !seen {
@@ -105,7 +106,7 @@ func (p *Push) Hook(ctx context.Context, room db.SidebarRoom, posted chat.Posted
 }
 
 // SendTest sends a test notification to one subscription right away.
-func (p *Push) SendTest(ctx context.Context, sub db.PushSubscription, body, path string) error {
+func (p *Push) SendTest(ctx context.Context, sub model.PushSubscription, body, path string) error {
 	badge, err := p.store.UnreadRoomCount(ctx, sub.UserID)
 	if err != nil {
 		return err
@@ -119,6 +120,6 @@ func (p *Push) SendTest(ctx context.Context, sub db.PushSubscription, body, path
 	})
 }
 
-func subscription(s db.PushSubscription) push.Subscription {
+func subscription(s model.PushSubscription) push.Subscription {
 	return push.Subscription{ID: s.ID, Endpoint: s.Endpoint, P256dh: s.P256dh, Auth: s.Auth}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/webhooks"
 )
 
@@ -40,7 +41,7 @@ type replyKey struct{}
 // elsewhere to the bots it mentions; never to its own author. A webhook
 // answer goes to no bot: two bots in one direct room would otherwise answer
 // each other forever.
-func (w *Webhooks) Hook(ctx context.Context, room db.SidebarRoom, p chat.Posted) {
+func (w *Webhooks) Hook(ctx context.Context, room model.SidebarRoom, p chat.Posted) {
 	if !room.IsDirect() && len(p.MentionIDs) == 0 {
 		return
 	}
@@ -82,7 +83,7 @@ func (w *Webhooks) Hook(ctx context.Context, room db.SidebarRoom, p chat.Posted)
 // same path as every message. A bot removed or retired meanwhile says nothing.
 func (w *Webhooks) reply(ctx context.Context, botID, roomID int64, text string) {
 	bot, err := w.store.User(ctx, botID)
-	if err != nil || !bot.IsBot() || bot.Status != db.StatusActive {
+	if err != nil || !bot.IsBot() || bot.Status != model.StatusActive {
 		return
 	}
 	room, err := w.store.MemberRoom(ctx, roomID, botID)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/model"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -132,15 +133,15 @@ func Seed(ctx context.Context, store *db.Store, o Options) (Layout, error) {
 		}
 		defer ins.Close()
 		for id := int64(1); id <= int64(o.Users); id++ {
-			role := db.RoleMember
+			role := model.RoleMember
 			if id == 1 {
-				role = db.RoleAdministrator
+				role = model.RoleAdministrator
 			}
 			if _, err := ins.ExecContext(ctx, id, personName(rng, id), Email(id), string(digest), role, t0, t0); err != nil {
 				return err
 			}
 		}
-		room := func(kind, name string) (int64, error) {
+		room := func(kind model.RoomKind, name string) (int64, error) {
 			res, err := tx.ExecContext(ctx, `INSERT INTO rooms (kind, name, creator_id, created_at, updated_at)
 				VALUES (?, ?, 1, ?, ?)`, kind, name, t0, t0)
 			if err != nil {
@@ -148,20 +149,20 @@ func Seed(ctx context.Context, store *db.Store, o Options) (Layout, error) {
 			}
 			return res.LastInsertId()
 		}
-		if l.AllTalk, err = room(db.RoomOpen, "All Talk"); err != nil {
+		if l.AllTalk, err = room(model.RoomOpen, "All Talk"); err != nil {
 			return err
 		}
-		if l.Fanout, err = room(db.RoomClosed, "Fanout"); err != nil {
+		if l.Fanout, err = room(model.RoomClosed, "Fanout"); err != nil {
 			return err
 		}
-		if l.History, err = room(db.RoomOpen, "History"); err != nil {
+		if l.History, err = room(model.RoomOpen, "History"); err != nil {
 			return err
 		}
-		if l.TenK, err = room(db.RoomOpen, "Ten Thousand"); err != nil {
+		if l.TenK, err = room(model.RoomOpen, "Ten Thousand"); err != nil {
 			return err
 		}
 		for i := 0; i < (o.Users-1)/10; i++ {
-			id, err := room(db.RoomClosed, fmt.Sprintf("Team %d", i+1))
+			id, err := room(model.RoomClosed, fmt.Sprintf("Team %d", i+1))
 			if err != nil {
 				return err
 			}
@@ -174,7 +175,7 @@ func Seed(ctx context.Context, store *db.Store, o Options) (Layout, error) {
 		}
 		defer mem.Close()
 		add := func(roomID, userID int64) error {
-			_, err := mem.ExecContext(ctx, roomID, userID, db.InvolvementMentions, t0)
+			_, err := mem.ExecContext(ctx, roomID, userID, model.InvolvementMentions, t0)
 			return err
 		}
 		for id := int64(1); id <= int64(o.Users); id++ {

@@ -1,0 +1,10 @@
+package model
+
+// Account is the one organisation of an install.
+type Account struct {
+	ID                   int64
+	Name                 string
+	JoinCode             string
+	CustomStyles         string
+	RestrictRoomCreation bool
+}

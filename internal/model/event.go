@@ -1,0 +1,17 @@
+package model
+
+// Event kinds in the replay log.
+const (
+	EventCreated = "created"
+	EventUpdated = "updated"
+	EventDeleted = "deleted"
+)
+
+// Event is one change to a room's timeline; its id is the SSE event id.
+type Event struct {
+	ID        int64
+	RoomID    int64
+	Kind      string
+	MessageID int64
+	DomID     string
+}

@@ -1,0 +1,41 @@
+package model
+
+import "time"
+
+// Message is a message with what is needed to show it.
+type Message struct {
+	ID              int64
+	RoomID          int64
+	CreatorID       int64
+	ClientMessageID string
+	HTML            string
+	Plain           string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	CreatorName     string
+	CreatorRole     Role
+	Boosts          []Boost
+	// EmojiOnly and Sound are worked out from Plain where the message is
+	// read or built, so templates only show them.
+	EmojiOnly bool
+	Sound     *Sound // the clip a "/play NAME" message plays, else nil
+}
+
+// DomID is the element id of the message in every page and stream.
+func (m Message) DomID() string { return "message_" + m.ClientMessageID }
+
+// Boost is a short reaction to a message.
+type Boost struct {
+	ID          int64
+	MessageID   int64
+	BoosterID   int64
+	BoosterName string
+	Content     string
+	CreatedAt   time.Time
+}
+
+// Sound is a clip that "/play NAME" plays for the whole room.
+type Sound struct {
+	Name    string
+	Caption string // shown beside the play button; the project's own words
+}

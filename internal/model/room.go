@@ -1,0 +1,69 @@
+package model
+
+import "time"
+
+// RoomKind is who a room is for.
+type RoomKind string
+
+// Kinds of rooms, as stored.
+const (
+	RoomOpen   RoomKind = "open"   // everyone
+	RoomClosed RoomKind = "closed" // chosen people
+	RoomDirect RoomKind = "direct" // a conversation between a few people
+)
+
+// Involvement is how much of a room a member wants to hear about.
+type Involvement string
+
+// Involvements, as stored.
+const (
+	InvolvementEverything Involvement = "everything"
+	InvolvementMentions   Involvement = "mentions"
+	InvolvementNothing    Involvement = "nothing"
+	InvolvementInvisible  Involvement = "invisible"
+)
+
+// Room is a conversation: open to everyone, closed to chosen people, or direct.
+type Room struct {
+	ID        int64
+	Kind      RoomKind
+	Name      string
+	CreatorID int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// IsDirect reports whether the room is a direct conversation.
+func (r Room) IsDirect() bool { return r.Kind == RoomDirect }
+
+// Membership is a user's place in a room.
+type Membership struct {
+	RoomID      int64
+	UserID      int64
+	Involvement Involvement
+	Unread      bool
+}
+
+// SidebarRoom is one line of a user's room list.
+type SidebarRoom struct {
+	Room
+	// DisplayName is the room's name, or for a direct room the other people's names.
+	DisplayName string
+	Involvement Involvement
+	Unread      bool
+}
+
+// Mentionable is a room member who can be @mentioned.
+type Mentionable struct {
+	ID   int64
+	Name string
+}
+
+// Valid reports whether i is one of the four involvements.
+func (i Involvement) Valid() bool {
+	switch i {
+	case InvolvementEverything, InvolvementMentions, InvolvementNothing, InvolvementInvisible:
+		return true
+	}
+	return false
+}
