@@ -26,7 +26,7 @@ func (s *Store) CreateBoost(ctx context.Context, messageID, boosterID int64, con
 			return err
 		}
 		b.MessageID, b.BoosterID, b.Content, b.CreatedAt = messageID, boosterID, content, Time(t)
-		eventID, err = insertEvent(ctx, tx, roomID, model.EventUpdated, messageID, domID)
+		eventID, err = insertBoostEvent(ctx, tx, roomID, messageID, domID, b.ID, model.EventCreated)
 		return err
 	})
 	if err != nil {
@@ -64,7 +64,7 @@ func (s *Store) DeleteBoost(ctx context.Context, id int64) (int64, error) {
 		if err != nil {
 			return err
 		}
-		eventID, err = insertEvent(ctx, tx, roomID, model.EventUpdated, messageID, domID)
+		eventID, err = insertBoostEvent(ctx, tx, roomID, messageID, domID, id, model.EventDeleted)
 		return err
 	})
 	if err != nil {

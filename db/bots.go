@@ -263,3 +263,22 @@ func (s *Store) RoomHasMessagesBefore(ctx context.Context, roomID, id int64, new
 	}
 	return ok, nil
 }
+
+// BotRoomIDs returns the ids of the rooms a bot is in: what its event
+// stream follows.
+func (s *Store) BotRoomIDs(ctx context.Context, botID int64) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT room_id FROM memberships WHERE user_id = ? ORDER BY room_id`, botID)
+	if err != nil {
+		return nil, fmt.Errorf("db: bot room ids: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: bot room ids: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
@@ -146,64 +145,8 @@ func botBody(r *http.Request) (botInput, int, error) {
 	return in, 0, nil
 }
 
-type botUserJSON struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	Role      model.Role `json:"role"`
-	AvatarURL string     `json:"avatar_url"`
-}
-
-type botRoomJSON struct {
-	ID   int64   `json:"id"`
-	Name *string `json:"name"`
-}
-
-type botBodyJSON struct {
-	HTML      string `json:"html"`
-	PlainText string `json:"plain_text"`
-}
-
-type botMessageJSON struct {
-	ID        int64       `json:"id"`
-	Room      botRoomJSON `json:"room"`
-	Creator   botUserJSON `json:"creator"`
-	Body      botBodyJSON `json:"body"`
-	URL       string      `json:"url"`
-	CreatedAt string      `json:"created_at"`
-	UpdatedAt string      `json:"updated_at"`
-}
-
-type botBoostJSON struct {
-	ID        int64       `json:"id"`
-	Content   string      `json:"content"`
-	CreatedAt string      `json:"created_at"`
-	Booster   botUserJSON `json:"booster"`
-	Message   struct {
-		ID  int64  `json:"id"`
-		URL string `json:"url"`
-	} `json:"message"`
-}
-
-// botJSONTime is SPEC §11's time: UTC, milliseconds, Z.
-func botJSONTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
-func (h *Handler) messageAsJSON(r *http.Request, room model.SidebarRoom, m model.Message) botMessageJSON {
-	base := h.remote(r).origin()
-	out := botMessageJSON{
-		ID:   m.ID,
-		Room: botRoomJSON{ID: room.ID},
-		Creator: botUserJSON{ID: m.CreatorID, Name: m.CreatorName, Role: m.CreatorRole,
-			AvatarURL: base + views.AvatarURL(m.CreatorID)},
-		Body:      botBodyJSON{HTML: m.HTML, PlainText: m.Plain},
-		URL:       base + views.MessagePermalink(m.RoomID, m.ID),
-		CreatedAt: botJSONTime(m.CreatedAt),
-		UpdatedAt: botJSONTime(m.UpdatedAt),
-	}
-	if !room.IsDirect() {
-		name := room.Name
-		out.Room.Name = &name
-	}
-	return out
+func (h *Handler) messageAsJSON(r *http.Request, room model.SidebarRoom, m model.Message) views.BotMessageJSON {
+	return views.BotMessage(h.remote(r).origin(), room.Room, m)
 }
 
 func (h *Handler) botCreateMessage(w http.ResponseWriter, r *http.Request) {
@@ -275,7 +218,7 @@ func (h *Handler) botMessages(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Link", "<"+next+`>; rel="next"`)
 		}
 	}
-	out := make([]botMessageJSON, len(msgs))
+	out := make([]views.BotMessageJSON, len(msgs))
 	for i, m := range msgs {
 		out[i] = h.messageAsJSON(r, br.room, m)
 	}
@@ -353,12 +296,7 @@ func (h *Handler) botCreateBoost(w http.ResponseWriter, r *http.Request) {
 	if h.botChangeFailed(w, r, err) {
 		return
 	}
-	base := h.remote(r).origin()
-	out := botBoostJSON{ID: boost.ID, Content: boost.Content, CreatedAt: botJSONTime(boost.CreatedAt),
-		Booster: botUserJSON{ID: br.bot.ID, Name: br.bot.Name, Role: br.bot.Role, AvatarURL: base + views.AvatarURL(br.bot.ID)}}
-	out.Message.ID = m.ID
-	out.Message.URL = base + views.MessagePermalink(m.RoomID, m.ID)
-	writeJSON(w, http.StatusCreated, out)
+	writeJSON(w, http.StatusCreated, views.BotBoost(h.remote(r).origin(), boost, m.RoomID, br.bot.Role))
 }
 
 func (h *Handler) botDeleteBoost(w http.ResponseWriter, r *http.Request) {

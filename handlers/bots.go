@@ -159,5 +159,7 @@ func (h *Handler) resetBotKey(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	// Its event streams were opened with the old key.
+	h.hub.DisconnectUser(b.ID)
 	h.redirect(w, r, views.BotsURL)
 }

@@ -37,6 +37,8 @@ func (h *Handler) Routes() http.Handler {
 		r.Post("/rooms/{roomID}/{botKey}/messages/{messageID}/boosts", h.botCreateBoost)
 		r.Delete("/rooms/{roomID}/{botKey}/messages/{messageID}/boosts/{boostID}", h.botDeleteBoost)
 	})
+	// A bot's event stream: every room it is in, so no room in the path.
+	r.Get("/bots/{botKey}/events", h.botStream)
 
 	r.Group(func(r chi.Router) {
 		r.Use(h.sessions.LoadAndSave, h.loadUser)

@@ -30,6 +30,8 @@ func (h *Handler) showSidebar(w http.ResponseWriter, r *http.Request) {
 // older list; the tab's list is fetched afresh on its next reconnect, and the
 // room page marks the room read or unread correctly whenever it is opened.
 func (h *Handler) publishSidebars(ctx context.Context, userIDs []int64) {
+	// Bots have no room list, but their event streams follow their rooms.
+	h.chat.MembershipsChanged(ctx, userIDs)
 	h.sidebarMu.Lock()
 	defer h.sidebarMu.Unlock()
 	for _, uid := range userIDs {

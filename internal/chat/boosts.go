@@ -35,24 +35,23 @@ func (s *Service) Boost(ctx context.Context, m model.Message, booster model.User
 	if err != nil {
 		return model.Boost{}, err
 	}
-	var b model.Boost
-	err = s.Changed(ctx, m.ID, func() (int64, error) {
-		var eventID int64
-		var err error
-		b, eventID, err = s.store.CreateBoost(ctx, m.ID, booster.ID, content)
-		return eventID, err
+	b, err := s.changeBoost(ctx, m.ID, model.EventCreated, func() (model.Boost, int64, error) {
+		b, eventID, err := s.store.CreateBoost(ctx, m.ID, booster.ID, content)
+		b.BoosterName = booster.Name
+		return b, eventID, err
 	})
 	if err != nil {
 		return model.Boost{}, err
 	}
-	b.BoosterName = booster.Name
 	return b, nil
 }
 
 // RemoveBoost takes a boost away and publishes the message's new state. Only
 // its booster may remove it; the caller checks that.
 func (s *Service) RemoveBoost(ctx context.Context, b model.Boost) error {
-	return s.Changed(ctx, b.MessageID, func() (int64, error) {
-		return s.store.DeleteBoost(ctx, b.ID)
+	_, err := s.changeBoost(ctx, b.MessageID, model.EventDeleted, func() (model.Boost, int64, error) {
+		eventID, err := s.store.DeleteBoost(ctx, b.ID)
+		return b, eventID, err
 	})
+	return err
 }

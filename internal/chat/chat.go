@@ -153,6 +153,8 @@ func (s *Service) Edit(ctx context.Context, m model.Message, raw string) (model.
 		return model.Message{}, err
 	}
 	s.hub.PublishRoom(m.RoomID, eventID, render(ctx, views.MessageReplace(updated)))
+	s.publishBots(ctx, botEvent{ev: model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID},
+		msg: &updated}, false)
 	return updated, nil
 }
 
@@ -165,25 +167,33 @@ func (s *Service) Delete(ctx context.Context, m model.Message) error {
 		return err
 	}
 	s.hub.PublishRoom(ev.RoomID, ev.ID, render(ctx, views.MessageRemove(ev.DomID)))
+	s.publishBots(ctx, botEvent{ev: ev}, false)
 	return nil
 }
 
-// Changed publishes a message's current state after a change recorded by the
-// caller in the event log (a boost added or removed): record must write the
-// change and its event in one transaction and return the event id.
-func (s *Service) Changed(ctx context.Context, messageID int64, record func() (int64, error)) error {
+// changeBoost publishes a message's new state after a boost was added or
+// removed (change is model.EventCreated or model.EventDeleted): record must write
+// the change and its event in one transaction and return the boost and the
+// event id.
+func (s *Service) changeBoost(ctx context.Context, messageID int64, change string, record func() (model.Boost, int64, error)) (model.Boost, error) {
 	s.publishMu.Lock()
 	defer s.publishMu.Unlock()
-	eventID, err := record()
+	b, eventID, err := record()
 	if err != nil {
-		return err
+		return model.Boost{}, err
 	}
 	m, err := s.store.Message(ctx, messageID)
 	if err != nil {
-		return err
+		return model.Boost{}, err
 	}
 	s.hub.PublishRoom(m.RoomID, eventID, render(ctx, views.MessageReplace(m)))
-	return nil
+	ev := botEvent{ev: model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID,
+		BoostID: b.ID, BoostChange: change}, msg: &m}
+	if change == model.EventCreated {
+		ev.boost = &b
+	}
+	s.publishBots(ctx, ev, false)
+	return b, nil
 }
 
 func (s *Service) prepare(ctx context.Context, roomID int64, raw string) (richtext.Body, error) {

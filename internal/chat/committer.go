@@ -148,6 +148,8 @@ func (s *Service) commitBatch(batch []*postRequest) {
 			ctx := context.WithoutCancel(r.ctx)
 			frag = render(ctx, views.MessageAppend(p.Message))
 			s.hub.PublishRoom(r.room.ID, p.EventID, frag)
+			s.publishBots(ctx, botEvent{ev: model.Event{ID: p.EventID, RoomID: r.room.ID, Kind: model.EventCreated,
+				MessageID: p.Message.ID}, room: r.room.Room, msg: &p.Message}, true)
 			s.publishUnread(ctx, r.room, p.Unread)
 		}
 		r.done <- postResult{posted: p, fragment: frag, err: p.Err}

@@ -13,7 +13,9 @@ type conn struct {
 	id     uint64
 	userID int64
 	roomID int64
-	out    sink
+	// bot is set on a bot's stream, which follows several rooms.
+	bot *botSub
+	out sink
 	// hidden is guarded by the hub's lock, which counts who is present.
 	hidden bool
 

@@ -34,6 +34,11 @@ type Hub struct {
 	all    map[*conn]struct{}
 	byRoom map[int64]*room
 	byUser map[int64]map[*conn]struct{}
+	// Bots' streams, by the rooms they follow and by bot (bots.go). They
+	// are not in byRoom or byUser: a bot is never present in a room, and
+	// gets no room-list or typing events.
+	botsByRoom map[int64]map[*conn]struct{}
+	bots       map[int64]map[*conn]struct{}
 
 	seq atomic.Uint64
 	// lastID is the newest durable event id published. Ephemeral events carry
@@ -89,6 +94,8 @@ func New(log *slog.Logger, opt Options) *Hub {
 		all:          map[*conn]struct{}{},
 		byRoom:       map[int64]*room{},
 		byUser:       map[int64]map[*conn]struct{}{},
+		botsByRoom:   map[int64]map[*conn]struct{}{},
+		bots:         map[int64]map[*conn]struct{}{},
 		onPresence:   opt.OnPresence,
 		stop:         make(chan struct{}),
 	}
@@ -160,6 +167,11 @@ func (h *Hub) add(c *conn) bool {
 	default:
 	}
 	h.all[c] = struct{}{}
+	if c.bot != nil {
+		h.addBot(c)
+		h.mu.Unlock()
+		return true
+	}
 	rm := h.byRoom[c.roomID]
 	if rm == nil {
 		rm = &room{conns: map[*conn]struct{}{}, visible: map[int64]int{}}
@@ -188,6 +200,11 @@ func (h *Hub) remove(c *conn) {
 		return
 	}
 	delete(h.all, c)
+	if c.bot != nil {
+		h.removeBot(c)
+		h.mu.Unlock()
+		return
+	}
 	left := false
 	if rm := h.byRoom[c.roomID]; rm != nil {
 		delete(rm.conns, c)

@@ -62,7 +62,7 @@ func (h *Hub) Connections() int {
 // DisconnectUser ends every stream of a user (deactivated, banned, signed out).
 func (h *Hub) DisconnectUser(userID int64) {
 	h.mu.RLock()
-	conns := setSlice(h.byUser[userID], 0)
+	conns := append(setSlice(h.byUser[userID], 0), setSlice(h.bots[userID], 0)...)
 	h.mu.RUnlock()
 	for _, c := range conns {
 		h.end(c)
@@ -70,8 +70,13 @@ func (h *Hub) DisconnectUser(userID int64) {
 }
 
 // DisconnectUserFromRoom ends the user's streams on a room they left or were
-// removed from.
+// removed from. A bot's streams stay open but follow the room no more.
 func (h *Hub) DisconnectUserFromRoom(userID, roomID int64) {
+	h.mu.Lock()
+	for c := range h.bots[userID] {
+		h.leaveBotRoom(c, roomID)
+	}
+	h.mu.Unlock()
 	h.mu.RLock()
 	var conns []*conn
 	for c := range h.byUser[userID] {

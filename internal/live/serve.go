@@ -3,6 +3,7 @@ package live
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"time"
 )
@@ -37,6 +38,8 @@ type Stream struct {
 	// Replay writes, in order, what the tab missed. It runs once the stream is
 	// registered, so anything committed later arrives live.
 	Replay func(ctx context.Context, emit func(Frame) error) error
+	// Bot, when set, makes this a bot's stream (bots.go); RoomID is unused.
+	Bot *BotStream
 }
 
 // Serve runs the SSE stream until the client goes away, the hub closes, or the
@@ -54,6 +57,12 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, st Stream) {
 	default:
 	}
 	c := &conn{id: h.seq.Add(1), userID: st.UserID, roomID: st.RoomID, replaying: true, done: make(chan struct{})}
+	if st.Bot != nil {
+		c.bot = &botSub{base: st.Bot.Base, rooms: make(map[int64]struct{}, len(st.Bot.Rooms))}
+		for _, id := range st.Bot.Rooms {
+			c.bot.rooms[id] = struct{}{}
+		}
+	}
 	c.flush = func() {
 		if err := c.drain(); err != nil {
 			h.evict(c, "write: "+err.Error())
@@ -85,13 +94,14 @@ func (h *Hub) serveConn(ctx context.Context, c *conn, s *netSink, head []byte, s
 	// replay was cached) go out in one writev, without being copied together.
 	frames := []frame{{b: head}}
 	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
-	if err != nil {
+	truncated := errors.Is(err, ErrReplayTruncated)
+	if err != nil && !truncated {
 		h.log.Warn("stream replay", "conn", c.id, "error", err)
 		h.end(c)
 		return
 	}
-	if err := s.write(frames); err != nil {
-		h.end(c) // the peer left or stopped reading already
+	if err := s.write(frames); err != nil || truncated {
+		h.end(c) // the peer left or stopped reading already, or reconnects for more
 		return
 	}
 	if c.replayed(through) {
@@ -130,14 +140,15 @@ func (h *Hub) serveWriter(w http.ResponseWriter, r *http.Request, c *conn, st St
 	w.WriteHeader(http.StatusOK)
 	var frames []frame
 	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
-	if err != nil {
+	truncated := errors.Is(err, ErrReplayTruncated)
+	if err != nil && !truncated {
 		if ctx.Err() == nil {
 			h.log.Warn("stream replay", "conn", c.id, "error", err)
 		}
 		return
 	}
-	if err := s.write(frames); err != nil {
-		return // the peer left or stopped reading already
+	if err := s.write(frames); err != nil || truncated {
+		return // the peer left or stopped reading already, or reconnects for more
 	}
 	if c.replayed(through) {
 		s.wake(c.flush)
@@ -161,7 +172,8 @@ func replay(ctx context.Context, st Stream, emit func(Frame)) (int64, error) {
 		return 0, nil
 	}
 	err := st.Replay(ctx, func(f Frame) error {
-		if f.Event == EventMessage {
+		// Every event of a bot's stream is durable.
+		if f.Event == EventMessage || st.Bot != nil {
 			through = max(through, f.ID)
 		}
 		emit(f)

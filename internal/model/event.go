@@ -14,4 +14,8 @@ type Event struct {
 	Kind      string
 	MessageID int64
 	DomID     string
+	// BoostID and BoostChange (EventCreated or EventDeleted) are set when
+	// the update was a boost added or removed.
+	BoostID     int64
+	BoostChange string
 }

@@ -1,0 +1,94 @@
+package views
+
+import (
+	"time"
+
+	"github.com/campfire-go/campfire/internal/model"
+)
+
+// What bots read (SPEC §4): the bot API's answers and a bot's event stream
+// carry the same JSON. URLs in it are absolute, under base, the scheme and
+// host the bot reached.
+
+// BotUserJSON is a person or bot as bots see them.
+type BotUserJSON struct {
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	Role      model.Role `json:"role"`
+	AvatarURL string     `json:"avatar_url"`
+}
+
+// BotRoomJSON is a room; a direct room has no name for a bot (SPEC §11).
+type BotRoomJSON struct {
+	ID   int64   `json:"id"`
+	Name *string `json:"name"`
+}
+
+// BotBodyJSON is a message's body.
+type BotBodyJSON struct {
+	HTML      string `json:"html"`
+	PlainText string `json:"plain_text"`
+}
+
+// BotMessageJSON is a message.
+type BotMessageJSON struct {
+	ID        int64       `json:"id"`
+	Room      BotRoomJSON `json:"room"`
+	Creator   BotUserJSON `json:"creator"`
+	Body      BotBodyJSON `json:"body"`
+	URL       string      `json:"url"`
+	CreatedAt string      `json:"created_at"`
+	UpdatedAt string      `json:"updated_at"`
+}
+
+// BotBoostJSON is a boost.
+type BotBoostJSON struct {
+	ID        int64       `json:"id"`
+	Content   string      `json:"content"`
+	CreatedAt string      `json:"created_at"`
+	Booster   BotUserJSON `json:"booster"`
+	Message   struct {
+		ID  int64  `json:"id"`
+		URL string `json:"url"`
+	} `json:"message"`
+}
+
+// BotJSONTime is SPEC §11's time: UTC, milliseconds, Z.
+func BotJSONTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// BotRoom is a room as bots see it.
+func BotRoom(room model.Room) BotRoomJSON {
+	out := BotRoomJSON{ID: room.ID}
+	if !room.IsDirect() {
+		name := room.Name
+		out.Name = &name
+	}
+	return out
+}
+
+// BotUser is a user as bots see them.
+func BotUser(base string, id int64, name string, role model.Role) BotUserJSON {
+	return BotUserJSON{ID: id, Name: name, Role: role, AvatarURL: base + AvatarURL(id)}
+}
+
+// BotMessage is a message of the room as bots see it.
+func BotMessage(base string, room model.Room, m model.Message) BotMessageJSON {
+	return BotMessageJSON{
+		ID:        m.ID,
+		Room:      BotRoom(room),
+		Creator:   BotUser(base, m.CreatorID, m.CreatorName, m.CreatorRole),
+		Body:      BotBodyJSON{HTML: m.HTML, PlainText: m.Plain},
+		URL:       base + MessagePermalink(m.RoomID, m.ID),
+		CreatedAt: BotJSONTime(m.CreatedAt),
+		UpdatedAt: BotJSONTime(m.UpdatedAt),
+	}
+}
+
+// BotBoost is a boost as bots see it, by a booster whose role the caller knows.
+func BotBoost(base string, b model.Boost, roomID int64, boosterRole model.Role) BotBoostJSON {
+	out := BotBoostJSON{ID: b.ID, Content: b.Content, CreatedAt: BotJSONTime(b.CreatedAt),
+		Booster: BotUser(base, b.BoosterID, b.BoosterName, boosterRole)}
+	out.Message.ID = b.MessageID
+	out.Message.URL = base + MessagePermalink(roomID, b.MessageID)
+	return out
+}
