@@ -8,10 +8,10 @@ import (
 	"github.com/campfire-go/campfire/internal/model"
 )
 
-// Keys in the scs session.
+// Keys in the scs session. Only signed-in people have a session: the page an
+// anonymous visitor asked for waits in a small signed cookie (return_to.go).
 const (
 	sessionIDKey = "session_id"
-	returnToKey  = "return_to"
 	flashKey     = "flash"
 )
 
@@ -26,7 +26,12 @@ func (h *Handler) loadUser(next http.Handler) http.Handler {
 			case err == nil:
 				r = r.WithContext(withUser(r.Context(), u))
 			case errors.Is(err, db.ErrNotFound):
-				h.sessions.Remove(r.Context(), sessionIDKey)
+				// The sign-in ended: its session row goes too, rather than
+				// being kept (and rewritten) for someone now anonymous.
+				if err := h.sessions.Destroy(r.Context()); err != nil {
+					h.serverError(w, r, err)
+					return
+				}
 			default:
 				h.serverError(w, r, err)
 				return
@@ -48,13 +53,16 @@ func (h *Handler) requireUser(next http.Handler) http.Handler {
 			h.errorPage(w, r, http.StatusUnauthorized, "Sign in first", "")
 			return
 		}
-		if r.Method == http.MethodGet {
-			h.sessions.Put(r.Context(), returnToKey, r.URL.RequestURI())
-		}
 		if isPartial(r) {
 			w.Header().Set("HX-Refresh", "true")
 			w.WriteHeader(http.StatusUnauthorized)
 			return
+		}
+		if r.Method == http.MethodGet {
+			if err := h.rememberReturnTo(w, r); err != nil {
+				h.serverError(w, r, err)
+				return
+			}
 		}
 		http.Redirect(w, r, "/session/new", http.StatusSeeOther)
 	})
@@ -63,7 +71,7 @@ func (h *Handler) requireUser(next http.Handler) http.Handler {
 // signIn starts a new session for the user: a fresh token (so a token planted
 // before sign-in is worthless) pointing at a new sign-in record.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, u model.User) (returnTo string, err error) {
-	returnTo = h.sessions.PopString(r.Context(), returnToKey)
+	returnTo = h.takeReturnTo(w, r)
 	if err := h.sessions.RenewToken(r.Context()); err != nil {
 		return "", err
 	}
@@ -72,14 +80,8 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, u model.User) (
 		return "", err
 	}
 	h.sessions.Put(r.Context(), sessionIDKey, sid)
-	if !safeReturnTo(returnTo) {
+	if !validReturnTo(returnTo) {
 		returnTo = "/"
 	}
 	return returnTo, nil
-}
-
-// safeReturnTo accepts only local paths, so a crafted return address can't
-// send someone to another site after signing in.
-func safeReturnTo(p string) bool {
-	return len(p) > 0 && p[0] == '/' && (len(p) == 1 || (p[1] != '/' && p[1] != '\\'))
 }

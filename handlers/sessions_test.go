@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -104,13 +105,14 @@ func TestSignOutEndsTheSession(t *testing.T) {
 	}
 }
 
-func TestSafeReturnTo(t *testing.T) {
+func TestValidReturnTo(t *testing.T) {
 	for in, want := range map[string]bool{
 		"/rooms/1": true, "/": true, "//evil.example": false, "/\\evil.example": false,
-		"https://evil.example": false, "": false,
+		"https://evil.example": false, "": false, "/rooms/1\r\nX: y": false,
+		"/" + strings.Repeat("a", maxReturnTo-1): true, "/" + strings.Repeat("a", maxReturnTo): false,
 	} {
-		if got := safeReturnTo(in); got != want {
-			t.Errorf("safeReturnTo(%q) = %v", in, got)
+		if got := validReturnTo(in); got != want {
+			t.Errorf("validReturnTo(%.40q) = %v", in, got)
 		}
 	}
 }
