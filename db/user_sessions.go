@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/campfire-go/campfire/internal/model"
@@ -45,12 +47,48 @@ func (s *Store) SessionUser(ctx context.Context, sessionID int64) (model.User, e
 	return u, nil
 }
 
-// DeleteUserSession ends one sign-in.
+// DeleteUserSession ends one sign-in (a sign-out), and with it the person's
+// sign-in links: someone signing out means to leave no way back in behind.
 func (s *Store) DeleteUserSession(ctx context.Context, sessionID int64) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM user_sessions WHERE id = ?`, sessionID); err != nil {
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			UPDATE users SET transfer_epoch = transfer_epoch + 1
+			WHERE id = (SELECT user_id FROM user_sessions WHERE id = ?)`, sessionID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE id = ?`, sessionID)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("db: delete session: %w", err)
 	}
 	return nil
+}
+
+// LiveSessions returns those of the given sign-ins that have not ended.
+func (s *Store) LiveSessions(ctx context.Context, sessionIDs []int64) (map[int64]bool, error) {
+	live := make(map[int64]bool, len(sessionIDs))
+	if len(sessionIDs) == 0 {
+		return live, nil
+	}
+	ids, err := json.Marshal(sessionIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM user_sessions WHERE id IN (SELECT value FROM json_each(?))`, string(ids))
+	if err != nil {
+		return nil, fmt.Errorf("db: live sessions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: live sessions: %w", err)
+		}
+		live[id] = true
+	}
+	return live, rows.Err()
 }
 
 func truncate(s string, n int) string {

@@ -80,17 +80,30 @@ func (s *Store) UserPassword(ctx context.Context, email string) (model.User, str
 	return u, digest, nil
 }
 
-// SetPassword replaces a user's password digest.
+// SetPassword replaces a user's password digest and ends every sign-in and
+// sign-in link they have: a reset password is for someone who lost control
+// of the old one. A running server notices the ended sign-ins on its next
+// request, and closes their streams at its next check (handlers'
+// endRevokedStreams).
 func (s *Store) SetPassword(ctx context.Context, userID int64, digest string) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE users SET password_digest = ?, updated_at = ? WHERE id = ?`,
-		digest, now(), userID)
-	if err != nil {
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_digest = ?, updated_at = ? WHERE id = ?`,
+			digest, now(), userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		return revokeTransfers(ctx, tx, userID)
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("db: set password: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return err
 }
 
 // CreateMember adds a person who joined with the join code, as a member of
@@ -263,7 +276,10 @@ func (s *Store) UpdateProfile(ctx context.Context, userID, keepSessionID int64, 
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = ? AND id != ?`, userID, keepSessionID)
-		return err
+		if err != nil {
+			return err
+		}
+		return revokeTransfers(ctx, tx, userID)
 	})
 	if err != nil && !errors.Is(err, ErrEmailTaken) {
 		return fmt.Errorf("db: update profile: %w", err)

@@ -57,6 +57,8 @@ type Handler struct {
 	// transfer is the secret of session-transfer links, read once.
 	transfer transferKey
 	stopGC   func()
+	// stopChecks ends the check of open streams' sign-ins.
+	stopChecks chan struct{}
 	dummyState
 
 	// sidebarMu orders room-list publications: each reads the lists after
@@ -112,12 +114,15 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 		botPosts: newRateLimiter(cfg.BotPostLimit, cfg.BotPostWindow),
 	}
 	h.stopGC = sessionStore.Stop
+	h.stopChecks = make(chan struct{})
+	go h.checkSessions(sessionCheckInterval, h.stopChecks)
 	return h
 }
 
 // Close stops background work started by New.
 func (h *Handler) Close() {
 	h.stopGC()
+	close(h.stopChecks)
 	h.signIns.stop()
 	h.posts.stop()
 	h.botPosts.stop()

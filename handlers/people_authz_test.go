@@ -298,11 +298,17 @@ func authzCases() []authzCase {
 			path: func(f *peopleFixture) string { return "/session/transfers/" + f.transferToken(f.tina.user.ID) },
 		},
 		{
-			name: "transfer", method: "PUT", want: map[string]int{"anonymous": 303, "member": 303, "administrator": 303},
+			// Someone signed in as another person is asked first (409 with
+			// the question), never switched silently (issue 19, item 6).
+			name: "transfer", method: "PUT", want: map[string]int{"anonymous": 303, "member": 409, "administrator": 409},
 			path: func(f *peopleFixture) string { return "/session/transfers/" + f.transferToken(f.tina.user.ID) },
 			check: func(t *testing.T, f *peopleFixture, role string, res *http.Response) {
-				if n := f.app.count(`SELECT count(*) FROM user_sessions WHERE user_id = ?`, f.tina.user.ID); n != 2 {
-					t.Errorf("%s: Tina has %d sessions, want 2", role, n)
+				want := 1
+				if role == "anonymous" {
+					want = 2
+				}
+				if n := f.app.count(`SELECT count(*) FROM user_sessions WHERE user_id = ?`, f.tina.user.ID); n != want {
+					t.Errorf("%s: Tina has %d sessions, want %d", role, n, want)
 				}
 			},
 		},
@@ -310,7 +316,7 @@ func authzCases() []authzCase {
 			name: "transfer with a forged token", method: "PUT",
 			want: map[string]int{"anonymous": 400, "member": 400, "administrator": 400},
 			path: func(f *peopleFixture) string {
-				return fmt.Sprintf("/session/transfers/%d.%d.AAAA", f.tina.user.ID, time.Now().Add(time.Hour).Unix())
+				return fmt.Sprintf("/session/transfers/%d.0.%d.AAAA", f.tina.user.ID, time.Now().Add(time.Hour).Unix())
 			},
 			check: func(t *testing.T, f *peopleFixture, role string, res *http.Response) {
 				if n := f.app.count(`SELECT count(*) FROM user_sessions WHERE user_id = ?`, f.tina.user.ID); n != 1 {

@@ -122,8 +122,8 @@ func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
-		// Streams of the ended sign-ins close now; this tab's reconnect.
-		h.hub.DisconnectUser(u.ID)
+		// Streams of the ended sign-ins close now; this one's stay.
+		h.hub.DisconnectUserExcept(u.ID, sid)
 	}
 	h.sessions.Put(r.Context(), flashKey, "Saved.")
 	h.redirect(w, r, "/users/me/profile")

@@ -45,8 +45,9 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.hub.Serve(w, r, live.Stream{
-		UserID: u.ID,
-		RoomID: room.ID,
+		UserID:    u.ID,
+		RoomID:    room.ID,
+		SessionID: h.sessions.GetInt64(r.Context(), sessionIDKey),
 		Replay: func(ctx context.Context, emit func(live.Frame) error) error {
 			last := after
 			err := h.chat.Replay(ctx, room.ID, after, func(f live.Frame) error {

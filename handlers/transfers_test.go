@@ -19,16 +19,17 @@ func TestTransferTokensCannotBeForged(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		key := rapid.SliceOfN(rapid.Byte(), 32, 32).Draw(t, "key")
 		userID := rapid.Int64Range(1, 1<<53).Draw(t, "user")
+		epoch := rapid.Int64Range(0, 1<<40).Draw(t, "epoch")
 		now := time.Unix(rapid.Int64Range(1_000_000_000, 4_000_000_000).Draw(t, "now"), 0)
-		tok := signTransfer(key, userID, now.Add(transferLifetime))
+		tok := signTransfer(key, userID, epoch, now.Add(transferLifetime))
 
-		if id, ok := verifyTransfer(key, tok, now); !ok || id != userID {
+		if id, ep, ok := verifyTransfer(key, tok, now); !ok || id != userID || ep != epoch {
 			t.Fatalf("genuine token refused: %q", tok)
 		}
-		if _, ok := verifyTransfer(key, tok, now.Add(transferLifetime)); ok {
+		if _, _, ok := verifyTransfer(key, tok, now.Add(transferLifetime)); ok {
 			t.Fatal("token accepted at its expiry")
 		}
-		if _, ok := verifyTransfer(key, tok, now.Add(transferLifetime-time.Second)); !ok {
+		if _, _, ok := verifyTransfer(key, tok, now.Add(transferLifetime-time.Second)); !ok {
 			t.Fatal("token refused a second before its expiry")
 		}
 
@@ -51,20 +52,20 @@ func TestTransferTokensCannotBeForged(t *testing.T) {
 			// genuine mac.
 			other := rapid.Int64Range(1, 1<<53).Filter(func(id int64) bool { return id != userID }).Draw(t, "other")
 			mac := tok[strings.LastIndexByte(tok, '.')+1:]
-			mutated = fmt.Appendf(nil, "%d.%d.%s", other, now.Add(48*time.Hour).Unix(), mac)
+			mutated = fmt.Appendf(nil, "%d.%d.%d.%s", other, epoch, now.Add(48*time.Hour).Unix(), mac)
 		}
-		if _, ok := verifyTransfer(key, string(mutated), now); ok {
+		if _, _, ok := verifyTransfer(key, string(mutated), now); ok {
 			t.Fatalf("mutated token %q of %q accepted", mutated, tok)
 		}
 
 		// Another server's key does not verify this server's tokens.
 		otherKey := rapid.SliceOfN(rapid.Byte(), 32, 32).Filter(func(k []byte) bool { return string(k) != string(key) }).Draw(t, "other key")
-		if _, ok := verifyTransfer(otherKey, tok, now); ok {
+		if _, _, ok := verifyTransfer(otherKey, tok, now); ok {
 			t.Fatal("token verified with another key")
 		}
 		// Different users get different tokens.
 		other := rapid.Int64Range(1, 1<<53).Filter(func(id int64) bool { return id != userID }).Draw(t, "other user")
-		if signTransfer(key, other, now.Add(transferLifetime)) == tok {
+		if signTransfer(key, other, epoch, now.Add(transferLifetime)) == tok {
 			t.Fatal("two users share a token")
 		}
 	})
@@ -73,14 +74,14 @@ func TestTransferTokensCannotBeForged(t *testing.T) {
 func TestTransferTokenEdgeCases(t *testing.T) {
 	key := make([]byte, 32)
 	now := time.Now()
-	good := signTransfer(key, 7, now.Add(time.Hour))
+	good := signTransfer(key, 7, 0, now.Add(time.Hour))
 	for _, tok := range []string{
 		"", ".", "..", "7", "7.", good + ".", "." + good, "07" + good[1:], "+" + good, " " + good,
 		strings.Repeat("9", 200) + good,
-		signTransfer(key, 0, now.Add(time.Hour)), signTransfer(key, -7, now.Add(time.Hour)),
-		signTransfer(key, 7, now.Add(-time.Second)),
+		signTransfer(key, 0, 0, now.Add(time.Hour)), signTransfer(key, -7, 0, now.Add(time.Hour)),
+		signTransfer(key, 7, -1, now.Add(time.Hour)), signTransfer(key, 7, 0, now.Add(-time.Second)),
 	} {
-		if _, ok := verifyTransfer(key, tok, now); ok {
+		if _, _, ok := verifyTransfer(key, tok, now); ok {
 			t.Errorf("accepted %q", tok)
 		}
 	}
@@ -106,12 +107,15 @@ func TestTransferSignsInOnAnotherDevice(t *testing.T) {
 
 	phone := a.anonymous()
 	page := document(t, phone.get(u.Path))
-	form := page.Find(fmt.Sprintf("form[action=%q][data-auto-submit]", u.Path))
+	form := page.Find(fmt.Sprintf("form[action=%q]", u.Path))
 	if form.Length() != 1 || form.Find(`input[name="_method"][value="put"]`).Length() != 1 || form.Find("button[type=submit]").Length() != 1 {
 		t.Fatalf("transfer page form: %q", page.Find("main").Text())
 	}
-	if page.Find(`script[src*="transfer"]`).Length() != 1 {
-		t.Error("no auto-submit script")
+	if !strings.Contains(page.Find("h1").Text(), "Bob Member") {
+		t.Errorf("the page does not say whose account: %q", page.Find("h1").Text())
+	}
+	if page.Find(`script[src*="transfer"]`).Length() != 0 {
+		t.Error("the page submits itself")
 	}
 	if phone.signedInAs(t) != 0 {
 		t.Fatal("the GET alone signed in")
@@ -131,7 +135,7 @@ func TestTransferSignsInOnAnotherDevice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expired := signTransfer(key, bob.user.ID, time.Now().Add(-time.Minute))
+	expired := signTransfer(key, bob.user.ID, 0, time.Now().Add(-time.Minute))
 	for _, tok := range []string{expired, "garbage", strings.Replace(u.Path[len("/session/transfers/"):], ".", "x", 1)} {
 		c := a.anonymous()
 		wantStatus(t, c.get("/session/transfers/"+url.PathEscape(tok)), http.StatusBadRequest)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,7 +34,12 @@ func TestCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.FirstRun(ctx, db.FirstRunParams{Name: "Ada", Email: "ada@example.com", PasswordDigest: "x", JoinCode: "J"}); err != nil {
+	first, err := store.FirstRun(ctx, db.FirstRunParams{Name: "Ada", Email: "ada@example.com", PasswordDigest: "x", JoinCode: "J"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid, err := store.CreateUserSession(ctx, first.ID, "192.0.2.1", "test")
+	if err != nil {
 		t.Fatal(err)
 	}
 	store.Close()
@@ -48,6 +54,13 @@ func TestCommands(t *testing.T) {
 	store.Close()
 	if err != nil || bcrypt.CompareHashAndPassword([]byte(digest), []byte(password)) != nil {
 		t.Fatalf("the printed password does not sign in (%v)", err)
+	}
+	// Every sign-in made with the old password has ended (issue 19, item 5).
+	store, _ = db.Open(ctx, dbPath)
+	_, err = store.SessionUser(ctx, sid)
+	store.Close()
+	if !errors.Is(err, db.ErrNotFound) {
+		t.Errorf("a sign-in survived reset-password: %v", err)
 	}
 	if err := run(ctx, []string{"reset-password", "nobody@example.com"}, e, nil, &out); err == nil {
 		t.Fatal("reset for an unknown person succeeded")

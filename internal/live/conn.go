@@ -10,9 +10,10 @@ const replayBacklog = 1024
 // goroutine that exists only while there is something to write, so an idle
 // stream costs no goroutine beyond the one that notices its peer leaving.
 type conn struct {
-	id     uint64
-	userID int64
-	roomID int64
+	id        uint64
+	userID    int64
+	roomID    int64
+	sessionID int64
 	// bot is set on a bot's stream, which follows several rooms.
 	bot *botSub
 	out sink

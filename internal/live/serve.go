@@ -35,6 +35,9 @@ func (f Frame) bytes() []byte {
 type Stream struct {
 	UserID int64
 	RoomID int64
+	// SessionID is the sign-in the stream was opened with, so the stream
+	// ends when that sign-in does.
+	SessionID int64
 	// Replay writes, in order, what the tab missed. It runs once the stream is
 	// registered, so anything committed later arrives live.
 	Replay func(ctx context.Context, emit func(Frame) error) error
@@ -56,7 +59,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, st Stream) {
 		return
 	default:
 	}
-	c := &conn{id: h.seq.Add(1), userID: st.UserID, roomID: st.RoomID, replaying: true, done: make(chan struct{})}
+	c := &conn{id: h.seq.Add(1), userID: st.UserID, roomID: st.RoomID, sessionID: st.SessionID, replaying: true, done: make(chan struct{})}
 	if st.Bot != nil {
 		c.bot = &botSub{base: st.Bot.Base, rooms: make(map[int64]struct{}, len(st.Bot.Rooms))}
 		for _, id := range st.Bot.Rooms {
