@@ -10,16 +10,6 @@ import (
 	"github.com/campfire-go/campfire/internal/model"
 )
 
-// SessionIPs returns the distinct addresses the user's sign-ins came from.
-func (s *Store) SessionIPs(ctx context.Context, userID int64) ([]string, error) {
-	ips, err := scanStrings(s.r.QueryContext(ctx, `
-		SELECT DISTINCT ip_address FROM user_sessions WHERE user_id = ? AND ip_address != '' ORDER BY 1`, userID))
-	if err != nil {
-		return nil, fmt.Errorf("db: session ips: %w", err)
-	}
-	return ips, nil
-}
-
 // BanUser bans an active person: a ban row for each public address among
 // their sign-ins, every sign-in ended, their devices forgotten, status banned.
 // Addresses that are not public (a private network, loopback, link-local, a

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/model"
 )
 
@@ -31,6 +32,11 @@ func MessageURL(roomID, messageID int64) string {
 func StreamURL(roomID, after int64) string {
 	return fmt.Sprintf("/events?room_id=%d&after=%d", roomID, after)
 }
+
+// streamEvents are the events a room tab swaps in from its stream: the names
+// the hub sends, spelled once, in internal/live.
+const streamEvents = live.EventMessage + "," + live.EventSidebar + "," + live.EventTyping + "," +
+	live.EventPresence + "," + live.EventReload
 
 // UserURL is a person's profile.
 func UserURL(userID int64) string { return "/users/" + strconv.FormatInt(userID, 10) }
@@ -96,15 +102,6 @@ func KindRoomURL(kind model.RoomKind, roomID int64) string {
 func EditRoomURL(kind model.RoomKind, roomID int64) string {
 	return KindRoomURL(kind, roomID) + "/edit"
 }
-
-// RoomTypingURL is where a tab reports that its person started or stopped typing.
-func RoomTypingURL(roomID int64) string { return RoomURL(roomID) + "/typing" }
-
-// RoomPresenceURL is where a tab reports being hidden or shown.
-func RoomPresenceURL(roomID int64) string { return RoomURL(roomID) + "/presence" }
-
-// SidebarURL is the current user's room list fragment.
-const SidebarURL = "/users/me/sidebar"
 
 // BotsURL is the administrators' list of bots.
 const BotsURL = "/account/bots"

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
-	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -29,12 +28,6 @@ const MaxBodyLength = 10_000
 type ValidationError struct{ Message string }
 
 func (e *ValidationError) Error() string { return e.Message }
-
-// IsValidation reports whether err is a ValidationError.
-func IsValidation(err error) bool {
-	var ve *ValidationError
-	return errors.As(err, &ve)
-}
 
 // Posted is a stored message and what happened to it.
 type Posted struct {

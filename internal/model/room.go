@@ -36,14 +36,6 @@ type Room struct {
 // IsDirect reports whether the room is a direct conversation.
 func (r Room) IsDirect() bool { return r.Kind == RoomDirect }
 
-// Membership is a user's place in a room.
-type Membership struct {
-	RoomID      int64
-	UserID      int64
-	Involvement Involvement
-	Unread      bool
-}
-
 // SidebarRoom is one line of a user's room list.
 type SidebarRoom struct {
 	Room
