@@ -70,3 +70,89 @@ func (s *Store) people(ctx context.Context, query string, args ...any) ([]model.
 	}
 	return out, rows.Err()
 }
+
+// IsMember reports whether the user belongs to the room.
+func (s *Store) IsMember(ctx context.Context, roomID, userID int64) (bool, error) {
+	var ok bool
+	err := s.r.QueryRowContext(ctx,
+		`SELECT EXISTS (SELECT 1 FROM memberships WHERE room_id = ? AND user_id = ?)`, roomID, userID).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("db: is member: %w", err)
+	}
+	return ok, nil
+}
+
+// MarkRead clears the room's unread mark for the user, reporting whether it was set.
+func (s *Store) MarkRead(ctx context.Context, roomID, userID int64) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `
+		UPDATE memberships SET unread_at = NULL
+		WHERE room_id = ? AND user_id = ? AND unread_at IS NOT NULL`, roomID, userID)
+	if err != nil {
+		return false, fmt.Errorf("db: mark read: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// RoomMemberIDs returns the ids of everyone in the room.
+func (s *Store) RoomMemberIDs(ctx context.Context, roomID int64) ([]int64, error) {
+	ids, err := roomMemberIDs(ctx, s.r, roomID)
+	if err != nil {
+		return nil, fmt.Errorf("db: room members: %w", err)
+	}
+	return ids, nil
+}
+
+// RoomMentionables lists the active members of a room by name.
+func (s *Store) RoomMentionables(ctx context.Context, roomID int64) ([]model.Mentionable, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.room_id = ? AND u.status = 'active'`, roomID)
+	if err != nil {
+		return nil, fmt.Errorf("db: mentionables: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Mentionable
+	for rows.Next() {
+		var m model.Mentionable
+		if err := rows.Scan(&m.ID, &m.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func grant(ctx context.Context, tx *sql.Tx, roomID int64, userIDs []int64) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO memberships (room_id, user_id, created_at)
+		SELECT ?, value, ? FROM json_each(?) WHERE true
+		ON CONFLICT (room_id, user_id) DO NOTHING`, roomID, now(), int64sJSON(userIDs))
+	return err
+}
+
+func roomMemberIDs(ctx context.Context, q queryer, roomID int64) ([]int64, error) {
+	return scanIDs(q.QueryContext(ctx, `SELECT user_id FROM memberships WHERE room_id = ? ORDER BY user_id`, roomID))
+}
+
+func activeUserIDs(ctx context.Context, q queryer) ([]int64, error) {
+	return scanIDs(q.QueryContext(ctx, `SELECT id FROM users WHERE status = 'active' ORDER BY id`))
+}
+
+// checkActiveUsers refuses ids that are not active users.
+func checkActiveUsers(ctx context.Context, q queryer, ids []int64) error {
+	ids = unique(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `
+		SELECT count(*) FROM users WHERE status = 'active' AND id IN (SELECT value FROM json_each(?))`,
+		int64sJSON(ids)).Scan(&n); err != nil {
+		return err
+	}
+	if n != len(ids) {
+		return ErrUnknownUsers
+	}
+	return nil
+}

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -161,16 +160,6 @@ func (s *Store) attachBoosts(ctx context.Context, msgs []model.Message) error {
 		msgs[i].Boosts = append(msgs[i].Boosts, b)
 	}
 	return rows.Err()
-}
-
-// int64sJSON encodes ids for json_each; never "null", which json_each reads as
-// one NULL row and which would make every NOT IN false.
-func int64sJSON(ids []int64) string {
-	if len(ids) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(ids)
-	return string(b)
 }
 
 // NewMessage is a message about to be stored.
