@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -136,4 +137,14 @@ func (h *Handler) logRequests(next http.Handler) http.Handler {
 		h.log.Debug("request", "method", r.Method, "path", logPath(r), "status", sw.status,
 			"client", h.remote(r).IP, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 	})
+}
+
+// botKeyInPath finds the key of a bot API path (/rooms/{id}/{bot id}-{token}/…).
+var botKeyInPath = regexp.MustCompile(`^(/rooms/[^/]*/)[0-9]+-[^/]*`)
+
+// logPath is the request's path as logs may keep it: a bot's key is its only
+// credential, so it is replaced; logs are read by more people, for longer,
+// than the key is meant to be.
+func logPath(r *http.Request) string {
+	return botKeyInPath.ReplaceAllString(r.URL.Path, "${1}[bot-key]")
 }

@@ -59,6 +59,14 @@ func (h *Hub) Connections() int {
 	return len(h.all)
 }
 
+// HasStreams reports whether the user has any stream open, so callers can skip
+// rendering a per-user fragment nobody would receive.
+func (h *Hub) HasStreams(userID int64) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.byUser[userID]) > 0
+}
+
 // DisconnectUser ends every stream of a user (deactivated, banned, signed out).
 func (h *Hub) DisconnectUser(userID int64) {
 	h.mu.RLock()
