@@ -57,6 +57,9 @@ func (h *Handler) Routes() http.Handler {
 		r.Patch("/session/transfers/{token}", h.updateTransfer)
 
 		r.Group(func(r chi.Router) {
+			// Signed-in addresses are for the person and our own scripts, never
+			// an image or script of some page (issue 19).
+			r.Use(h.refuseSubresources)
 			r.Use(h.requireUser)
 
 			r.Get("/", h.welcome)

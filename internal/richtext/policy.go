@@ -17,8 +17,12 @@ import (
 // targets), style, every hx-*/sse-*/data-hx-* attribute, <hx-partial>,
 // <template>, forms and inputs. Classes are limited to Trix's own
 // "attachment…" names so a message cannot borrow the app's CSS or the
-// stable test hooks (message__body, unread). Images must be same-origin paths,
-// so a message cannot make every reader's browser call a tracker. The
+// stable test hooks (message__body, unread). Images must be our own
+// attachments or their previews (/attachments/{id}/{name}[?variant=preview]):
+// not another site, so a message cannot make every reader's browser call a
+// tracker, and not any other path of ours, so it cannot make every reader's
+// browser send a request that acts as them (/events?room_id=… marked another
+// room read for every viewer; issue 19, item 8). The
 // data-trix-attachment/-attributes JSON is not kept: attachments are not
 // supported yet, and Trix re-hydrates that JSON (HTML included) when the
 // message is edited, a path with a history of editor XSS bugs.
@@ -26,7 +30,7 @@ var (
 	mentionIDPattern   = regexp.MustCompile(`^[1-9][0-9]{0,18}$`)
 	languagePattern    = regexp.MustCompile(`^[A-Za-z0-9_+#.-]{1,32}$`)
 	classPattern       = regexp.MustCompile(`^attachment(?:-gallery)?(?:(?:--|__)[a-z0-9]+)*(?: attachment(?:-gallery)?(?:(?:--|__)[a-z0-9]+)*)*$`)
-	imageSrcPattern    = regexp.MustCompile(`^/[^/\\]`)
+	imageSrcPattern    = regexp.MustCompile(`^/attachments/[1-9][0-9]{0,18}/[^/?#\\\s]+(?:\?variant=preview)?$`)
 	dimensionPattern   = regexp.MustCompile(`^[0-9]{1,5}$`)
 	contentTypePattern = regexp.MustCompile(`^[a-z0-9.+-]{1,64}/[a-z0-9.+-]{1,64}$`)
 )

@@ -95,8 +95,8 @@ func TestSanitizeKeepsTrix(t *testing.T) {
 		`<div><a href="/rooms/3">room</a></div>`,
 		`<div>Hey <a href="/users/12" data-mention="12">@Ann Lee</a>!</div>`,
 		`<div>a&nbsp; b</div>`,
-		`<figure class="attachment attachment--preview attachment--png" data-trix-content-type="image/png"><img src="/blobs/abc/cat.png" width="300" height="200"><figcaption class="attachment__caption"><span class="attachment__name">cat.png</span> <span class="attachment__size">12.5 KB</span></figcaption></figure>`,
-		`<div class="attachment-gallery attachment-gallery--2"><figure class="attachment attachment--preview"><img src="/blobs/1.png"></figure></div>`,
+		`<figure class="attachment attachment--preview attachment--png" data-trix-content-type="image/png"><img src="/attachments/12/cat.png?variant=preview" width="300" height="200"><figcaption class="attachment__caption"><span class="attachment__name">cat.png</span> <span class="attachment__size">12.5 KB</span></figcaption></figure>`,
+		`<div class="attachment-gallery attachment-gallery--2"><figure class="attachment attachment--preview"><img src="/attachments/1/1.png"></figure></div>`,
 	}
 	for _, s := range samples {
 		want := strings.ReplaceAll(s, "&nbsp;", "\u00a0")
@@ -138,6 +138,34 @@ func TestIsExternal(t *testing.T) {
 	for href, want := range tests {
 		if got := isExternal(href); got != want {
 			t.Errorf("isExternal(%q) = %v, want %v", href, got, want)
+		}
+	}
+}
+
+// TestImagesOnlyFromAttachments: an image's source must be one of our
+// attachments or its preview. Any other path of ours would have every
+// reader's browser request it as them: <img src="/events?room_id=2"> marked
+// another room read for every viewer (issue 19, item 8).
+func TestImagesOnlyFromAttachments(t *testing.T) {
+	for _, src := range []string{
+		"/attachments/1/cat.png", "/attachments/12/My%20Cat.jpeg", "/attachments/12/cat.png?variant=preview",
+	} {
+		in := `<div><img src="` + src + `"></div>`
+		if got := Sanitize(in); got != in {
+			t.Errorf("attachment image %q: got %q", src, got)
+		}
+	}
+	for _, src := range []string{
+		"/events?room_id=2", "/rooms/2", "/rooms/2/messages", "/session", "/users/me/sidebar",
+		"/account/join_code", "/searches?q=x", "/users/1/avatar", "/blobs/1.png",
+		"/attachments/0/x.png", "/attachments/1", "/attachments/1/", "/attachments/1/a/b.png",
+		"/attachments/1/x.png?variant=original", "/attachments/1/x.png?variant=preview&x=1",
+		"/attachments/1/x.png#frag", "/attachments/x/y.png", "//evil.example/attachments/1/x.png",
+		"https://evil.example/attachments/1/x.png",
+	} {
+		out := Sanitize(`<div><img src="` + src + `"></div>`)
+		if strings.Contains(out, "<img") {
+			t.Errorf("image from %q kept: %q", src, out)
 		}
 	}
 }
