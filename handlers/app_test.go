@@ -68,16 +68,14 @@ func newTestAppLogging(t testing.TB, path string, log *slog.Logger, opts ...test
 	// rate limit (per address) does not bite tests that sign in many people.
 	// Tests post in bulk; the post limit has its own test that sets it.
 	cfg := Config{TrustProxy: true, PostLimit: 1 << 20, BotPostLimit: 1 << 20, PasswordCost: bcrypt.MinCost}
-	presence := NewPresenceAnnouncer(store, log)
-	liveOpts := live.Options{LastEventID: last, Heartbeat: time.Second, OnPresence: presence.Changed}
+	liveOpts := live.Options{LastEventID: last, Heartbeat: time.Second}
 	for _, o := range opts {
 		o(&cfg, &liveOpts)
 	}
 	hub := live.New(log, liveOpts)
-	presence.Attach(hub)
 	c := chat.New(store, hub, log)
+	hub.OnPresence(c.PresenceChanged)
 	h := New(cfg, store, hub, c, log)
-	h.UsePresence(presence)
 	a := &testApp{t: t, dbPath: path, store: store, hub: hub, chat: c, h: h}
 	a.notify = newTestNotify(t, store, hub, c, h, log)
 	a.srv = httptest.NewServer(h.Routes())

@@ -6,7 +6,6 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -48,22 +47,16 @@ type Handler struct {
 	sessions *scs.SessionManager
 	hub      *live.Hub
 	chat     *chat.Service
-	// presence, when set, lends new streams the room's latest announcement.
-	announcer *PresenceAnnouncer
-	log       *slog.Logger
-	signIns   *rateLimiter
-	posts     *rateLimiter
-	botPosts  *rateLimiter
+	log      *slog.Logger
+	signIns  *rateLimiter
+	posts    *rateLimiter
+	botPosts *rateLimiter
 	// transfer is the secret of session-transfer links, read once.
 	transfer transferKey
 	stopGC   func()
 	// stopChecks ends the check of open streams' sign-ins.
 	stopChecks chan struct{}
 	dummyState
-
-	// sidebarMu orders room-list publications: each reads the lists after
-	// the change it follows, so the last one sent is the newest state.
-	sidebarMu sync.Mutex
 }
 
 // The session store must keep scs's context-aware contract.

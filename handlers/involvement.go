@@ -5,8 +5,6 @@ import (
 	"net/http"
 
 	"github.com/campfire-go/campfire/db"
-	"github.com/campfire-go/campfire/internal/chat"
-	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
@@ -55,14 +53,7 @@ func (h *Handler) updateInvolvement(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	switch {
-	case involvement == model.InvolvementInvisible && before != model.InvolvementInvisible:
-		h.sidebarMu.Lock()
-		h.hub.PublishUser(u.ID, live.EventSidebar, chat.Render(r.Context(), views.SidebarRoomRemove(room.ID)))
-		h.sidebarMu.Unlock()
-	case involvement != model.InvolvementInvisible && before == model.InvolvementInvisible:
-		h.publishSidebars(r.Context(), []int64{u.ID})
-	}
+	h.chat.InvolvementChanged(r.Context(), room.ID, u.ID, before, involvement)
 	room.Involvement = involvement
 	if isPartial(r) {
 		h.render(w, r, http.StatusOK, views.BellReplace(bellProps(room)))

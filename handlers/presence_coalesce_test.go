@@ -2,10 +2,9 @@ package handlers
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/campfire-go/campfire/views"
 )
@@ -19,16 +18,15 @@ func TestPresenceAnnouncementsAreCoalesced(t *testing.T) {
 	s.next(t, "presence") // written with the stream's opening
 	s.next(t, "presence") // the app's announcement of this arrival
 
-	p := NewPresenceAnnouncer(a.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	p.Attach(a.hub)
 	for range 100 {
-		p.Changed(room, admin.user.ID, true)
+		a.chat.PresenceChanged(room, admin.user.ID, true)
 	}
 	s.next(t, "presence")
-	if !s.quiet("presence", 3*presenceDelay) {
+	// Three times the chat service's delay of 250 ms.
+	if !s.quiet("presence", 750*time.Millisecond) {
 		t.Fatal("a burst of 100 changes made more than one announcement")
 	}
-	p.Changed(room, admin.user.ID, false)
+	a.chat.PresenceChanged(room, admin.user.ID, false)
 	s.next(t, "presence")
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
-	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/views"
 )
@@ -112,13 +111,9 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 		h.notFound(w, r)
 		return
 	}
-	if room.Unread {
-		if _, err := h.store.MarkRead(ctx, room.ID, u.ID); err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		room.Unread = false
-		h.hub.PublishUser(u.ID, live.EventSidebar, chat.Render(ctx, views.SidebarRoomUpdate(room)))
+	if room, err = h.chat.MarkRead(ctx, room, u.ID); err != nil {
+		h.serverError(w, r, err)
+		return
 	}
 	rooms, err := h.store.SidebarRooms(ctx, u.ID)
 	if err != nil {
@@ -126,7 +121,7 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 		return
 	}
 
-	present, err := h.presentPeople(ctx, room.ID, u.ID)
+	present, err := h.chat.PresentPeople(ctx, room.ID, u.ID)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

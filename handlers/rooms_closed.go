@@ -35,7 +35,7 @@ func (h *Handler) createClosedRoom(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.publishSidebars(r.Context(), ch.Members)
+	h.chat.RoomChanged(r.Context(), ch)
 	h.redirect(w, r, views.RoomURL(ch.Room.ID))
 }
 
@@ -67,9 +67,7 @@ func (h *Handler) updateClosedRoom(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.revoke(r.Context(), room.ID, ch.Revoked)
-	h.publishSidebars(r.Context(), ch.Members)
-	h.publishRoomName(r.Context(), ch.Room)
+	h.chat.RoomChanged(r.Context(), ch)
 	if !idSet(ch.Members)[u.ID] {
 		// An administrator who left themselves out can no longer see it.
 		h.redirect(w, r, "/")

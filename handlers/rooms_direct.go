@@ -55,7 +55,7 @@ func (h *Handler) createDirectRoom(w http.ResponseWriter, r *http.Request) {
 	}
 	// Found or made, the room goes to the top of everyone's list, as when a
 	// message arrives.
-	h.publishSidebars(r.Context(), ch.Members)
+	h.chat.RoomChanged(r.Context(), ch)
 	h.redirect(w, r, views.RoomURL(ch.Room.ID))
 }
 

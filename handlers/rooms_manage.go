@@ -259,7 +259,7 @@ func (h *Handler) destroyRoom(w http.ResponseWriter, r *http.Request, room model
 		h.serverError(w, r, err)
 		return
 	}
-	h.revoke(r.Context(), room.ID, members)
+	h.chat.RoomRevoked(r.Context(), room.ID, members)
 	h.sessions.Put(r.Context(), flashKey, room.DisplayName+" was deleted.")
 	h.redirect(w, r, "/")
 }

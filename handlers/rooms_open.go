@@ -29,7 +29,7 @@ func (h *Handler) createOpenRoom(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.publishSidebars(r.Context(), ch.Members)
+	h.chat.RoomChanged(r.Context(), ch)
 	h.redirect(w, r, views.RoomURL(ch.Room.ID))
 }
 
@@ -57,8 +57,7 @@ func (h *Handler) updateOpenRoom(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.publishSidebars(r.Context(), ch.Members)
-	h.publishRoomName(r.Context(), ch.Room)
+	h.chat.RoomChanged(r.Context(), ch)
 	h.redirect(w, r, views.RoomURL(room.ID))
 }
 

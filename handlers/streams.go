@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
-	"github.com/campfire-go/campfire/views"
 )
 
 // stream serves a tab's Server-Sent Events. The cursor is the later of the
@@ -38,11 +36,9 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	if room.Unread {
-		if changed, err := h.store.MarkRead(r.Context(), room.ID, u.ID); err == nil && changed {
-			room.Unread = false
-			h.hub.PublishUser(u.ID, live.EventSidebar, chat.Render(r.Context(), views.SidebarRoomUpdate(room)))
-		}
+	if room, err = h.chat.MarkRead(r.Context(), room, u.ID); err != nil {
+		h.serverError(w, r, err)
+		return
 	}
 	h.hub.Serve(w, r, live.Stream{
 		UserID:    u.ID,
@@ -57,7 +53,7 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			return h.emitPresence(ctx, room.ID, last, emit)
+			return h.chat.EmitPresence(ctx, room.ID, last, emit)
 		},
 	})
 }

@@ -2,15 +2,9 @@ package handlers
 
 import (
 	"net/http"
-
-	"github.com/campfire-go/campfire/internal/chat"
-	"github.com/campfire-go/campfire/internal/live"
-	"github.com/campfire-go/campfire/views"
 )
 
-// typing passes "someone is typing" to the others in the room. Nothing is
-// stored or replayed: it only matters for the next few seconds, and the
-// browsers drop a line that is not renewed within 5 s.
+// typing passes "someone is typing" to the others in the room.
 func (h *Handler) typing(w http.ResponseWriter, r *http.Request) {
 	room, ok := h.memberRoom(w, r)
 	if !ok {
@@ -21,16 +15,15 @@ func (h *Handler) typing(w http.ResponseWriter, r *http.Request) {
 		h.formError(w, r, err)
 		return
 	}
-	var frag []byte
+	var typing bool
 	switch r.PostForm.Get("state") {
 	case "start":
-		frag = chat.Render(r.Context(), views.TypingStart(u.ID, u.Name))
+		typing = true
 	case "stop":
-		frag = chat.Render(r.Context(), views.TypingStop(u.ID))
 	default:
 		h.unprocessable(w, r, "state must be start or stop.")
 		return
 	}
-	h.hub.PublishRoomEphemeral(room.ID, live.EventTyping, frag, u.ID)
+	h.chat.Typing(r.Context(), room.ID, u, typing)
 	w.WriteHeader(http.StatusNoContent)
 }

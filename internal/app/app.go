@@ -63,18 +63,16 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		log.Warn("SQLite was built without -DSQLITE_ENABLE_QPSG: queries with joins are planned anew each time, " +
 			"about twice as slow; build with make (it sets CGO_CFLAGS)")
 	}
-	// The hub reports arrivals and departures to the announcer, which renders
-	// who is here and publishes it back through the hub.
-	presence := handlers.NewPresenceAnnouncer(store, log)
-	hub := live.New(log, live.Options{LastEventID: last, OnPresence: presence.Changed})
-	presence.Attach(hub)
+	hub := live.New(log, live.Options{LastEventID: last})
 	chatSvc := chat.New(store, hub, log)
+	// The hub reports arrivals and departures to the chat service, which
+	// announces who is here back through the hub.
+	hub.OnPresence(chatSvc.PresenceChanged)
 	h := handlers.New(handlers.Config{
 		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
 		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
 		BotPostLimit: cfg.BotPostLimit, BotPostWindow: cfg.BotPostWindow,
 	}, store, hub, chatSvc, log)
-	h.UsePresence(presence)
 
 	// After a message is posted: bots' webhooks and Web Push, both queued.
 	n, err := notify.Start(ctx, store, hub, chatSvc, notify.Options{
@@ -83,6 +81,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		h.Close()
 		hub.Close()
+		chatSvc.Close()
 		store.Close()
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 // Package chat is the one path by which messages are posted, edited and
-// deleted, whether by people, bots or webhook replies: it validates, stores,
-// and publishes each change in commit order.
+// deleted, whether by people, bots or webhook replies, and the one publisher
+// of live changes: it validates, stores, and publishes each change in commit
+// order, and tells open tabs about sidebars, presence and typing.
 package chat
 
 import (
@@ -52,23 +53,32 @@ type Service struct {
 
 	replays replayCache
 
-	// publishMu makes publication follow commit order: a browser's cursor only
-	// moves forward, so an event published after a newer one would be skipped.
+	// publishMu is the one order of durable and sidebar changes: each is
+	// written (or read, for a whole room list) and published under it, so
+	// what a tab is sent last is the newest state. A browser's cursor only
+	// moves forward, so a room event published after a newer one would be
+	// skipped; a room list read before an unread mark and sent after it
+	// would paint over it (sidebar.go).
 	publishMu sync.Mutex
 
 	// Posts go through one committer goroutine, which writes those waiting
 	// together in one transaction (committer.go).
-	queue     chan *postRequest
+	queue chan *postRequest
+
+	presence presence // who is here, announced by one goroutine (presence.go)
+
 	closing   chan struct{}
 	closeOnce sync.Once
-	stopped   chan struct{}
+	workers   sync.WaitGroup // the committer and the presence announcer
 }
 
-// New returns a Service and starts its committer; Close stops it.
+// New returns a Service and starts its committer and presence announcer;
+// Close stops them. Give the hub its PresenceChanged (live.Hub.OnPresence).
 func New(store *db.Store, hub *live.Hub, log *slog.Logger) *Service {
 	s := &Service{store: store, hub: hub, log: log,
-		queue: make(chan *postRequest), closing: make(chan struct{}), stopped: make(chan struct{})}
-	go s.run()
+		queue: make(chan *postRequest), presence: newPresence(), closing: make(chan struct{})}
+	s.workers.Go(s.run)
+	s.workers.Go(s.announcePresence)
 	return s
 }
 
@@ -214,32 +224,6 @@ func (s *Service) prepare(ctx context.Context, roomID int64, raw string) (richte
 	return body, nil
 }
 
-// publishUnread updates the room's line in the sidebars of those for whom it
-// just became unread. A shared room looks the same to all, so it is rendered
-// once; a direct room's name depends on who looks.
-func (s *Service) publishUnread(ctx context.Context, room model.SidebarRoom, userIDs []int64) {
-	if len(userIDs) == 0 {
-		return
-	}
-	if !room.IsDirect() {
-		line := room
-		line.DisplayName, line.Unread = room.Name, true
-		frag := render(ctx, views.SidebarRoomUpdate(line))
-		for _, uid := range userIDs {
-			s.hub.PublishUser(uid, live.EventSidebar, frag)
-		}
-		return
-	}
-	for _, uid := range userIDs {
-		line, err := s.store.MemberRoom(ctx, room.ID, uid)
-		if err != nil {
-			s.log.Warn("sidebar update", "room_id", room.ID, "user_id", uid, "error", err)
-			continue
-		}
-		s.hub.PublishUser(uid, live.EventSidebar, render(ctx, views.SidebarRoomUpdate(line)))
-	}
-}
-
 // render renders a fragment to bytes. Components here only fail on a broken
 // writer, which a bytes.Buffer never is.
 func render(ctx context.Context, c templ.Component) []byte {
@@ -249,6 +233,3 @@ func render(ctx context.Context, c templ.Component) []byte {
 	}
 	return b.Bytes()
 }
-
-// Render exposes fragment rendering to the replay and handlers.
-func Render(ctx context.Context, c templ.Component) []byte { return render(ctx, c) }

@@ -72,7 +72,6 @@ func (s *Service) commit(ctx context.Context, room model.SidebarRoom, msg db.New
 // waiting, and writes them in one transaction. A lone post goes at once; under
 // load, posts arriving during one commit make up the next batch.
 func (s *Service) run() {
-	defer close(s.stopped)
 	batch := make([]*postRequest, 0, maxBatch)
 	for {
 		var first *postRequest
@@ -157,8 +156,10 @@ func (s *Service) commitBatch(batch []*postRequest) {
 }
 
 // Close stops the committer after answering every post already handed to
-// it; later posts get ErrClosed. Call it before closing the store.
+// it (later posts get ErrClosed), and the presence announcer after the
+// announcement it is making, if any; those still waiting are dropped, as the
+// streams they were for are closing too. Call it before closing the store.
 func (s *Service) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
-	<-s.stopped
+	s.workers.Wait()
 }

@@ -46,8 +46,9 @@ type Hub struct {
 	// and every durable event up to it was already queued on each stream.
 	lastID atomic.Int64
 
-	// Fired with the room and user whose presence changed (first arrival, last departure).
-	onPresence func(roomID, userID int64, present bool)
+	// Told of the room and user whose presence changed (first arrival, last
+	// departure); set by OnPresence.
+	onPresence atomic.Pointer[func(roomID, userID int64, present bool)]
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -71,9 +72,6 @@ type Options struct {
 	WriteTimeout time.Duration
 	// LastEventID is the newest event id in the database at start.
 	LastEventID int64
-	// OnPresence is called (in its own goroutine) when a user arrives in or
-	// leaves a room; may be nil.
-	OnPresence func(roomID, userID int64, present bool)
 }
 
 // New starts a hub.
@@ -96,7 +94,6 @@ func New(log *slog.Logger, opt Options) *Hub {
 		byUser:       map[int64]map[*conn]struct{}{},
 		botsByRoom:   map[int64]map[*conn]struct{}{},
 		bots:         map[int64]map[*conn]struct{}{},
-		onPresence:   opt.OnPresence,
 		stop:         make(chan struct{}),
 	}
 	h.lastID.Store(opt.LastEventID)
@@ -240,9 +237,14 @@ func (rm *room) setVisible(userID int64, delta int) bool {
 	return (before > 0) != (after > 0)
 }
 
+// OnPresence has f called (in its own goroutine) whenever a user arrives in
+// or leaves a room. The hub is made before whoever announces presence on it,
+// hence a setter; call it before serving.
+func (h *Hub) OnPresence(f func(roomID, userID int64, present bool)) { h.onPresence.Store(&f) }
+
 func (h *Hub) presenceChanged(roomID, userID int64, present bool) {
-	if h.onPresence != nil {
-		go h.onPresence(roomID, userID, present)
+	if f := h.onPresence.Load(); f != nil {
+		go (*f)(roomID, userID, present)
 	}
 }
 

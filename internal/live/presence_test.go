@@ -29,15 +29,13 @@ type tab struct {
 func TestPresenceReturnsToZero(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		var arrivals, departures atomic.Int64
-		h := New(slog.New(slog.NewTextHandler(io.Discard, nil)), Options{
-			Heartbeat: time.Hour,
-			OnPresence: func(_, _ int64, present bool) {
-				if present {
-					arrivals.Add(1)
-				} else {
-					departures.Add(1)
-				}
-			},
+		h := New(slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Heartbeat: time.Hour})
+		h.OnPresence(func(_, _ int64, present bool) {
+			if present {
+				arrivals.Add(1)
+			} else {
+				departures.Add(1)
+			}
 		})
 		defer h.Close()
 
