@@ -119,6 +119,7 @@ func TestNewMessagePushesToAbsentInterestedMembers(t *testing.T) {
 
 	// Only Bob asks for every message; the author never gets a push.
 	wantStatus(t, admin.post(room, "Lunch is <served>", "p1"), http.StatusSeeOther)
+	a.notify.push.Flush()
 	if n := enqueued(); n != 1 {
 		t.Errorf("%d pushes queued, want 1 (Bob)", n)
 	}
@@ -157,6 +158,7 @@ func TestNewMessagePushesToAbsentInterestedMembers(t *testing.T) {
 	waitUntil(t, func() bool { return a.hub.IsPresent(room, bob.user.ID) })
 	before := enqueued()
 	wantStatus(t, admin.post(room, "while bob watches", "p3"), http.StatusSeeOther)
+	a.notify.push.Flush()
 	if n := enqueued() - before; n != 0 {
 		t.Errorf("%d pushes while Bob was present", n)
 	}

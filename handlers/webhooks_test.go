@@ -121,13 +121,14 @@ func TestWebhooksGoOnlyWhereTheyShould(t *testing.T) {
 	bot := admin.createBot(t, "Quiet Bot", fb.srv.URL)
 	enqueued := func() uint64 { return a.notify.webhooks.Stats().Enqueued }
 
-	// The hook decides while the post is handled, so the count is final when
-	// the answer arrives.
+	// Flush waits for the hook's lookups, so the count is final then.
 	wantStatus(t, admin.post(room, "no mention here", "n1"), http.StatusSeeOther)
+	a.notify.webhooks.Flush()
 	if n := enqueued(); n != 0 {
 		t.Errorf("unmentioned message: %d deliveries", n)
 	}
 	wantStatus(t, botPost(t, a, room, bot.Key(), "text/plain", "@Quiet Bot talking to myself"), http.StatusCreated)
+	a.notify.webhooks.Flush()
 	if n := enqueued(); n != 0 {
 		t.Errorf("the bot's own message: %d deliveries", n)
 	}
@@ -147,6 +148,7 @@ func TestWebhooksGoOnlyWhereTheyShould(t *testing.T) {
 		t.Errorf("payload %v", p)
 	}
 	wantStatus(t, botPost(t, a, direct.ID, bot.Key(), "text/plain", "bot speaking"), http.StatusCreated)
+	a.notify.webhooks.Flush()
 	if n := enqueued(); n != 1 {
 		t.Errorf("%d deliveries, want only the person's direct message", n)
 	}

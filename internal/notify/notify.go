@@ -1,7 +1,8 @@
 // Package notify tells the world outside the browser about new messages: bot
-// webhooks and Web Push. Both hang on chat.Service as hooks that only decide
-// who is concerned and hand the work to bounded background queues, so posting
-// never waits on a bot or a push service.
+// webhooks and Web Push. Both hang on chat.Service as hooks that only hand
+// the message to a bounded queue; there, who is concerned is read from the
+// database and each delivery goes onto a bounded queue of its own, so posting
+// never waits on the database, a bot or a push service.
 package notify
 
 import (

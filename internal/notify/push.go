@@ -18,12 +18,20 @@ import (
 
 // Push sends Web Push notifications of new messages.
 type Push struct {
-	store  *db.Store
-	hub    *live.Hub
-	keys   push.Keys
-	sender *push.Sender
-	queue  *push.Queue
-	log    *slog.Logger
+	store   pushStore
+	hub     *live.Hub
+	keys    push.Keys
+	sender  *push.Sender
+	lookups *lookups
+	queue   *push.Queue
+	log     *slog.Logger
+}
+
+// pushStore is what push delivery reads and writes.
+type pushStore interface {
+	PushTargets(ctx context.Context, roomID, authorID int64) ([]db.PushTarget, error)
+	DeletePushSubscription(ctx context.Context, id int64) error
+	UnreadRoomCount(ctx context.Context, userID int64) (int, error)
 }
 
 // PushOptions configure delivery.
@@ -45,6 +53,7 @@ func NewPush(store *db.Store, hub *live.Hub, keys push.Keys, opt PushOptions, lo
 	p := &Push{store: store, hub: hub, keys: keys, log: log}
 	p.sender = push.NewSender(keys, opt.Subscriber, opt.Client, log, p.gone)
 	p.queue = push.NewQueue(p.sender, 8, 4096)
+	p.lookups = newLookups("push", log)
 	return p
 }
 
@@ -52,10 +61,22 @@ func NewPush(store *db.Store, hub *live.Hub, keys push.Keys, opt PushOptions, lo
 func (p *Push) PublicKey() string { return p.keys.Public }
 
 // Close delivers what is queued and stops.
-func (p *Push) Close() { p.queue.Close() }
+func (p *Push) Close() {
+	p.lookups.close()
+	p.queue.Close()
+}
 
-// Stats reports what the queue did.
-func (p *Push) Stats() push.Stats { return p.queue.Stats() }
+// Flush returns once every message handed to Hook before it has been looked
+// up and its notifications queued.
+func (p *Push) Flush() { p.lookups.flush() }
+
+// Stats reports what the queue did; Dropped also counts each message whose
+// lookup was refused (queue full or closed).
+func (p *Push) Stats() push.Stats {
+	s := p.queue.Stats()
+	s.Dropped += p.lookups.dropped.Load()
+	return s
+}
 
 func (p *Push) gone(id int64) {
 	if err := p.store.DeletePushSubscription(context.Background(), id); err != nil {
@@ -65,9 +86,15 @@ func (p *Push) gone(id int64) {
 
 // Hook is the chat hook: members who are not looking at the room and whose
 // involvement asks for it (everything; mentions when mentioned) get a push.
+// Who they are is read on the lookup queue, not the poster's goroutine.
 func (p *Push) Hook(ctx context.Context, room model.SidebarRoom, posted chat.Posted) {
+	ctx = context.WithoutCancel(ctx)
+	p.lookups.add(func() { p.notify(ctx, room, posted) })
+}
+
+func (p *Push) notify(ctx context.Context, room model.SidebarRoom, posted chat.Posted) {
 	m := posted.Message
-	targets, err := p.store.PushTargets(context.WithoutCancel(ctx), room.ID, m.CreatorID)
+	targets, err := p.store.PushTargets(ctx, room.ID, m.CreatorID)
 	if err != nil {
 		p.log.Error("push targets", "room_id", room.ID, "error", err)
 		return

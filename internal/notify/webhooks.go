@@ -14,10 +14,18 @@ import (
 
 // Webhooks delivers messages to the bots they concern and posts their answers.
 type Webhooks struct {
-	store *db.Store
-	chat  *chat.Service
-	log   *slog.Logger
-	d     *webhooks.Dispatcher
+	store   webhookStore
+	chat    *chat.Service
+	log     *slog.Logger
+	lookups *lookups
+	d       *webhooks.Dispatcher
+}
+
+// webhookStore is what webhook delivery reads.
+type webhookStore interface {
+	WebhookRecipients(ctx context.Context, roomID int64, direct bool, mentionIDs []int64, creatorID int64) ([]db.WebhookRecipient, error)
+	User(ctx context.Context, id int64) (model.User, error)
+	MemberRoom(ctx context.Context, roomID, userID int64) (model.SidebarRoom, error)
 }
 
 // NewWebhooks starts the delivery workers. timeout bounds each call (7 s in
@@ -25,14 +33,27 @@ type Webhooks struct {
 func NewWebhooks(store *db.Store, chatSvc *chat.Service, client *http.Client, timeout time.Duration, log *slog.Logger) *Webhooks {
 	w := &Webhooks{store: store, chat: chatSvc, log: log}
 	w.d = webhooks.New(client, timeout, 8, 1024, w.reply, log)
+	w.lookups = newLookups("webhook", log)
 	return w
 }
 
 // Close stops taking deliveries and waits for the queued ones.
-func (w *Webhooks) Close() { w.d.Close() }
+func (w *Webhooks) Close() {
+	w.lookups.close()
+	w.d.Close()
+}
 
-// Stats reports what the dispatcher did.
-func (w *Webhooks) Stats() webhooks.Stats { return w.d.Stats() }
+// Flush returns once every message handed to Hook before it has been looked
+// up and its deliveries queued.
+func (w *Webhooks) Flush() { w.lookups.flush() }
+
+// Stats reports what the dispatcher did; Dropped also counts each message
+// whose lookup was refused (queue full or closed).
+func (w *Webhooks) Stats() webhooks.Stats {
+	s := w.d.Stats()
+	s.Dropped += w.lookups.dropped.Load()
+	return s
+}
 
 // replyKey marks the context of a post that is a bot's webhook answer.
 type replyKey struct{}
@@ -40,7 +61,8 @@ type replyKey struct{}
 // Hook is the chat hook: a message in a direct room goes to every bot there,
 // elsewhere to the bots it mentions; never to its own author. A webhook
 // answer goes to no bot: two bots in one direct room would otherwise answer
-// each other forever.
+// each other forever. Which bots are concerned is read on the lookup queue,
+// not the poster's goroutine.
 func (w *Webhooks) Hook(ctx context.Context, room model.SidebarRoom, p chat.Posted) {
 	if !room.IsDirect() && len(p.MentionIDs) == 0 {
 		return
@@ -49,6 +71,10 @@ func (w *Webhooks) Hook(ctx context.Context, room model.SidebarRoom, p chat.Post
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
+	w.lookups.add(func() { w.enqueue(ctx, room, p) })
+}
+
+func (w *Webhooks) enqueue(ctx context.Context, room model.SidebarRoom, p chat.Posted) {
 	recipients, err := w.store.WebhookRecipients(ctx, room.ID, room.IsDirect(), p.MentionIDs, p.Message.CreatorID)
 	if err != nil {
 		w.log.Error("webhook recipients", "room_id", room.ID, "error", err)
