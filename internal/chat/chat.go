@@ -40,8 +40,9 @@ type Posted struct {
 	Fragment []byte
 }
 
-// Hook is told about each new message after it is committed and published;
-// push and webhooks hang here. It must not block: it hands work to a queue.
+// Hook is told about each new message after it is committed and published,
+// on the poster's goroutine; push and webhooks hang here. It must not block,
+// nor read the database: it hands the message to a queue.
 type Hook func(ctx context.Context, room model.SidebarRoom, p Posted)
 
 // Service posts, edits and deletes messages.
