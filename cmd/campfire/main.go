@@ -30,6 +30,8 @@ commands:
   serve                  run the server (the default)
   reset-password EMAIL   set a new password for a person and print it
   backup FILE            write a consistent copy of the database to FILE
+  import STORAGE_DIR     move a ONCE Campfire install into an empty database
+                         (or: import --db FILE [--files DIR])
   version                print the version
 `
 
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fmt.Errorf("backup takes one file name\n\n%s", usage)
 		}
 		return backup(ctx, cfg, args[0], stdout)
+	case "import":
+		return importOnce(ctx, cfg, args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "campfire", version)
 		return nil
