@@ -11,7 +11,7 @@ import (
 
 func TestSGIDUserID(t *testing.T) {
 	rails6 := base64.StdEncoding.EncodeToString([]byte(
-		`{"_rails":{"message":"` + base64.StdEncoding.EncodeToString([]byte(`"gid://campfire/User/12"`)) + `","exp":null,"pur":"attachable"}}`)) + "--abcdef"
+		`{"_rails":{"message":"`+base64.StdEncoding.EncodeToString([]byte(`"gid://campfire/User/12"`))+`","exp":null,"pur":"attachable"}}`)) + "--abcdef"
 	for _, c := range []struct {
 		sgid string
 		want int64
