@@ -179,5 +179,9 @@ func TestImportedCampfireWorks(t *testing.T) {
 		if !strings.Contains(string(body), "Still here after the move") {
 			t.Error("the bot's new message is not in the room")
 		}
+		// The search index, rebuilt by the import, still follows new messages.
+		if got := ada.search(t, "still here after the move"); !slices.Equal(got, []string{strconv.FormatInt(id, 10)}) {
+			t.Errorf("searching for the bot's new message found %v, want %d", got, id)
+		}
 	})
 }

@@ -7,6 +7,7 @@
 //	campfire-bench idle      -layout FILE [-conns 10000] [-hold 60s] [-pid PID]
 //	campfire-bench reconnect -layout FILE [-conns 10000] [-pid PID]
 //	campfire-bench coldstart -server BIN -db FILE [-runs 5]
+//	campfire-bench import    -server BIN [-messages 1000000] [-dir DIR]
 //
 // Load commands spread their streams over worker processes (-procs), each
 // dialling from its own loopback address, because one process may hold only
@@ -30,6 +31,7 @@ commands:
   idle        hold N idle streams: server memory per connection
   reconnect   N streams connecting at once with Last-Event-ID: time to the first event
   coldstart   start the server on a seeded database: time to the first room page
+  import      generate a ONCE Campfire install and time "campfire import" on it: time and peak memory
   worker      (internal) one load process, driven by its parent over stdin/stdout
 
 Run "campfire-bench COMMAND -h" for a command's flags.
@@ -57,6 +59,8 @@ func main() {
 		err = reconnectCmd(ctx, args)
 	case "coldstart":
 		err = coldstartCmd(ctx, args)
+	case "import":
+		err = importCmd(ctx, args)
 	case "worker":
 		err = workerMain(ctx, os.Stdin, os.Stdout)
 	case "help", "-h", "--help":
