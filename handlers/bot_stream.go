@@ -30,13 +30,19 @@ func (h *Handler) botStream(w http.ResponseWriter, r *http.Request) {
 		h.botServerError(w, r, err)
 		return
 	}
-	after, err := parseCursor(r.URL.Query().Get("after"))
-	if err != nil {
-		botJSONError(w, http.StatusBadRequest, "after must be an event id")
-		return
+	// Unlike a tab, a bot may ask for everything: a cursor of 0 replays the
+	// whole log, and only no cursor at all starts from now.
+	after := int64(-1)
+	if q := r.URL.Query(); q.Has("after") {
+		if after, err = parseCursor(q.Get("after")); err != nil || q.Get("after") == "" {
+			botJSONError(w, http.StatusBadRequest, "after must be an event id")
+			return
+		}
 	}
-	if leid, err := parseCursor(strings.TrimSpace(r.Header.Get("Last-Event-ID"))); err == nil {
-		after = max(after, leid)
+	if v := strings.TrimSpace(r.Header.Get("Last-Event-ID")); v != "" {
+		if leid, err := parseCursor(v); err == nil {
+			after = max(after, leid)
+		}
 	}
 	rooms, err := h.store.BotRoomIDs(r.Context(), bot.ID)
 	if err != nil {

@@ -356,3 +356,39 @@ func TestBotStreamDeliversEachEventOnceWhilePosting(t *testing.T) {
 		}
 	})
 }
+
+// TestBotStreamCursorZeroReplaysEverything: a tab without a cursor starts
+// from now, and so does a bot; but a bot that says it has seen nothing
+// (Last-Event-ID: 0, as a fresh cursor file does) gets the whole log of its
+// rooms.
+func TestBotStreamCursorZeroReplaysEverything(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	admin := a.admin()
+	room := a.allTalk()
+	bot := admin.createBot(t, "Archivist", "")
+	wantStatus(t, admin.post(room, "first", "z-1"), http.StatusSeeOther)
+	wantStatus(t, admin.post(room, "second", "z-2"), http.StatusSeeOther)
+
+	req, _ := http.NewRequest(http.MethodGet, a.srv.URL+"/bots/"+bot.Key()+"/events", nil)
+	req.Header.Set("Last-Event-ID", "0")
+	ctx, cancel := context.WithCancel(context.Background())
+	res, err := http.DefaultTransport.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sseStream{res: res, events: make(chan sseEvent, 16), cancel: cancel, done: make(chan struct{})}
+	go s.read()
+	t.Cleanup(s.close)
+	for _, want := range []string{"first", "second"} {
+		if ev := s.nextAny(t); eventJSON(t, ev)["body"].(map[string]any)["plain_text"] != want {
+			t.Fatalf("got %s, want %q", ev.Data, want)
+		}
+	}
+
+	fresh := openBotStream(t, a, bot.Key(), 0)
+	wantStatus(t, admin.post(room, "third", "z-3"), http.StatusSeeOther)
+	if ev := fresh.nextAny(t); eventJSON(t, ev)["body"].(map[string]any)["plain_text"] != "third" {
+		t.Fatalf("a stream without a cursor got %s", ev.Data)
+	}
+}

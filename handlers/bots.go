@@ -25,7 +25,7 @@ func (h *Handler) bots(w http.ResponseWriter, r *http.Request) {
 	base := h.remote(r).origin()
 	list := make([]views.BotListing, len(bots))
 	for i, b := range bots {
-		list[i] = views.BotListing{ID: b.ID, Name: b.Name, WebhookURL: b.WebhookURL}
+		list[i] = views.BotListing{ID: b.ID, Name: b.Name, WebhookURL: b.WebhookURL, Listen: views.ListenLine(base, b.Key())}
 		for _, room := range b.Rooms {
 			list[i].Rooms = append(list[i].Rooms, views.BotRoomLine{
 				ID: room.ID, Name: room.Name, Curl: views.CurlLine(base, room.ID, b.Key()),

@@ -57,6 +57,14 @@ func TestAdminsCreateRenameRekeyAndDeleteBots(t *testing.T) {
 	if doc.Find(`label[for^="curl_"]`).Length() != 1 {
 		t.Error("the curl line has no label")
 	}
+	// And the line that listens to its rooms, with no public URL needed.
+	wantListen := fmt.Sprintf("campfire listen %s/bots/%s/events --exec ./reply.sh --cursor bot.cursor", a.srv.URL, bot.Key())
+	if got := doc.Find("input.bot__listen").AttrOr("value", ""); got != wantListen {
+		t.Errorf("listen line %q, want %q", got, wantListen)
+	}
+	if doc.Find(`label[for^="listen_"]`).Length() != 1 {
+		t.Error("the listen line has no label")
+	}
 
 	// Rename and drop the webhook.
 	wantStatus(t, admin.get(fmt.Sprintf("/account/bots/%d/edit", bot.ID)), http.StatusOK)

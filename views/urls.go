@@ -109,6 +109,9 @@ const BotsURL = "/account/bots"
 // BotURL addresses one bot's settings.
 func BotURL(botID int64) string { return BotsURL + "/" + strconv.FormatInt(botID, 10) }
 
+// BotEventsPath is a bot's event stream.
+func BotEventsPath(key string) string { return "/bots/" + key + "/events" }
+
 // BotMessagesPath is where a bot posts to a room with its key.
 func BotMessagesPath(roomID int64, key string) string {
 	return "/rooms/" + strconv.FormatInt(roomID, 10) + "/" + key + "/messages"

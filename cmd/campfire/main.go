@@ -32,6 +32,7 @@ commands:
   backup FILE            write a consistent copy of the database to FILE
   import STORAGE_DIR     move a ONCE Campfire install into an empty database
                          (or: import --db FILE [--files DIR])
+  listen URL [--exec CMD] follow a bot's event stream (campfire listen --help)
   version                print the version
 `
 
@@ -59,6 +60,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return backup(ctx, cfg, args[0], stdout)
 	case "import":
 		return importOnce(ctx, cfg, args, stdout)
+	case "listen":
+		if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprint(stdout, listenUsage)
+			return nil
+		}
+		return listen(ctx, args, stdout, os.Stderr)
 	case "version":
 		fmt.Fprintln(stdout, "campfire", version)
 		return nil

@@ -16,10 +16,11 @@ import (
 const botReplayLimit = 1000
 
 // ReplayBot writes every event of the rooms after the cursor, as bot events
-// with URLs under base, in the order of the log. Like a tab's replay, each
-// is made from the message's current state.
+// with URLs under base, in the order of the log; a negative cursor (none)
+// writes nothing. Like a tab's replay, each is made from the message's
+// current state.
 func (s *Service) ReplayBot(ctx context.Context, roomIDs []int64, after int64, base string, emit func(live.Frame) error) error {
-	if after <= 0 {
+	if after < 0 {
 		return nil
 	}
 	events, err := s.store.EventsAfterInRooms(ctx, roomIDs, after, botReplayLimit+1)
