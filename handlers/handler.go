@@ -20,6 +20,9 @@ type Config struct {
 	TrustProxy bool
 	// SecureCookies marks the session cookie Secure (always, not only behind TLS).
 	SecureCookies bool
+	// BaseURL, like https://chat.example.com, is the app's address for
+	// absolute links; empty uses each request's scheme and Host.
+	BaseURL string
 	// SessionLifetime is how long a sign-in lasts.
 	SessionLifetime time.Duration
 	// PostLimit messages per PostWindow is the most one person may post;

@@ -18,6 +18,8 @@ type remote struct {
 	TLS bool
 	// Host is the host (and port) the browser asked for.
 	Host string
+	// base is the configured address of the app (Config.BaseURL), if any.
+	base string
 }
 
 // remote reads the request's client. Without a trusted proxy that is the
@@ -27,7 +29,7 @@ type remote struct {
 // header it likes, so an entry that is missing or unreadable falls back to the
 // connection, never to an entry further left.
 func (h *Handler) remote(r *http.Request) remote {
-	c := remote{IP: r.RemoteAddr, TLS: r.TLS != nil, Host: r.Host}
+	c := remote{IP: r.RemoteAddr, TLS: r.TLS != nil, Host: r.Host, base: h.cfg.BaseURL}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		c.IP = host
 	}
@@ -48,8 +50,13 @@ func (h *Handler) remote(r *http.Request) remote {
 	return c
 }
 
-// origin is the scheme and host the browser used, for absolute URLs.
+// origin is the app's address for absolute URLs: the configured one, else
+// the scheme and host the browser used. The Host header is the client's to
+// write, so a deployment that sets its address never echoes it.
 func (c remote) origin() string {
+	if c.base != "" {
+		return c.base
+	}
 	if c.TLS {
 		return "https://" + c.Host
 	}

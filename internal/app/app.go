@@ -72,6 +72,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
 		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
 		BotPostLimit: cfg.BotPostLimit, BotPostWindow: cfg.BotPostWindow,
+		BaseURL: cfg.BaseURL,
 	}, store, hub, chatSvc, log)
 
 	// After a message is posted: bots' webhooks and Web Push, both queued.

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +49,11 @@ type Config struct {
 	// PprofAddr, when set (CAMPFIRE_PPROF_ADDR), serves Go's profiler there;
 	// meant for a loopback address.
 	PprofAddr string
+	// BaseURL (CAMPFIRE_URL), like https://chat.example.com, is the address
+	// people and bots reach the app at, used for every absolute link the app
+	// makes (bot JSON, curl lines, join and sign-in links). Unset, links use
+	// the host each request names, which any client can write.
+	BaseURL string
 }
 
 // LoadConfig reads the Config from the environment through getenv
@@ -96,12 +103,34 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		return c, fmt.Errorf("CAMPFIRE_SYNCHRONOUS=%q: use normal or full", getenv("CAMPFIRE_SYNCHRONOUS"))
 	}
+	if v := getenv("CAMPFIRE_URL"); v != "" {
+		if c.BaseURL, err = parseBaseURL(v); err != nil {
+			return c, fmt.Errorf("CAMPFIRE_URL %q: %w", v, err)
+		}
+	}
 	if v := getenv("CAMPFIRE_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("CAMPFIRE_LOG_LEVEL %q: use debug, info, warn or error", v)
 		}
 	}
 	return c, nil
+}
+
+// parseBaseURL reads the app's address: http or https, a host, and nothing
+// after it but an optional "/". It returns it without the slash.
+func parseBaseURL(v string) (string, error) {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		return "", err
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", errors.New("use http:// or https://")
+	case u.Host == "" || u.User != nil:
+		return "", errors.New("give a host, like https://chat.example.com")
+	case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return "", errors.New("give only the scheme and host, without a path")
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // parseRate reads "N/duration", like "60/10s".

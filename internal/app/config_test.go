@@ -19,6 +19,9 @@ func TestConfig(t *testing.T) {
 		{"VAPID_PUBLIC_KEY": "only-one"}, {"CAMPFIRE_LOG_LEVEL": "loud"},
 		{"CAMPFIRE_POST_LIMIT": "60"}, {"CAMPFIRE_SYNCHRONOUS": "off"}, {"CAMPFIRE_POST_LIMIT": "0/10s"}, {"CAMPFIRE_POST_LIMIT": "5/soon"},
 		{"CAMPFIRE_BOT_POST_LIMIT": "300"}, {"CAMPFIRE_BOT_POST_LIMIT": "-1/1m"},
+		{"CAMPFIRE_URL": "chat.example.com"}, {"CAMPFIRE_URL": "ftp://chat.example.com"},
+		{"CAMPFIRE_URL": "https://"}, {"CAMPFIRE_URL": "https://chat.example.com/campfire"},
+		{"CAMPFIRE_URL": "https://chat.example.com/?x=1"}, {"CAMPFIRE_URL": "https://u:p@chat.example.com"},
 	} {
 		if _, err := LoadConfig(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)
@@ -34,5 +37,19 @@ func TestPostLimitConfig(t *testing.T) {
 	c, err = LoadConfig(env(map[string]string{"CAMPFIRE_BOT_POST_LIMIT": "1000/5m"}))
 	if err != nil || c.BotPostLimit != 1000 || c.BotPostWindow != 5*time.Minute || c.PostLimit != 0 {
 		t.Fatalf("%+v %v", c, err)
+	}
+}
+
+// TestBaseURLConfig: CAMPFIRE_URL is the scheme and host, kept without a
+// trailing slash; unset, it is empty (links follow each request).
+func TestBaseURLConfig(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "", "https://chat.example.com": "https://chat.example.com",
+		"https://chat.example.com/": "https://chat.example.com", "http://10.0.0.5:3000": "http://10.0.0.5:3000",
+	} {
+		c, err := LoadConfig(env(map[string]string{"CAMPFIRE_URL": in}))
+		if err != nil || c.BaseURL != want {
+			t.Errorf("CAMPFIRE_URL=%q: %q %v, want %q", in, c.BaseURL, err, want)
+		}
 	}
 }
