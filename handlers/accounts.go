@@ -32,7 +32,7 @@ func (h *Handler) editAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status int, a model.Account, name string, errs map[string]string) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	users, err := h.store.AccountUsers(r.Context(), u.IsAdmin())
 	if err != nil {
 		h.serverError(w, r, err)

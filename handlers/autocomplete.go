@@ -25,7 +25,7 @@ type autocompleteUser struct {
 // only that room's members are listed, and the room must be the asker's.
 // Names are plain text: a client must insert them as text, not markup.
 func (h *Handler) autocompleteUsers(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	q := r.URL.Query()
 	query := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(q.Get("query")), "@"))
 	if !utf8.ValidString(query) || len(query) > 200 {

@@ -35,7 +35,7 @@ func (h *Handler) blockBannedIPs(next http.Handler) http.Handler {
 // live, each removal an event that replays. Banning again finishes a removal
 // that was interrupted.
 func (h *Handler) createBan(w http.ResponseWriter, r *http.Request) {
-	viewer, _ := currentUser(r.Context())
+	viewer := mustUser(r)
 	id, err := pathID(r, "userID")
 	if err != nil {
 		h.notFound(w, r)

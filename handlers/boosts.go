@@ -14,7 +14,7 @@ import (
 // of its room. A message the user cannot see is answered as not found, so
 // its existence does not leak.
 func (h *Handler) boostedMessage(w http.ResponseWriter, r *http.Request) (model.Message, bool) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	id, err := pathID(r, "messageID")
 	if err != nil {
 		h.notFound(w, r)
@@ -46,7 +46,7 @@ func (h *Handler) createBoost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	if err := r.ParseForm(); err != nil {
 		h.formError(w, r, err)
 		return
@@ -72,7 +72,7 @@ func (h *Handler) deleteBoost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	id, err := pathID(r, "boostID")
 	if err != nil {
 		h.notFound(w, r)

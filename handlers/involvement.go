@@ -34,7 +34,7 @@ func (h *Handler) updateInvolvement(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	if err := r.ParseForm(); err != nil {
 		h.formError(w, r, err)
 		return

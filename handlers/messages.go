@@ -52,7 +52,7 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	if !h.allowPost(w, r, u) {
 		return
 	}
@@ -133,7 +133,7 @@ func (h *Handler) administeredMessage(w http.ResponseWriter, r *http.Request) (m
 	if !ok {
 		return room, m, false
 	}
-	if u, _ := currentUser(r.Context()); !canAdminister(u, m) {
+	if u := mustUser(r); !canAdminister(u, m) {
 		h.forbidden(w, r)
 		return room, m, false
 	}

@@ -56,13 +56,13 @@ func (f profileForm) problems() map[string]string {
 }
 
 func (h *Handler) showProfile(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	f := profileForm{userForm: userForm{Name: u.Name, Email: u.Email}, Bio: u.Bio}
 	h.renderProfile(w, r, http.StatusOK, f, nil)
 }
 
 func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status int, f profileForm, errs map[string]string) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	rooms, err := h.store.UserMemberships(r.Context(), u.ID)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -85,7 +85,7 @@ func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status i
 // updateProfile saves the current person's own profile; nobody edits
 // another's.
 func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	f, err := parseProfileForm(r, u)
 	if err != nil {
 		h.formError(w, r, err)

@@ -33,7 +33,7 @@ func (h *Handler) EnablePush(p *notify.Push, allowLocal bool) {
 }
 
 func (h *Handler) pushSubscriptions(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	subs, err := h.store.PushSubscriptions(r.Context(), u.ID)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -90,7 +90,7 @@ func readSubscription(r *http.Request) (endpoint, p256dh, auth string, err error
 }
 
 func (h *Handler) createPushSubscription(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	asJSON := wantsJSON(r) || strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
 	fail := func(status int, msg string) {
 		if asJSON {
@@ -144,7 +144,7 @@ func (h *Handler) createPushSubscription(w http.ResponseWriter, r *http.Request)
 }
 
 func (h *Handler) deletePushSubscription(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	id, err := pathID(r, "subscriptionID")
 	if err != nil {
 		h.notFound(w, r)
@@ -163,7 +163,7 @@ func (h *Handler) deletePushSubscription(w http.ResponseWriter, r *http.Request)
 }
 
 func (h *Handler) testNotification(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	id, err := pathID(r, "subscriptionID")
 	if err != nil {
 		h.notFound(w, r)

@@ -28,6 +28,17 @@ func currentUser(ctx context.Context) (model.User, bool) {
 	return u, ok
 }
 
+// mustUser is the signed-in person of a request that passed requireUser.
+// Without one the handler was mounted outside requireUser: it panics (a 500
+// from recoverPanics) rather than act for a zero user, id 0.
+func mustUser(r *http.Request) model.User {
+	u, ok := currentUser(r.Context())
+	if !ok {
+		panic("handlers: no signed-in person on " + r.URL.Path + "; route it behind requireUser")
+	}
+	return u
+}
+
 func nonceFrom(ctx context.Context) string {
 	n, _ := ctx.Value(nonceKey).(string)
 	return n

@@ -16,7 +16,7 @@ const lastRoomCookie = "last_room"
 // welcome sends a signed-in person to the room they were last in, else their
 // first room.
 func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	if c, err := r.Cookie(lastRoomCookie); err == nil {
 		if id, err := parseID(c.Value); err == nil {
 			if ok, err := h.store.IsMember(r.Context(), id, u.ID); err == nil && ok {
@@ -45,7 +45,7 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 // memberRoom loads the route's room for the current user. When the id is bad
 // or the user is not a member it answers, and returns ok=false.
 func (h *Handler) memberRoom(w http.ResponseWriter, r *http.Request) (model.SidebarRoom, bool) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	id, err := pathID(r, "roomID")
 	if err != nil {
 		h.notFound(w, r)
@@ -96,7 +96,7 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	ctx := r.Context()
 
 	// The cursor is read before the messages: whatever commits in between is

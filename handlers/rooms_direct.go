@@ -17,7 +17,7 @@ func (h *Handler) newDirectRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderDirectForm(w http.ResponseWriter, r *http.Request, status int, problem string) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	people, err := h.store.ActivePeople(r.Context())
 	if err != nil {
 		h.serverError(w, r, err)
@@ -34,7 +34,7 @@ func (h *Handler) renderDirectForm(w http.ResponseWriter, r *http.Request, statu
 }
 
 func (h *Handler) createDirectRoom(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	if err := r.ParseForm(); err != nil {
 		h.formError(w, r, err)
 		return

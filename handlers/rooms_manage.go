@@ -99,7 +99,7 @@ func (h *Handler) canCreateRooms(r *http.Request, u model.User) (bool, error) {
 
 // requireRoomCreation answers 403 and returns false when the user may not make rooms.
 func (h *Handler) requireRoomCreation(w http.ResponseWriter, r *http.Request) (model.User, bool) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	ok, err := h.canCreateRooms(r, u)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -163,7 +163,7 @@ func (h *Handler) submittedRoomForm(w http.ResponseWriter, r *http.Request, kind
 // administeredSharedRoom loads the route's shared room for someone who may
 // change it (an administrator or its creator); other members get 403.
 func (h *Handler) administeredSharedRoom(w http.ResponseWriter, r *http.Request) (model.SidebarRoom, model.User, bool) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	room, ok := h.sharedRoom(w, r)
 	if !ok {
 		return room, u, false
@@ -177,7 +177,7 @@ func (h *Handler) administeredSharedRoom(w http.ResponseWriter, r *http.Request)
 
 // roomFormProps fill a room form with everyone who could be in it.
 func (h *Handler) roomFormProps(r *http.Request, kind model.RoomKind, room model.Room, name string, members map[int64]bool) (views.RoomFormProps, error) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	people, err := h.store.ActivePeople(r.Context())
 	if err != nil {
 		return views.RoomFormProps{}, err
@@ -243,7 +243,7 @@ func (h *Handler) deleteRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	if !canAdministerRoom(u, room.Room) {
 		h.forbidden(w, r)
 		return

@@ -10,7 +10,7 @@ import (
 // searches shows the results for ?q= (if any) and the recent searches. Any
 // text is a valid query: what isn't a word is ignored.
 func (h *Handler) searches(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	ctx := r.Context()
 	q := db.CleanQuery(r.URL.Query().Get("q"))
 	results, err := h.store.SearchMessages(ctx, u.ID, q)
@@ -35,7 +35,7 @@ func (h *Handler) searches(w http.ResponseWriter, r *http.Request) {
 
 // createSearch remembers the query and shows its results.
 func (h *Handler) createSearch(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	if err := r.ParseForm(); err != nil {
 		h.formError(w, r, err)
 		return
@@ -53,7 +53,7 @@ func (h *Handler) createSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) clearSearches(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	if err := h.store.ClearSearches(r.Context(), u.ID); err != nil {
 		h.serverError(w, r, err)
 		return

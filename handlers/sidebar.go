@@ -10,7 +10,7 @@ import (
 // fetches it after its stream reconnects, since room-list changes are not
 // replayed.
 func (h *Handler) showSidebar(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	rooms, err := h.store.SidebarRooms(r.Context(), u.ID)
 	if err != nil {
 		h.serverError(w, r, err)

@@ -16,7 +16,7 @@ func (h *Handler) presence(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	if err := h.chat.SetVisible(r.Context(), room, u.ID, visible); err != nil {
 		h.serverError(w, r, err)
 		return
@@ -31,7 +31,7 @@ func (h *Handler) typing(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	h.chat.Typing(r.Context(), room.ID, u, typing)
 	w.WriteHeader(http.StatusNoContent)
 }

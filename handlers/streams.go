@@ -14,7 +14,7 @@ import (
 // htmx's extension reopens streams without Last-Event-ID after an error, so
 // the page keeps after= current too.
 func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r.Context())
+	u := mustUser(r)
 	q := r.URL.Query()
 	roomID, err := parseID(q.Get("room_id"))
 	if err != nil {

@@ -31,7 +31,7 @@ func (h *Handler) routeUser(w http.ResponseWriter, r *http.Request) (model.User,
 // showUser is a person's profile card. Administrators also see the email
 // address, a sign-in link to hand over, and the ban controls.
 func (h *Handler) showUser(w http.ResponseWriter, r *http.Request) {
-	viewer, _ := currentUser(r.Context())
+	viewer := mustUser(r)
 	u, ok := h.routeUser(w, r)
 	if !ok {
 		return
@@ -87,7 +87,7 @@ func (h *Handler) updateUserRole(w http.ResponseWriter, r *http.Request) {
 // deactivateUser removes a person from the account. Every sign-in ends and
 // open streams close now, not at their next request.
 func (h *Handler) deactivateUser(w http.ResponseWriter, r *http.Request) {
-	viewer, _ := currentUser(r.Context())
+	viewer := mustUser(r)
 	id, err := pathID(r, "userID")
 	if err != nil {
 		h.notFound(w, r)
