@@ -20,6 +20,7 @@ type importReport struct {
 	Seconds  float64 `json:"seconds"`
 	PerSec   float64 `json:"messages_per_second"`
 	PeakMiB  float64 `json:"peak_rss_mib"`
+	CPU      float64 `json:"cpu_seconds"` // user and system time of the import process
 	Load     string  `json:"loadavg"`
 }
 
@@ -66,7 +67,8 @@ func importCmd(ctx context.Context, args []string) error {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		peak = float64(ru.Maxrss) / 1024 // Linux reports KiB
 	}
+	cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 	load, _ := os.ReadFile("/proc/loadavg")
 	return json.NewEncoder(os.Stdout).Encode(importReport{Command: "import", Messages: *n, Seconds: took.Seconds(),
-		PerSec: float64(*n) / took.Seconds(), PeakMiB: peak, Load: string(load)})
+		PerSec: float64(*n) / took.Seconds(), PeakMiB: peak, CPU: cpu, Load: string(load)})
 }
