@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campfire-go/campfire/internal/model"
+	"github.com/campfire-go/campfire/internal/richtext"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -69,6 +70,10 @@ func parseAccountForm(r *http.Request, current model.Account) (accountForm, map[
 			errs["name"] = "Enter a name for the account."
 		case n > 100:
 			errs["name"] = "Use at most 100 characters."
+		default:
+			if p := richtext.LineProblem(f.Name); p != "" {
+				errs["name"] = p
+			}
 		}
 	}
 	vs, ok := r.PostForm[restrictField]

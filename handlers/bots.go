@@ -9,6 +9,7 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/model"
+	"github.com/campfire-go/campfire/internal/richtext"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -54,6 +55,10 @@ func botForm(r *http.Request) (name, webhookURL string, errs map[string]string, 
 		errs["name"] = "A bot needs a name."
 	case utf8.RuneCountInString(name) > maxBotNameRunes:
 		errs["name"] = "A name can be at most 100 characters long."
+	default:
+		if p := richtext.LineProblem(name); p != "" {
+			errs["name"] = p
+		}
 	}
 	if webhookURL != "" {
 		// Administrators may point a webhook anywhere, loopback included

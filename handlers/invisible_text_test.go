@@ -24,7 +24,8 @@ var hostileText = map[string]string{
 }
 
 // TestNamesAndBiosRefuseControlAndInvisibleText: a person's name (at
-// sign-up and on the profile), a bio and a room name holding control or
+// sign-up and on the profile), a bio, a room's, a bot's and the account's
+// name holding control or
 // bidirectional characters, or nothing visible, are refused with 422 and
 // change nothing; ordinary text with a joiner inside still passes.
 func TestNamesAndBiosRefuseControlAndInvisibleText(t *testing.T) {
@@ -41,7 +42,9 @@ func TestNamesAndBiosRefuseControlAndInvisibleText(t *testing.T) {
 			"join name": a.anonymous().postForm("/join/"+a.account().JoinCode, url.Values{
 				"user[name]": {v}, "user[email_address]": {"eve@example.com"}, "user[password]": {"secret-password"},
 			}),
-			"room name": admin.postForm("/rooms/opens", url.Values{"room[name]": {v}}),
+			"room name":    admin.postForm("/rooms/opens", url.Values{"room[name]": {v}}),
+			"bot name":     admin.postForm("/account/bots", url.Values{"user[name]": {v}}),
+			"account name": admin.sendForm(http.MethodPut, "/account", url.Values{"account[name]": {v}}),
 			"room rename": admin.sendForm(http.MethodPut, fmt.Sprintf("/rooms/opens/%d", a.allTalk()),
 				url.Values{"room[name]": {v}}),
 		} {
