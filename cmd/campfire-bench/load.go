@@ -63,7 +63,7 @@ func usersOf(conns []connSpec, more ...int64) []int64 {
 	seen := map[int64]bool{}
 	var ids []int64
 	for _, c := range conns {
-		if !seen[c.User] {
+		if c.Bot == "" && !seen[c.User] {
 			seen[c.User] = true
 			ids = append(ids, c.User)
 		}

@@ -3,6 +3,7 @@
 //
 //	campfire-bench seed      -db FILE [-users N] [-messages N]
 //	campfire-bench fanout    -layout FILE [-conns 1000] [-rate 10] [-duration 30s] [-pid PID]
+//	campfire-bench botfanout -layout FILE -db FILE [-conns 1000] [-rate 10] [-duration 30s] [-pid PID]
 //	campfire-bench post      -layout FILE [-rooms 100] [-rate 2000] [-listen] [-pid PID]
 //	campfire-bench idle      -layout FILE [-conns 10000] [-hold 60s] [-pid PID]
 //	campfire-bench reconnect -layout FILE [-conns 10000] [-pid PID]
@@ -27,6 +28,7 @@ const usage = `usage: campfire-bench COMMAND [flags]
 commands:
   seed        write a database with users, rooms and messages
   fanout      N streams on one room, posts at a fixed rate: post-to-receive latency
+  botfanout   N bots' own event streams on one room, posts at a fixed rate: post-to-receive latency
   post        posts at a fixed rate into 10-member rooms: POST latency and throughput
   idle        hold N idle streams: server memory per connection
   reconnect   N streams connecting at once with Last-Event-ID: time to the first event
@@ -51,6 +53,8 @@ func main() {
 		err = seedCmd(ctx, args)
 	case "fanout":
 		err = fanoutCmd(ctx, args)
+	case "botfanout":
+		err = botFanoutCmd(ctx, args)
 	case "post":
 		err = postCmd(ctx, args)
 	case "idle":

@@ -24,6 +24,10 @@ type postStats struct {
 	ErrSample    []string
 }
 
+// markBodies puts the send time in the message's text too, for receivers
+// (bots) whose events carry no element id.
+var markBodies bool
+
 // postAtRate posts at a fixed arrival rate (open loop: a slow answer does not
 // delay the next post) for the duration. who picks the poster and room of
 // post i. The client message id carries the send time, so receivers in any
@@ -65,7 +69,11 @@ func postAtRate(ctx context.Context, base string, tokens map[int64]string, rate 
 			defer wg.Done()
 			defer inflight.Add(-1)
 			t := time.Now()
-			err := postOne(ctx, hc, base, tokens[user], room, body, fmt.Sprintf("t%dx%d", t.UnixNano(), i))
+			cmid := fmt.Sprintf("t%dx%d", t.UnixNano(), i)
+			if markBodies {
+				body += " message_" + cmid
+			}
+			err := postOne(ctx, hc, base, tokens[user], room, body, cmid)
 			d := time.Since(t)
 			mu.Lock()
 			defer mu.Unlock()

@@ -21,13 +21,24 @@ type stream struct {
 
 // dialStream opens GET /events for a room with the user's session.
 func dialStream(ctx context.Context, d *net.Dialer, addr, token string, roomID, lastEventID int64) (*stream, error) {
+	return dialPath(ctx, d, addr, fmt.Sprintf("/events?room_id=%d&after=0", roomID), "session_token="+token, lastEventID)
+}
+
+// dialBotStream opens a bot's own stream with its key.
+func dialBotStream(ctx context.Context, d *net.Dialer, addr, key string, lastEventID int64) (*stream, error) {
+	return dialPath(ctx, d, addr, "/bots/"+key+"/events", "", lastEventID)
+}
+
+func dialPath(ctx context.Context, d *net.Dialer, addr, path, cookie string, lastEventID int64) (*stream, error) {
 	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "GET /events?room_id=%d&after=0 HTTP/1.1\r\nHost: %s\r\nAccept: text/event-stream\r\n", roomID, addr)
-	fmt.Fprintf(&b, "Cookie: session_token=%s\r\n", token)
+	fmt.Fprintf(&b, "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: text/event-stream\r\n", path, addr)
+	if cookie != "" {
+		fmt.Fprintf(&b, "Cookie: %s\r\n", cookie)
+	}
 	if lastEventID > 0 {
 		fmt.Fprintf(&b, "Last-Event-ID: %d\r\n", lastEventID)
 	}
@@ -104,7 +115,9 @@ func (s *stream) next(ev *event) error {
 func (s *stream) close() { s.conn.Close() }
 
 // sentAt reads the send time the poster put in the message's client id
-// ("message_t<unix ns>x<seq>"); ok is false for other messages.
+// ("message_t<unix ns>x<seq>", the element id in a tab's fragment, and in
+// the body of posts made for bots, whose JSON has no element id); ok is
+// false for other messages.
 func sentAt(data []byte) (int64, bool) {
 	i := bytes.Index(data, []byte("message_t"))
 	if i < 0 {

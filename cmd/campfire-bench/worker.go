@@ -20,6 +20,9 @@ type connSpec struct {
 	User        int64 `json:"u"`
 	Room        int64 `json:"r"`
 	LastEventID int64 `json:"l,omitempty"`
+	// Bot, when set, is a bot key: the stream is that bot's own (User and
+	// Room are unused).
+	Bot string `json:"b,omitempty"`
 }
 
 // workerSpec is what a parent asks of one worker process.
@@ -122,7 +125,7 @@ func workerMain(ctx context.Context, in io.Reader, out io.Writer) error {
 				first()
 				first = nil
 			}
-			if ev.name == "message" {
+			if ev.name == "message" || ev.name == "message_created" {
 				if t, ok := sentAt(ev.data); ok {
 					mine = append(mine, (now-t)/1000)
 					mineSent = append(mineSent, t/1_000_000)
@@ -132,6 +135,9 @@ func workerMain(ctx context.Context, in io.Reader, out io.Writer) error {
 	}
 	var wg sync.WaitGroup
 	connect := func(c connSpec, dctx context.Context) (*stream, error) {
+		if c.Bot != "" {
+			return dialBotStream(dctx, d, spec.Addr, c.Bot, c.LastEventID)
+		}
 		tok := spec.Tokens[c.User]
 		if tok == "" {
 			return nil, fmt.Errorf("no session for user %d", c.User)
