@@ -5,7 +5,7 @@
 #   scripts/bench-full.sh            # everything, about 25 minutes
 #   STEPS="storm fanout" scripts/bench-full.sh
 # Knobs: OUT, DB (a seeded database, made if missing), HOLD (idle hold time),
-# STEPS (idle storm fanout post search page coldstart gobench).
+# STEPS (idle storm fanout botfanout post search page coldstart gobench).
 set -euo pipefail
 export GOFLAGS=${GOFLAGS:--tags=sqlite_fts5}
 export CGO_CFLAGS=${CGO_CFLAGS:--O2 -g -DSQLITE_ENABLE_QPSG} # see the Makefile
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 out=${OUT:-bench-out/full}
 pristine=${DB:-/tmp/campfire-bench/big-pristine.db}
 hold=${HOLD:-10m}
-steps=${STEPS:-idle storm fanout post search page coldstart gobench}
+steps=${STEPS:-idle storm fanout botfanout post search page coldstart gobench}
 port=${BENCH_PORT:-3918}
 work=$(mktemp -d)
 mkdir -p "$out" "$(dirname "$pristine")"
@@ -72,6 +72,13 @@ for step in $steps; do
 		done
 		note "fanout: 1,000 streams, 25 posts/s, 30 s"
 		b fanout $(common) -conns 1000 -rate 25 -duration 30s -json "$out/fanout-25.json"
+		;;
+	botfanout)
+		fresh
+		for i in 1 2 3; do
+			note "botfanout $i: 1,000 bots' own streams, 10 posts/s, 30 s"
+			b botfanout $(common) -db "$work/big.db" -conns 1000 -rate 10 -duration 30s -json "$out/botfanout-10-$i.json"
+		done
 		;;
 	post)
 		for rate in 2000 1000 500; do
