@@ -94,7 +94,8 @@ func TestBotRetriesReturnTheFirstMessage(t *testing.T) {
 // id, as a bot retrying through a flaky network might send, store one
 // message, answer one 201 and fifteen 200s with it, and publish it once.
 func TestConcurrentBotRetriesMakeOneMessage(t *testing.T) {
-	t.Parallel()
+	// Not parallel: hundreds of requests on http.DefaultTransport, whose
+	// idle connections every other test's httptest server closes on exit.
 	a := newTestApp(t)
 	admin := a.admin()
 	room := a.allTalk()
@@ -148,7 +149,8 @@ func TestConcurrentBotRetriesMakeOneMessage(t *testing.T) {
 // lower; past the bots' limit it gets 429 with Retry-After and nothing is
 // stored.
 func TestBotBurstHasItsOwnLimit(t *testing.T) {
-	t.Parallel()
+	// Not parallel: hundreds of requests on http.DefaultTransport, whose
+	// idle connections every other test's httptest server closes on exit.
 	a := newTestAppAt(t, t.TempDir()+"/campfire.db", func(c *Config, _ *live.Options) {
 		c.PostLimit, c.BotPostLimit = 0, 0 // the defaults
 	})
