@@ -392,3 +392,61 @@ func TestBotStreamCursorZeroReplaysEverything(t *testing.T) {
 		t.Fatalf("a stream without a cursor got %s", ev.Data)
 	}
 }
+
+// TestBotStreamLongReplayComesInParts: a bot far behind gets 1,000 events,
+// then the stream ends; reconnecting from the last id it got brings the
+// rest, each once and in order.
+func TestBotStreamLongReplayComesInParts(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	admin := a.admin()
+	ctx := context.Background()
+	bot := admin.createBot(t, "Latecomer", "")
+	room, err := a.store.MemberRoom(ctx, a.allTalk(), admin.user.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One before the backlog, so the backlog's cursor is above 0 (no cursor).
+	wantStatus(t, admin.post(room.ID, "before", "before"), http.StatusSeeOther)
+	before, _ := a.store.LastEventID(ctx)
+	const n = 1005
+	for i := range n {
+		if _, err := a.chat.Post(ctx, chat.PostParams{Room: room, Creator: admin.user, Body: fmt.Sprint("backlog ", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := a.store.EventsAfterInRooms(ctx, []int64{room.ID}, before, 2000)
+	if err != nil || len(want) != n {
+		t.Fatalf("%d events, %v", len(want), err)
+	}
+	first := openBotStream(t, a, bot.Key(), before)
+	var got []int64
+	closed := false
+	for !closed {
+		select {
+		case ev, ok := <-first.events:
+			if !ok {
+				closed = true
+				break
+			}
+			got = append(got, ev.ID)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the first connection is still open after %d events", len(got))
+		}
+	}
+	if len(got) != 1000 {
+		t.Fatalf("the first connection brought %d events, want 1,000", len(got))
+	}
+	rest := openBotStream(t, a, bot.Key(), got[len(got)-1])
+	for len(got) < n {
+		got = append(got, rest.nextAny(t).ID)
+	}
+	for i, e := range want {
+		if got[i] != e.ID {
+			t.Fatalf("event %d: got %d, want %d", i, got[i], e.ID)
+		}
+	}
+	if !rest.quiet("message_created", 50*time.Millisecond) {
+		t.Error("more events than the log holds")
+	}
+}
