@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/campfire-go/campfire/internal/model"
 )
@@ -96,4 +97,41 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// UserSessions lists a person's sign-ins active within the last `within`,
+// most recently used first. Older ones have expired with their cookie.
+func (s *Store) UserSessions(ctx context.Context, userID int64, within time.Duration) ([]model.UserSession, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT id, ip_address, user_agent, created_at, last_active_at FROM user_sessions
+		WHERE user_id = ? AND last_active_at >= ?
+		ORDER BY last_active_at DESC, id DESC`, userID, now()-within.Milliseconds())
+	if err != nil {
+		return nil, fmt.Errorf("db: user sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []model.UserSession
+	for rows.Next() {
+		var us model.UserSession
+		var created, last int64
+		if err := rows.Scan(&us.ID, &us.IPAddress, &us.UserAgent, &created, &last); err != nil {
+			return nil, fmt.Errorf("db: user sessions: %w", err)
+		}
+		us.CreatedAt, us.LastActive = Time(created), Time(last)
+		out = append(out, us)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: user sessions: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteOtherUserSessions ends every sign-in of the person but keep, and
+// reports how many ended.
+func (s *Store) DeleteOtherUserSessions(ctx context.Context, userID, keep int64) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = ? AND id != ?`, userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("db: delete other sessions: %w", err)
+	}
+	return res.RowsAffected()
 }

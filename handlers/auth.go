@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/model"
@@ -25,6 +26,10 @@ func (h *Handler) loadUser(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				r = r.WithContext(withUser(r.Context(), u))
+				if r.URL.Path != "/events" {
+					// A hijacked stream sends no cookie after its head.
+					h.renewSession(r)
+				}
 			case errors.Is(err, db.ErrNotFound):
 				// The sign-in ended: its session row goes too, rather than
 				// being kept (and rewritten) for someone now anonymous.
@@ -39,6 +44,19 @@ func (h *Handler) loadUser(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// renewSession moves a used session's expiry a full lifetime ahead, so only
+// a sign-in left unused for the whole lifetime expires. It does so at most
+// once a day (or per tenth of a short lifetime), not on every request: each
+// renewal writes the session and sends a new cookie.
+func (h *Handler) renewSession(r *http.Request) {
+	lifetime := h.cfg.SessionLifetime
+	step := min(24*time.Hour, lifetime/10)
+	now := time.Now()
+	if h.sessions.Deadline(r.Context()).Sub(now) < lifetime-step {
+		h.sessions.SetDeadline(r.Context(), now.Add(lifetime))
+	}
 }
 
 // requireUser sends anonymous visitors to sign in (or to set up the app on a

@@ -23,7 +23,8 @@ type Config struct {
 	// BaseURL, like https://chat.example.com, is the app's address for
 	// absolute links; empty uses each request's scheme and Host.
 	BaseURL string
-	// SessionLifetime is how long a sign-in lasts.
+	// SessionLifetime is how long a sign-in lasts unused; each use renews it.
+	// Zero means a year, as in Campfire.
 	SessionLifetime time.Duration
 	// PostLimit messages per PostWindow is the most one person may post;
 	// more is answered 429. Zero means the defaults (60 per 10 seconds:
@@ -41,6 +42,10 @@ type Config struct {
 	// detector takes seconds.
 	PasswordCost int
 }
+
+// DefaultSessionLifetime is how long a sign-in lasts unused when nothing
+// else is configured.
+const DefaultSessionLifetime = 365 * 24 * time.Hour
 
 // Handler holds every dependency of the HTTP handlers.
 type Handler struct {
@@ -68,7 +73,7 @@ var _ scs.CtxStore = (*db.SessionStore)(nil)
 // New wires the handlers. Close stops their background work.
 func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log *slog.Logger) *Handler {
 	if cfg.SessionLifetime == 0 {
-		cfg.SessionLifetime = 30 * 24 * time.Hour
+		cfg.SessionLifetime = DefaultSessionLifetime
 	}
 	if cfg.PostLimit <= 0 {
 		cfg.PostLimit = 60

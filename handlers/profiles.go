@@ -73,12 +73,19 @@ func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status i
 		h.serverError(w, r, err)
 		return
 	}
+	sid := h.sessions.GetInt64(r.Context(), sessionIDKey)
+	sessions, err := h.store.UserSessions(r.Context(), u.ID, h.cfg.SessionLifetime)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	page := h.page(r, "My profile")
 	page.Notice = h.sessions.PopString(r.Context(), flashKey)
 	h.render(w, r, status, views.ProfilePage(page, views.ProfileProps{
 		UserID: u.ID, Name: f.Name, Email: f.Email, Bio: f.Bio, Errors: errs,
 		Memberships: rooms,
 		TransferURL: h.remote(r).url(views.TransferURL(token)),
+		Sessions:    sessions, CurrentSession: sid,
 	}))
 }
 
@@ -126,5 +133,28 @@ func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) {
 		h.hub.DisconnectUserExcept(u.ID, sid)
 	}
 	h.sessions.Put(r.Context(), flashKey, "Saved.")
+	h.redirect(w, r, "/users/me/profile")
+}
+
+// destroyOtherSessions signs the person out of every browser but this one:
+// the ended sign-ins stop working at their next request, and their open
+// streams close now.
+func (h *Handler) destroyOtherSessions(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r.Context())
+	sid := h.sessions.GetInt64(r.Context(), sessionIDKey)
+	n, err := h.store.DeleteOtherUserSessions(r.Context(), u.ID, sid)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if n > 0 {
+		// This tab's stream closes too and reconnects, still signed in.
+		h.hub.DisconnectUser(u.ID)
+	}
+	msg := "You are signed out everywhere else."
+	if n == 0 {
+		msg = "You were signed in nowhere else."
+	}
+	h.sessions.Put(r.Context(), flashKey, msg)
 	h.redirect(w, r, "/users/me/profile")
 }

@@ -112,6 +112,7 @@ func (h *Handler) Routes() http.Handler {
 			r.Get("/users/me/profile", h.showProfile)
 			r.Put("/users/me/profile", h.updateProfile)
 			r.Patch("/users/me/profile", h.updateProfile)
+			r.Delete("/users/me/sessions", h.destroyOtherSessions)
 			r.Get("/autocompletable/users", h.autocompleteUsers)
 			r.Group(func(r chi.Router) {
 				r.Use(h.requireAdmin)

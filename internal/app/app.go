@@ -69,7 +69,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	// announces who is here back through the hub.
 	hub.OnPresence(chatSvc.PresenceChanged)
 	h := handlers.New(handlers.Config{
-		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies,
+		TrustProxy: cfg.TrustProxy, SecureCookies: cfg.SecureCookies, SessionLifetime: cfg.SessionLifetime,
 		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
 		BotPostLimit: cfg.BotPostLimit, BotPostWindow: cfg.BotPostWindow,
 		BaseURL: cfg.BaseURL,

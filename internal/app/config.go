@@ -46,6 +46,10 @@ type Config struct {
 	// Synchronous is SQLite's sync level (CAMPFIRE_SYNCHRONOUS): NORMAL (the
 	// default) or FULL.
 	Synchronous string
+	// SessionLifetime is how long an unused sign-in lasts
+	// (CAMPFIRE_SESSION_LIFETIME, like 365d or 12h); each use renews it. Zero
+	// keeps the handlers' default, a year.
+	SessionLifetime time.Duration
 	// PprofAddr, when set (CAMPFIRE_PPROF_ADDR), serves Go's profiler there;
 	// meant for a loopback address.
 	PprofAddr string
@@ -95,6 +99,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if v := getenv("CAMPFIRE_BOT_POST_LIMIT"); v != "" {
 		if c.BotPostLimit, c.BotPostWindow, err = parseRate(v); err != nil {
 			return c, fmt.Errorf("CAMPFIRE_BOT_POST_LIMIT %q: use posts/duration, like 300/1m", v)
+		}
+	}
+	if v := getenv("CAMPFIRE_SESSION_LIFETIME"); v != "" {
+		if c.SessionLifetime, err = parseLifetime(v); err != nil {
+			return c, fmt.Errorf("CAMPFIRE_SESSION_LIFETIME %q: use a duration of at least an hour, like 365d, 30d or 12h", v)
 		}
 	}
 	switch v := strings.ToUpper(getenv("CAMPFIRE_SYNCHRONOUS")); v {
@@ -148,6 +157,28 @@ func parseRate(v string) (int, time.Duration, error) {
 		return 0, 0, fmt.Errorf("bad duration")
 	}
 	return limit, window, nil
+}
+
+// parseLifetime reads a Go duration or a whole number of days ("365d"). Less
+// than an hour would sign people out while they read.
+func parseLifetime(v string) (time.Duration, error) {
+	var d time.Duration
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 || n > 100*365 {
+			return 0, fmt.Errorf("bad days")
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, err
+		}
+	}
+	if d < time.Hour {
+		return 0, fmt.Errorf("too short")
+	}
+	return d, nil
 }
 
 func envBool(getenv func(string) string, key string) (bool, error) {

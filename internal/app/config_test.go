@@ -22,6 +22,7 @@ func TestConfig(t *testing.T) {
 		{"CAMPFIRE_URL": "chat.example.com"}, {"CAMPFIRE_URL": "ftp://chat.example.com"},
 		{"CAMPFIRE_URL": "https://"}, {"CAMPFIRE_URL": "https://chat.example.com/campfire"},
 		{"CAMPFIRE_URL": "https://chat.example.com/?x=1"}, {"CAMPFIRE_URL": "https://u:p@chat.example.com"},
+		{"CAMPFIRE_SESSION_LIFETIME": "forever"}, {"CAMPFIRE_SESSION_LIFETIME": "10m"}, {"CAMPFIRE_SESSION_LIFETIME": "-3d"},
 	} {
 		if _, err := LoadConfig(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)
@@ -50,6 +51,15 @@ func TestBaseURLConfig(t *testing.T) {
 		c, err := LoadConfig(env(map[string]string{"CAMPFIRE_URL": in}))
 		if err != nil || c.BaseURL != want {
 			t.Errorf("CAMPFIRE_URL=%q: %q %v, want %q", in, c.BaseURL, err, want)
+		}
+	}
+}
+
+func TestSessionLifetimeConfig(t *testing.T) {
+	for v, want := range map[string]time.Duration{"": 0, "30d": 30 * 24 * time.Hour, "12h": 12 * time.Hour} {
+		c, err := LoadConfig(env(map[string]string{"CAMPFIRE_SESSION_LIFETIME": v}))
+		if err != nil || c.SessionLifetime != want {
+			t.Errorf("%q: %v %v, want %v", v, c.SessionLifetime, err, want)
 		}
 	}
 }

@@ -45,3 +45,12 @@ type Person struct {
 	Name string
 	Role Role
 }
+
+// UserSession is one sign-in of a person: a browser or device.
+type UserSession struct {
+	ID         int64
+	IPAddress  string
+	UserAgent  string
+	CreatedAt  time.Time
+	LastActive time.Time
+}
