@@ -325,22 +325,3 @@ func TestCustomStylesCannotEndTheStyleElement(t *testing.T) {
 		t.Errorf("refused updates changed the styles to %q", got)
 	}
 }
-
-func TestJoinAttemptsAreRateLimited(t *testing.T) {
-	a := newTestApp(t)
-	a.admin()
-	path := "/join/" + a.account().JoinCode
-	c := a.anonymous()
-	bad := url.Values{"user[name]": {""}, "user[email_address]": {"x"}, "user[password]": {"x"}}
-	for range 10 {
-		wantStatus(t, c.postForm(path, bad), http.StatusUnprocessableEntity)
-	}
-	wantStatus(t, c.postForm(path, url.Values{
-		"user[name]": {"Eleven"}, "user[email_address]": {"eleven@example.com"}, "user[password]": {"long-enough"},
-	}), http.StatusTooManyRequests)
-	if n := a.count(`SELECT count(*) FROM users`); n != 1 {
-		t.Errorf("%d users", n)
-	}
-	// Another address is not affected.
-	wantStatus(t, a.anonymous().postForm(path, bad), http.StatusUnprocessableEntity)
-}

@@ -56,9 +56,12 @@ type Handler struct {
 	hub      *live.Hub
 	chat     *chat.Service
 	log      *slog.Logger
-	signIns  *rateLimiter
-	posts    *rateLimiter
-	botPosts *rateLimiter
+	// failures counts wrong passwords and join codes per address,
+	// accountFailures wrong passwords per account.
+	failures        *rateLimiter
+	accountFailures *rateLimiter
+	posts           *rateLimiter
+	botPosts        *rateLimiter
 	// transfer is the secret of session-transfer links, read once.
 	transfer transferKey
 	stopGC   func()
@@ -104,15 +107,16 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 	}
 
 	h := &Handler{
-		cfg:      cfg,
-		store:    store,
-		sessions: sm,
-		hub:      hub,
-		chat:     chatSvc,
-		log:      log,
-		signIns:  newRateLimiter(10, 3*time.Minute),
-		posts:    newRateLimiter(cfg.PostLimit, cfg.PostWindow),
-		botPosts: newRateLimiter(cfg.BotPostLimit, cfg.BotPostWindow),
+		cfg:             cfg,
+		store:           store,
+		sessions:        sm,
+		hub:             hub,
+		chat:            chatSvc,
+		log:             log,
+		failures:        newRateLimiter(addressFailureLimit, attemptWindow),
+		accountFailures: newRateLimiter(accountFailureLimit, attemptWindow),
+		posts:           newRateLimiter(cfg.PostLimit, cfg.PostWindow),
+		botPosts:        newRateLimiter(cfg.BotPostLimit, cfg.BotPostWindow),
 	}
 	h.stopGC = sessionStore.Stop
 	h.stopChecks = make(chan struct{})
@@ -124,7 +128,8 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 func (h *Handler) Close() {
 	h.stopGC()
 	close(h.stopChecks)
-	h.signIns.stop()
+	h.failures.stop()
+	h.accountFailures.stop()
 	h.posts.stop()
 	h.botPosts.stop()
 }

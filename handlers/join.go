@@ -26,6 +26,13 @@ func (h *Handler) joinCode(w http.ResponseWriter, r *http.Request) (string, bool
 		h.redirect(w, r, "/")
 		return "", false
 	}
+	// Guessing codes counts against the address like a wrong password.
+	ip := h.remote(r).IP
+	if wait, limited := h.failures.blocked(ip); limited {
+		h.refuseAttempts(w, wait)
+		h.errorPage(w, r, http.StatusTooManyRequests, "Too many attempts", tooManyAttempts(wait))
+		return "", false
+	}
 	code := chi.URLParam(r, "joinCode")
 	a, err := h.store.Account(r.Context())
 	if errors.Is(err, db.ErrNotFound) {
@@ -37,6 +44,7 @@ func (h *Handler) joinCode(w http.ResponseWriter, r *http.Request) (string, bool
 		return "", false
 	}
 	if code == "" || subtle.ConstantTimeCompare([]byte(code), []byte(a.JoinCode)) != 1 {
+		h.failures.record(ip)
 		h.notFound(w, r)
 		return "", false
 	}
@@ -57,18 +65,15 @@ func (h *Handler) createJoin(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	// Each attempt costs a password hash; the sign-in budget per address
-	// keeps a leaked link from being used to burn the server's CPU.
-	if !h.signIns.allow(h.remote(r).IP) {
-		h.errorPage(w, r, http.StatusTooManyRequests, "Too many requests", "Please wait a few minutes and try again.")
-		return
-	}
+	// Only failures count against the address: an office joins together
+	// from one address, and each join is an account the admins can see.
 	f, err := parseUserForm(r)
 	if err != nil {
 		h.formError(w, r, err)
 		return
 	}
 	if errs := f.problems(); len(errs) > 0 {
+		h.failures.record(h.remote(r).IP)
 		h.render(w, r, http.StatusUnprocessableEntity, views.UserFormPage(h.page(r, "Sign up"), joinForm(code, f, errs)))
 		return
 	}
@@ -79,6 +84,7 @@ func (h *Handler) createJoin(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := h.store.CreateMember(r.Context(), f.Name, f.Email, string(digest))
 	if errors.Is(err, db.ErrEmailTaken) {
+		h.failures.record(h.remote(r).IP)
 		h.render(w, r, http.StatusUnprocessableEntity, views.UserFormPage(h.page(r, "Sign up"), joinForm(code, f,
 			map[string]string{"email_address": "Someone already uses this email address. Sign in instead, or use another one."})))
 		return

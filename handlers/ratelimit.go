@@ -35,6 +35,28 @@ func (l *rateLimiter) allow(key string) bool {
 	return true
 }
 
+// blocked reports whether key has used its whole budget, and how long until
+// the oldest of its events leaves the window. It records nothing.
+func (l *rateLimiter) blocked(key string) (time.Duration, bool) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	hits := recent(l.hits[key], now.Add(-l.window))
+	l.hits[key] = hits
+	if len(hits) < l.n {
+		return 0, false
+	}
+	return hits[len(hits)-l.n].Add(l.window).Sub(now), true
+}
+
+// record counts an event for key without asking whether it is allowed.
+func (l *rateLimiter) record(key string) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.hits[key] = append(recent(l.hits[key], now.Add(-l.window)), now)
+}
+
 func recent(hits []time.Time, since time.Time) []time.Time {
 	i := 0
 	for i < len(hits) && !hits[i].After(since) {

@@ -31,22 +31,31 @@ func (h *Handler) renderSignIn(w http.ResponseWriter, r *http.Request, status in
 	}))
 }
 
+// createSession signs a person in. Guessing is limited two ways: failed
+// attempts on one account, from any address (so a password is not guessed
+// from many addresses), and failures from one address (so one address does
+// not try many accounts). Successes do not count: a whole office signs in
+// from one address, and one person from many tabs and devices.
 func (h *Handler) createSession(w http.ResponseWriter, r *http.Request) {
-	if !h.signIns.allow(h.remote(r).IP) {
-		h.renderSignIn(w, r, http.StatusTooManyRequests, "", signInAlert)
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		h.badRequest(w, r, "The form could not be read.")
 		return
 	}
 	email, password := r.PostForm.Get("email_address"), r.PostForm.Get("password")
+	ip, account := h.remote(r).IP, accountKey(email)
+	if wait, limited := h.signInLimited(ip, account); limited {
+		h.refuseAttempts(w, wait)
+		h.renderSignIn(w, r, http.StatusTooManyRequests, email, tooManyAttempts(wait))
+		return
+	}
 	u, digest, err := h.store.UserPassword(r.Context(), email)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.serverError(w, r, err)
 		return
 	}
 	if !h.passwordMatches(digest, password) {
+		h.failures.record(ip)
+		h.accountFailures.record(account)
 		h.renderSignIn(w, r, http.StatusUnauthorized, email, signInAlert)
 		return
 	}

@@ -70,21 +70,6 @@ func TestSignInReturnsToTheRequestedPage(t *testing.T) {
 	wantStatus(t, c.get(want), http.StatusOK)
 }
 
-func TestSignInRateLimit(t *testing.T) {
-	a := newTestApp(t)
-	a.admin()
-	c := a.anonymous()
-	for range 10 {
-		res := c.postForm("/session", url.Values{"email_address": {"ada@example.com"}, "password": {"wrong"}})
-		wantStatus(t, res, http.StatusUnauthorized)
-	}
-	res := c.postForm("/session", url.Values{"email_address": {"ada@example.com"}, "password": {"secret-password"}})
-	wantStatus(t, res, http.StatusTooManyRequests)
-	// Another address is not affected.
-	wantStatus(t, a.anonymous().postForm("/session",
-		url.Values{"email_address": {"ada@example.com"}, "password": {"secret-password"}}), http.StatusSeeOther)
-}
-
 func TestSignOutEndsTheSession(t *testing.T) {
 	a := newTestApp(t)
 	admin := a.admin()
