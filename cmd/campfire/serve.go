@@ -24,6 +24,9 @@ func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 	if err := servePprof(ctx, cfg.PprofAddr, log); err != nil {
 		return err
 	}
+	if err := serveMetrics(ctx, cfg.MetricsAddr, s.Metrics(), log); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/campfire-go/campfire/handlers"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/metrics"
 	"github.com/campfire-go/campfire/internal/notify"
 )
 
@@ -38,6 +39,7 @@ type Server struct {
 	handlers *handlers.Handler
 	notify   *notify.Services
 	routes   http.Handler
+	metrics  *metrics.Metrics // nil when off
 	log      *slog.Logger
 }
 
@@ -63,8 +65,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		log.Warn("SQLite was built without -DSQLITE_ENABLE_QPSG: queries with joins are planned anew each time, " +
 			"about twice as slow; build with make (it sets CGO_CFLAGS)")
 	}
-	hub := live.New(log, live.Options{LastEventID: last})
+	hubOpts := live.Options{LastEventID: last}
+	var m *metrics.Metrics
+	if cfg.MetricsAddr != "" {
+		m = metrics.New()
+		hubOpts.OnReplay = m.Replayed
+	}
+	hub := live.New(log, hubOpts)
 	chatSvc := chat.New(store, hub, log)
+	if m != nil {
+		chatSvc.OnCommit(m.Committed)
+	}
 	// The hub reports arrivals and departures to the chat service, which
 	// announces who is here back through the hub.
 	hub.OnPresence(chatSvc.PresenceChanged)
@@ -87,7 +98,31 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	h.EnablePush(n.Push, cfg.PushAllowLocal)
-	return &Server{Store: store, Hub: hub, Chat: chatSvc, handlers: h, notify: n, routes: h.Routes(), log: log}, nil
+	routes := h.Routes()
+	if m != nil {
+		m.Watch(metrics.Sources{
+			Streams: hub.Streams, Delivered: hub.Delivered,
+			Push: func() metrics.Queue {
+				st := n.Push.Stats()
+				return metrics.Queue{Queued: st.Queued, Delivered: st.Sent, Failed: st.Failed + st.Gone, Dropped: st.Dropped}
+			},
+			Webhooks: func() metrics.Queue {
+				st := n.Webhooks.Stats()
+				return metrics.Queue{Queued: st.Queued, Delivered: st.Replied + st.Silent, Failed: st.Failed + st.TimedOut, Dropped: st.Dropped}
+			},
+		})
+		routes = m.Instrument(routes)
+	}
+	return &Server{Store: store, Hub: hub, Chat: chatSvc, handlers: h, notify: n, routes: routes, metrics: m, log: log}, nil
+}
+
+// Metrics serves the Prometheus metrics, or is nil when they are off. Serve
+// it on its own listener: it is for the operator, not for visitors.
+func (s *Server) Metrics() http.Handler {
+	if s.metrics == nil {
+		return nil
+	}
+	return s.metrics.Handler()
 }
 
 // Handler is the app's whole HTTP surface.

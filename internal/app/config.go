@@ -58,6 +58,9 @@ type Config struct {
 	// makes (bot JSON, curl lines, join and sign-in links). Unset, links use
 	// the host each request names, which any client can write.
 	BaseURL string
+	// MetricsAddr, when set (CAMPFIRE_METRICS_ADDR), turns the Prometheus
+	// metrics on and serves them at /metrics there, apart from the app.
+	MetricsAddr string
 }
 
 // LoadConfig reads the Config from the environment through getenv
@@ -77,6 +80,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.DBPath = v
 	}
 	c.PprofAddr = getenv("CAMPFIRE_PPROF_ADDR")
+	c.MetricsAddr = getenv("CAMPFIRE_METRICS_ADDR")
 	var err error
 	if c.TrustProxy, err = envBool(getenv, "CAMPFIRE_TRUST_PROXY"); err != nil {
 		return c, err

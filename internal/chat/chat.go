@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
@@ -51,6 +52,8 @@ type Service struct {
 	hub   *live.Hub
 	log   *slog.Logger
 	hooks []Hook
+	// onCommit, when set, is told each batch's commit time and size (metrics).
+	onCommit func(d time.Duration, posts int)
 
 	replays replayCache
 
@@ -85,6 +88,10 @@ func New(store *db.Store, hub *live.Hub, log *slog.Logger) *Service {
 
 // AddHook registers a hook. Call before serving.
 func (s *Service) AddHook(h Hook) { s.hooks = append(s.hooks, h) }
+
+// OnCommit registers fn to learn how long each batch of posts took to commit
+// and how many posts it held. Call before serving.
+func (s *Service) OnCommit(fn func(d time.Duration, posts int)) { s.onCommit = fn }
 
 // NewClientMessageID makes an id for a message whose client sent none.
 func NewClientMessageID() string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/model"
@@ -133,7 +134,11 @@ func (s *Service) commitBatch(batch []*postRequest) {
 	}
 	// The batch is not any one caller's: a caller leaving must not roll
 	// back the others, so no caller's deadline applies.
+	start := time.Now()
 	posted, err := s.store.CreateMessages(context.Background(), msgs)
+	if err == nil && s.onCommit != nil {
+		s.onCommit(time.Since(start), len(msgs))
+	}
 	if err != nil {
 		for _, r := range reqs {
 			r.done <- postResult{err: err}

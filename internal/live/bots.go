@@ -126,7 +126,7 @@ func (h *Hub) PublishBots(roomID, eventID int64, render BotRender) {
 	h.mu.RUnlock()
 	for base, conns := range byBase {
 		name, data := render(base)
-		h.sendAll(conns, frame{id: eventID, b: encode(eventID, name, data)})
+		h.deliver(conns, frame{id: eventID, b: encode(eventID, name, data)})
 	}
 }
 

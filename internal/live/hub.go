@@ -46,6 +46,10 @@ type Hub struct {
 	// and every durable event up to it was already queued on each stream.
 	lastID atomic.Int64
 
+	// delivered counts events sent to streams, replays apart.
+	delivered atomic.Uint64
+	onReplay  func(frames int)
+
 	// Told of the room and user whose presence changed (first arrival, last
 	// departure); set by OnPresence.
 	onPresence atomic.Pointer[func(roomID, userID int64, present bool)]
@@ -72,6 +76,9 @@ type Options struct {
 	WriteTimeout time.Duration
 	// LastEventID is the newest event id in the database at start.
 	LastEventID int64
+	// OnReplay, when set, is told how many events each new stream was
+	// replayed (metrics).
+	OnReplay func(frames int)
 }
 
 // New starts a hub.
@@ -94,6 +101,7 @@ func New(log *slog.Logger, opt Options) *Hub {
 		byUser:       map[int64]map[*conn]struct{}{},
 		botsByRoom:   map[int64]map[*conn]struct{}{},
 		bots:         map[int64]map[*conn]struct{}{},
+		onReplay:     opt.OnReplay,
 		stop:         make(chan struct{}),
 	}
 	h.lastID.Store(opt.LastEventID)
@@ -118,6 +126,16 @@ func (h *Hub) Close() {
 
 // LastEventID is the newest durable event id published.
 func (h *Hub) LastEventID() int64 { return h.lastID.Load() }
+
+// Streams is how many streams are open now.
+func (h *Hub) Streams() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.all)
+}
+
+// Delivered is how many events have been sent to streams, replays apart.
+func (h *Hub) Delivered() uint64 { return h.delivered.Load() }
 
 func (h *Hub) heartbeat(every time.Duration) {
 	defer h.wg.Done()

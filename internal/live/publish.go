@@ -11,7 +11,7 @@ import (
 // stream viewing the room. Callers publish in commit order.
 func (h *Hub) PublishRoom(roomID, eventID int64, data []byte) {
 	f := frame{id: eventID, b: encode(eventID, EventMessage, data)}
-	h.sendAll(h.roomConns(roomID, 0), f)
+	h.deliver(h.roomConns(roomID, 0), f)
 	// Only now may ephemeral events carry this id: one sent meanwhile (a
 	// typing notice from another goroutine) could otherwise reach a stream
 	// before this event did, move its browser's cursor past it, and a
@@ -28,7 +28,7 @@ func (h *Hub) PublishRoom(roomID, eventID int64, data []byte) {
 // room's streams, except those of the user who caused it.
 func (h *Hub) PublishRoomEphemeral(roomID int64, name string, data []byte, exceptUserID int64) {
 	f := h.ephemeral(name, data)
-	h.sendAll(h.roomConns(roomID, exceptUserID), f)
+	h.deliver(h.roomConns(roomID, exceptUserID), f)
 }
 
 // PublishUser sends an event to every stream of a user, whatever room it views.
@@ -37,6 +37,13 @@ func (h *Hub) PublishUser(userID int64, name string, data []byte) {
 	h.mu.RLock()
 	conns := setSlice(h.byUser[userID], 0)
 	h.mu.RUnlock()
+	h.deliver(conns, f)
+}
+
+// deliver sends an event and counts it once per stream (heartbeats are not
+// events). It counts first, so whoever reads the event sees it counted.
+func (h *Hub) deliver(conns []*conn, f frame) {
+	h.delivered.Add(uint64(len(conns)))
 	h.sendAll(conns, f)
 }
 

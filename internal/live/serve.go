@@ -96,7 +96,7 @@ func (h *Hub) serveConn(ctx context.Context, c *conn, s *netSink, head []byte, s
 	// The head and the replayed frames (shared with other streams when the
 	// replay was cached) go out in one writev, without being copied together.
 	frames := []frame{{b: head}}
-	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
+	through, err := h.replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
 	truncated := errors.Is(err, ErrReplayTruncated)
 	if err != nil && !truncated {
 		h.log.Warn("stream replay", "conn", c.id, "error", err)
@@ -142,7 +142,7 @@ func (h *Hub) serveWriter(w http.ResponseWriter, r *http.Request, c *conn, st St
 	setStreamHeaders(w.Header())
 	w.WriteHeader(http.StatusOK)
 	var frames []frame
-	through, err := replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
+	through, err := h.replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
 	truncated := errors.Is(err, ErrReplayTruncated)
 	if err != nil && !truncated {
 		if ctx.Err() == nil {
@@ -169,19 +169,24 @@ func (h *Hub) serveWriter(w http.ResponseWriter, r *http.Request, c *conn, st St
 }
 
 // replay runs the stream's replay and returns the newest durable id it wrote.
-func replay(ctx context.Context, st Stream, emit func(Frame)) (int64, error) {
+func (h *Hub) replay(ctx context.Context, st Stream, emit func(Frame)) (int64, error) {
 	var through int64
 	if st.Replay == nil {
 		return 0, nil
 	}
+	n := 0
 	err := st.Replay(ctx, func(f Frame) error {
 		// Every event of a bot's stream is durable.
 		if f.Event == EventMessage || st.Bot != nil {
 			through = max(through, f.ID)
 		}
+		n++
 		emit(f)
 		return nil
 	})
+	if (err == nil || errors.Is(err, ErrReplayTruncated)) && h.onReplay != nil {
+		h.onReplay(n)
+	}
 	return through, err
 }
 

@@ -20,6 +20,7 @@ type Stats struct {
 	Sent     uint64 // push service accepted it
 	Gone     uint64 // subscription dead (onGone called)
 	Failed   uint64 // any other error
+	Queued   int    // waiting for a worker now
 }
 
 // Queue sends notifications in the background so that posting a message
@@ -114,6 +115,7 @@ func (q *Queue) Stats() Stats {
 		Sent:     q.sent.Load(),
 		Gone:     q.gone.Load(),
 		Failed:   q.failed.Load(),
+		Queued:   len(q.jobs),
 	}
 }
 

@@ -42,6 +42,7 @@ type Stats struct {
 	Silent   uint64 // bot answered, but with nothing to post
 	TimedOut uint64 // bot didn't answer in time; the timeout notice was posted
 	Failed   uint64 // any other error (refused connection, bad URL, ...)
+	Queued   int    // waiting for a worker now
 }
 
 // Dispatcher runs webhook deliveries on a fixed pool of workers so that a
@@ -135,6 +136,7 @@ func (d *Dispatcher) Stats() Stats {
 		Silent:   d.silent.Load(),
 		TimedOut: d.timedOut.Load(),
 		Failed:   d.failed.Load(),
+		Queued:   len(d.jobs),
 	}
 }
 
