@@ -24,6 +24,7 @@ build:
 test: lint check-generated check-assets unit e2e
 
 unit:
+	scripts/install-test-deps.sh
 	go test -race -count=1 ./...
 
 e2e:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and a fresh machine lacks: gcc for cgo
 # (SQLite), Debian's Chromium and npm for the browser journeys, and the
-# journeys' pinned npm tools (axe-core) from assets/e2e's lock file.
+# journeys' pinned npm tools (axe-core) from assets/e2e's lock file, and
+# Pebble (an ACME test server) for the HTTPS tests.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 
@@ -31,4 +32,21 @@ have=$(node -p 'try { require(process.argv[1]).version } catch { "" }' "$e2e_too
 if [ "$have" != "$want" ]; then
   echo "install-test-deps: installing axe-core $want for the browser journeys"
   (cd "$e2e_tools" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# Pebble, Let's Encrypt's ACME test server, for the built-in HTTPS tests. It is
+# a Go module: built here into a folder of its own, outside this module, with
+# the test certificates of its source (its HTTPS listener's and their root).
+# The tests look for it in $CAMPFIRE_TEST_TOOLS/pebble.
+pebble_version=v2.10.3
+tools="${CAMPFIRE_TEST_TOOLS:-$HOME/.cache/campfire-test-tools}"
+pebble_dir="$tools/pebble"
+if [ "$(cat "$pebble_dir/VERSION" 2>/dev/null)" != "$pebble_version" ]; then
+  echo "install-test-deps: building Pebble $pebble_version for the HTTPS tests"
+  mkdir -p "$pebble_dir/bin"
+  (cd "$pebble_dir" && GOFLAGS= GOBIN="$pebble_dir/bin" go install "github.com/letsencrypt/pebble/v2/cmd/pebble@$pebble_version")
+  src="$(GOFLAGS= go env GOMODCACHE)/github.com/letsencrypt/pebble/v2@$pebble_version/test/certs"
+  cp "$src/pebble.minica.pem" "$src/localhost/cert.pem" "$src/localhost/key.pem" "$pebble_dir/"
+  chmod u+w "$pebble_dir"/*.pem
+  echo "$pebble_version" > "$pebble_dir/VERSION"
 fi

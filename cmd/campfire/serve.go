@@ -28,7 +28,12 @@ func serve(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
+	if len(cfg.TLSDomains) > 0 {
+		err = serveHTTPS(ctx, cfg, s, log)
+		log.Info("shut down")
+		return err
+	}
+	ln, err := listenPort(cfg.Port, "PORT")
 	if err != nil {
 		return err
 	}

@@ -47,10 +47,8 @@ type Server struct {
 // releases what New started. Of cfg it reads the database, proxy, cookie,
 // posting and push settings; the listener and the logger are the caller's.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
-	if dir := filepath.Dir(cfg.DBPath); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("create database folder: %w", err)
-		}
+	if err := checkStorage(filepath.Dir(cfg.DBPath)); err != nil {
+		return nil, err
 	}
 	store, err := db.OpenWith(ctx, cfg.DBPath, db.Options{Synchronous: cfg.Synchronous})
 	if err != nil {
@@ -125,6 +123,22 @@ func (s *Server) Metrics() http.Handler {
 	return s.metrics.Handler()
 }
 
+// checkStorage makes the storage folder and checks files can be made in it:
+// SQLite's journal and the certificate cache are created there as needed, and
+// a folder that refuses them should stop the start, not a later write.
+func checkStorage(dir string) error {
+	fix := "; create it, and give it to the user running campfire (chown), or set CAMPFIRE_DB to a file in a folder that user may write"
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("storage folder %s cannot be created: %w%s", dir, err, fix)
+	}
+	probe, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("storage folder %s is not writable: %w%s", dir, err, fix)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
 // Handler is the app's whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.routes }
 
@@ -143,35 +157,59 @@ func (s *Server) Close() error {
 // open event streams are closed so browsers reconnect (and replay) later.
 // It returns nil after a clean shutdown. It does not Close the server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           s.routes,
+	srv := s.httpServer(ctx, s.routes)
+	return s.serve(ctx, []*http.Server{srv}, []func() error{func() error { return srv.Serve(ln) }})
+}
+
+// httpServer is the app's server for handler h: the timeouts suit pages and
+// event streams alike.
+func (s *Server) httpServer(ctx context.Context, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		// No WriteTimeout: it would cut every event stream. Streams bound each
 		// write themselves, and ordinary pages are small.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// TLS handshake failures (scanners, old clients) are not the
+		// operator's problem: debug level.
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
+}
+
+// serve runs each server's loop until ctx ends or one fails, then shuts
+// them all down.
+func (s *Server) serve(ctx context.Context, srvs []*http.Server, loops []func() error) error {
 	// Shutdown waits for handlers to return; streams only return when closed.
-	srv.RegisterOnShutdown(s.Hub.Close)
+	for _, srv := range srvs {
+		srv.RegisterOnShutdown(s.Hub.Close)
+	}
 
 	pruneCtx, stopPrune := context.WithCancel(ctx)
 	defer stopPrune()
 	go s.pruneEvents(pruneCtx)
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	errc := make(chan error, len(loops))
+	for _, loop := range loops {
+		go func() { errc <- loop() }()
+	}
+	var failed error
 	select {
-	case err := <-errc:
-		return err
+	case failed = <-errc:
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for _, srv := range srvs {
+		if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) && failed == nil {
+			failed = err
+		}
 	}
-	return nil
+	if errors.Is(failed, http.ErrServerClosed) {
+		return nil
+	}
+	return failed
 }
 
 func (s *Server) pruneEvents(ctx context.Context) {

@@ -58,6 +58,20 @@ type Config struct {
 	// makes (bot JSON, curl lines, join and sign-in links). Unset, links use
 	// the host each request names, which any client can write.
 	BaseURL string
+	// TLSDomains (CAMPFIRE_TLS_DOMAIN, names separated by commas or spaces)
+	// make the server get its own certificate over ACME and serve HTTPS on
+	// HTTPSPort (CAMPFIRE_HTTPS_PORT, 443), redirecting plain HTTP on
+	// HTTPPort (CAMPFIRE_HTTP_PORT, 80). PORT is then unused.
+	TLSDomains []string
+	HTTPSPort  int
+	HTTPPort   int
+	// ACMEDirectory (CAMPFIRE_ACME_DIRECTORY) is the ACME server; empty is
+	// Let's Encrypt. ACMERootCA (CAMPFIRE_ACME_ROOT_CA) is a PEM file of the
+	// roots to trust for it (a test server); empty trusts the system's.
+	ACMEDirectory string
+	ACMERootCA    string
+	// ACMEEmail (CAMPFIRE_ACME_EMAIL) is the contact for certificate notices.
+	ACMEEmail string
 	// MetricsAddr, when set (CAMPFIRE_METRICS_ADDR), turns the Prometheus
 	// metrics on and serves them at /metrics there, apart from the app.
 	MetricsAddr string
@@ -68,7 +82,7 @@ type Config struct {
 // default. A value that cannot be read is an error naming the variable, never
 // silently the default.
 func LoadConfig(getenv func(string) string) (Config, error) {
-	c := Config{Port: 3000, DBPath: "storage/campfire.db", LogLevel: slog.LevelInfo}
+	c := Config{Port: 3000, DBPath: "storage/campfire.db", LogLevel: slog.LevelInfo, HTTPSPort: 443, HTTPPort: 80}
 	if v := getenv("PORT"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil || p < 0 || p > 65535 {
@@ -81,6 +95,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.PprofAddr = getenv("CAMPFIRE_PPROF_ADDR")
 	c.MetricsAddr = getenv("CAMPFIRE_METRICS_ADDR")
+	if err := loadTLSConfig(&c, getenv); err != nil {
+		return c, err
+	}
 	var err error
 	if c.TrustProxy, err = envBool(getenv, "CAMPFIRE_TRUST_PROXY"); err != nil {
 		return c, err
@@ -125,6 +142,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("CAMPFIRE_LOG_LEVEL %q: use debug, info, warn or error", v)
 		}
+	}
+	if len(c.TLSDomains) > 0 {
+		// Every request comes over TLS: cookies never travel in clear.
+		c.SecureCookies = true
 	}
 	return c, nil
 }

@@ -22,6 +22,8 @@ func TestConfig(t *testing.T) {
 		{"CAMPFIRE_URL": "chat.example.com"}, {"CAMPFIRE_URL": "ftp://chat.example.com"},
 		{"CAMPFIRE_URL": "https://"}, {"CAMPFIRE_URL": "https://chat.example.com/campfire"},
 		{"CAMPFIRE_URL": "https://chat.example.com/?x=1"}, {"CAMPFIRE_URL": "https://u:p@chat.example.com"},
+		{"CAMPFIRE_TLS_DOMAIN": "localhost"}, {"CAMPFIRE_TLS_DOMAIN": "chat_room.example.com"}, {"CAMPFIRE_TLS_DOMAIN": "-a.example.com"},
+		{"CAMPFIRE_HTTPS_PORT": "https"}, {"CAMPFIRE_HTTP_PORT": "99999"}, {"CAMPFIRE_ACME_DIRECTORY": "http://acme.example.com/dir"},
 		{"CAMPFIRE_SESSION_LIFETIME": "forever"}, {"CAMPFIRE_SESSION_LIFETIME": "10m"}, {"CAMPFIRE_SESSION_LIFETIME": "-3d"},
 	} {
 		if _, err := LoadConfig(env(bad)); err == nil {
@@ -61,5 +63,17 @@ func TestSessionLifetimeConfig(t *testing.T) {
 		if err != nil || c.SessionLifetime != want {
 			t.Errorf("%q: %v %v, want %v", v, c.SessionLifetime, err, want)
 		}
+	}
+}
+
+func TestTLSConfig(t *testing.T) {
+	c, err := LoadConfig(env(nil))
+	if err != nil || len(c.TLSDomains) != 0 || c.HTTPSPort != 443 || c.HTTPPort != 80 || c.SecureCookies {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+	c, err = LoadConfig(env(map[string]string{"CAMPFIRE_TLS_DOMAIN": "Chat.Example.com., chat2.example.com", "CAMPFIRE_HTTPS_PORT": "8443"}))
+	if err != nil || len(c.TLSDomains) != 2 || c.TLSDomains[0] != "chat.example.com" || c.TLSDomains[1] != "chat2.example.com" ||
+		c.HTTPSPort != 8443 || !c.SecureCookies {
+		t.Fatalf("%+v %v", c, err)
 	}
 }
