@@ -33,6 +33,7 @@ commands:
   import STORAGE_DIR     move a ONCE Campfire install into an empty database
                          (or: import --db FILE [--files DIR])
   listen URL [--exec CMD] follow a bot's event stream (campfire listen --help)
+  doctor                 check the deployment (storage, database, disk, clock, domain) and say what to fix
   version                print the version
 `
 
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return nil
 		}
 		return listen(ctx, args, stdout, os.Stderr)
+	case "doctor":
+		return doctor(ctx, cfg, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "campfire", version)
 		return nil

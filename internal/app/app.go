@@ -47,7 +47,7 @@ type Server struct {
 // releases what New started. Of cfg it reads the database, proxy, cookie,
 // posting and push settings; the listener and the logger are the caller's.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
-	if err := checkStorage(filepath.Dir(cfg.DBPath)); err != nil {
+	if err := CheckStorage(filepath.Dir(cfg.DBPath)); err != nil {
 		return nil, err
 	}
 	store, err := db.OpenWith(ctx, cfg.DBPath, db.Options{Synchronous: cfg.Synchronous})
@@ -123,10 +123,10 @@ func (s *Server) Metrics() http.Handler {
 	return s.metrics.Handler()
 }
 
-// checkStorage makes the storage folder and checks files can be made in it:
+// CheckStorage makes the storage folder and checks files can be made in it:
 // SQLite's journal and the certificate cache are created there as needed, and
 // a folder that refuses them should stop the start, not a later write.
-func checkStorage(dir string) error {
+func CheckStorage(dir string) error {
 	fix := "; create it, and give it to the user running campfire (chown), or set CAMPFIRE_DB to a file in a folder that user may write"
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return fmt.Errorf("storage folder %s cannot be created: %w%s", dir, err, fix)
