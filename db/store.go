@@ -42,6 +42,11 @@ type Options struct {
 	// loses nothing acknowledged either, at the price of an fsync per write.
 	// README "Durability" says more.
 	Synchronous string
+	// ExternalCheckpoints leaves checkpoints to another process: Litestream,
+	// which must copy each page of the log to its replica before the log is
+	// checkpointed and rewound. The store then never checkpoints (its writer's
+	// automatic checkpoint is off in any case); Litestream's own do.
+	ExternalCheckpoints bool
 }
 
 // Open opens (creating if needed) the database file at path and migrates it.
@@ -101,6 +106,9 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("db: writer: %w", err)
+	}
+	if opt.ExternalCheckpoints {
+		return s, nil
 	}
 	ck, err := sql.Open("sqlite3", "file:"+path+"?"+common.Encode())
 	if err != nil {

@@ -2,7 +2,8 @@
 # Installs what the test suite needs and a fresh machine lacks: gcc for cgo
 # (SQLite), Debian's Chromium and npm for the browser journeys, and the
 # journeys' pinned npm tools (axe-core) from assets/e2e's lock file, and
-# Pebble (an ACME test server) for the HTTPS tests.
+# Pebble (an ACME test server) for the HTTPS tests and Litestream for the
+# replication test.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 
@@ -49,4 +50,13 @@ if [ "$(cat "$pebble_dir/VERSION" 2>/dev/null)" != "$pebble_version" ]; then
   cp "$src/pebble.minica.pem" "$src/localhost/cert.pem" "$src/localhost/key.pem" "$pebble_dir/"
   chmod u+w "$pebble_dir"/*.pem
   echo "$pebble_version" > "$pebble_dir/VERSION"
+fi
+
+# Litestream v0.3.13 for the replication test, from the npm package that ships
+# its binary (package version 1.0.1), into $CAMPFIRE_TEST_TOOLS/litestream.
+litestream_dir="$tools/litestream"
+if [ ! -x "$litestream_dir/node_modules/@flydotio/litestream-linux-x64/litestream" ]; then
+  echo "install-test-deps: installing Litestream (npm @flydotio/litestream-linux-x64@1.0.1) for the replication test"
+  mkdir -p "$litestream_dir"
+  (cd "$litestream_dir" && npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error @flydotio/litestream-linux-x64@1.0.1 >/dev/null)
 fi

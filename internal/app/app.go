@@ -50,7 +50,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err := CheckStorage(filepath.Dir(cfg.DBPath)); err != nil {
 		return nil, err
 	}
-	store, err := db.OpenWith(ctx, cfg.DBPath, db.Options{Synchronous: cfg.Synchronous})
+	store, err := db.OpenWith(ctx, cfg.DBPath, db.Options{Synchronous: cfg.Synchronous, ExternalCheckpoints: cfg.Litestream})
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,9 @@ type Config struct {
 	// (CAMPFIRE_SESSION_LIFETIME, like 365d or 12h); each use renews it. Zero
 	// keeps the handlers' default, a year.
 	SessionLifetime time.Duration
+	// Litestream (CAMPFIRE_LITESTREAM) says Litestream replicates the
+	// database: the server then leaves checkpoints to it (db.Options).
+	Litestream bool
 	// PprofAddr, when set (CAMPFIRE_PPROF_ADDR), serves Go's profiler there;
 	// meant for a loopback address.
 	PprofAddr string
@@ -106,6 +109,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.PushAllowLocal, err = envBool(getenv, "CAMPFIRE_PUSH_ALLOW_LOCAL"); err != nil {
+		return c, err
+	}
+	if c.Litestream, err = envBool(getenv, "CAMPFIRE_LITESTREAM"); err != nil {
 		return c, err
 	}
 	c.VAPIDPublic, c.VAPIDPrivate = getenv("VAPID_PUBLIC_KEY"), getenv("VAPID_PRIVATE_KEY")

@@ -24,6 +24,7 @@ func TestConfig(t *testing.T) {
 		{"CAMPFIRE_URL": "https://chat.example.com/?x=1"}, {"CAMPFIRE_URL": "https://u:p@chat.example.com"},
 		{"CAMPFIRE_TLS_DOMAIN": "localhost"}, {"CAMPFIRE_TLS_DOMAIN": "chat_room.example.com"}, {"CAMPFIRE_TLS_DOMAIN": "-a.example.com"},
 		{"CAMPFIRE_HTTPS_PORT": "https"}, {"CAMPFIRE_HTTP_PORT": "99999"}, {"CAMPFIRE_ACME_DIRECTORY": "http://acme.example.com/dir"},
+		{"CAMPFIRE_LITESTREAM": "sometimes"},
 		{"CAMPFIRE_SESSION_LIFETIME": "forever"}, {"CAMPFIRE_SESSION_LIFETIME": "10m"}, {"CAMPFIRE_SESSION_LIFETIME": "-3d"},
 	} {
 		if _, err := LoadConfig(env(bad)); err == nil {
