@@ -179,12 +179,10 @@ func (s *Server) httpServer(ctx context.Context, h http.Handler) *http.Server {
 }
 
 // serve runs each server's loop until ctx ends or one fails, then shuts
-// them all down.
+// them all down. The first server is the app's; the others only redirect.
 func (s *Server) serve(ctx context.Context, srvs []*http.Server, loops []func() error) error {
 	// Shutdown waits for handlers to return; streams only return when closed.
-	for _, srv := range srvs {
-		srv.RegisterOnShutdown(s.Hub.Close)
-	}
+	srvs[0].RegisterOnShutdown(s.Hub.Close)
 
 	pruneCtx, stopPrune := context.WithCancel(ctx)
 	defer stopPrune()
