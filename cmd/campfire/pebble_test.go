@@ -120,6 +120,21 @@ func startPebble(t *testing.T, validity time.Duration) *pebble {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("pebble not ready within 30s:\n%s", log.String())
 	}
+	// Pebble says where it listens before it binds: wait for both ports.
+	for _, port := range []int{acmePort, mgmtPort} {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+			if err == nil {
+				c.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("pebble not listening on %d within 30s:\n%s", port, log.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 	return &pebble{
 		dir:     dir,
 		acmeURL: fmt.Sprintf("https://127.0.0.1:%d/dir", acmePort),
