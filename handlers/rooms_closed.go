@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -26,7 +27,9 @@ func (h *Handler) createClosedRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ch, err := h.store.CreateClosedRoom(r.Context(), form.Name, u.ID, form.UserIDs)
+	ch, err := h.chat.ChangeRoom(r.Context(), func(ctx context.Context) (db.RoomChange, error) {
+		return h.store.CreateClosedRoom(ctx, form.Name, u.ID, form.UserIDs)
+	})
 	if errors.Is(err, db.ErrUnknownUsers) {
 		h.rerenderRoomForm(w, r, model.RoomClosed, model.Room{}, form, unknownPeople)
 		return
@@ -35,7 +38,6 @@ func (h *Handler) createClosedRoom(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.chat.RoomChanged(r.Context(), ch)
 	h.redirect(w, r, views.RoomURL(ch.Room.ID))
 }
 
@@ -55,7 +57,9 @@ func (h *Handler) updateClosedRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ch, err := h.store.UpdateClosedRoom(r.Context(), room.ID, form.Name, form.UserIDs)
+	ch, err := h.chat.ChangeRoom(r.Context(), func(ctx context.Context) (db.RoomChange, error) {
+		return h.store.UpdateClosedRoom(ctx, room.ID, form.Name, form.UserIDs)
+	})
 	switch {
 	case errors.Is(err, db.ErrUnknownUsers):
 		h.rerenderRoomForm(w, r, model.RoomClosed, room.Room, form, unknownPeople)
@@ -67,7 +71,6 @@ func (h *Handler) updateClosedRoom(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.chat.RoomChanged(r.Context(), ch)
 	if !idSet(ch.Members)[u.ID] {
 		// An administrator who left themselves out can no longer see it.
 		h.redirect(w, r, "/")

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -44,7 +45,10 @@ func (h *Handler) createDirectRoom(w http.ResponseWriter, r *http.Request) {
 		h.roomFormError(w, r, err)
 		return
 	}
-	ch, _, err := h.store.FindOrCreateDirectRoom(r.Context(), u.ID, ids)
+	ch, err := h.chat.ChangeRoom(r.Context(), func(ctx context.Context) (db.RoomChange, error) {
+		ch, _, err := h.store.FindOrCreateDirectRoom(ctx, u.ID, ids)
+		return ch, err
+	})
 	if errors.Is(err, db.ErrUnknownUsers) {
 		h.renderDirectForm(w, r, http.StatusUnprocessableEntity, unknownPeople)
 		return
@@ -53,9 +57,8 @@ func (h *Handler) createDirectRoom(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	// Found or made, the room goes to the top of everyone's list, as when a
-	// message arrives.
-	h.chat.RoomChanged(r.Context(), ch)
+	// Found or made, the room went to the top of everyone's list (ChangeRoom
+	// published it), as when a message arrives.
 	h.redirect(w, r, views.RoomURL(ch.Room.ID))
 }
 

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -24,12 +25,13 @@ func (h *Handler) createOpenRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ch, err := h.store.CreateOpenRoom(r.Context(), form.Name, u.ID)
+	ch, err := h.chat.ChangeRoom(r.Context(), func(ctx context.Context) (db.RoomChange, error) {
+		return h.store.CreateOpenRoom(ctx, form.Name, u.ID)
+	})
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	h.chat.RoomChanged(r.Context(), ch)
 	h.redirect(w, r, views.RoomURL(ch.Room.ID))
 }
 
@@ -48,7 +50,9 @@ func (h *Handler) updateOpenRoom(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ch, err := h.store.UpdateOpenRoom(r.Context(), room.ID, form.Name)
+	_, err := h.chat.ChangeRoom(r.Context(), func(ctx context.Context) (db.RoomChange, error) {
+		return h.store.UpdateOpenRoom(ctx, room.ID, form.Name)
+	})
 	if errors.Is(err, db.ErrNotFound) {
 		h.notFound(w, r)
 		return
@@ -57,7 +61,6 @@ func (h *Handler) updateOpenRoom(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.chat.RoomChanged(r.Context(), ch)
 	h.redirect(w, r, views.RoomURL(room.ID))
 }
 

@@ -130,6 +130,11 @@ func (s *Service) completeBotEvent(ctx context.Context, b *botEvent, roomKnown b
 func (s *Service) MembershipsChanged(ctx context.Context, userIDs []int64) {
 	s.publishMu.Lock()
 	defer s.publishMu.Unlock()
+	s.followMemberships(ctx, userIDs)
+}
+
+// followMemberships is MembershipsChanged for a caller holding publishMu.
+func (s *Service) followMemberships(ctx context.Context, userIDs []int64) {
 	for _, id := range userIDs {
 		if !s.hub.HasBotStreams(id) {
 			continue

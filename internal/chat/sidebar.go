@@ -62,6 +62,27 @@ func (s *Service) publishSidebar(ctx context.Context, userID int64) {
 	s.hub.PublishUser(userID, live.EventSidebar, render(ctx, views.SidebarRoomsReplace(rooms)))
 }
 
+// ChangeRoom writes a change to a room and its members, then publishes it
+// (RoomChanged). The write runs in the publication order: a post commits
+// either wholly before it or wholly after, and bots' open streams follow
+// their new rooms before the next post is published. Otherwise a message
+// committed between the change and the streams learning of it would be sent
+// to no bot that just joined, and its cursor would pass the message by.
+func (s *Service) ChangeRoom(ctx context.Context, write func(context.Context) (db.RoomChange, error)) (db.RoomChange, error) {
+	s.publishMu.Lock()
+	ch, err := write(ctx)
+	if err == nil {
+		s.followMemberships(ctx, ch.Members)
+		s.followMemberships(ctx, ch.Revoked)
+	}
+	s.publishMu.Unlock()
+	if err != nil {
+		return ch, err
+	}
+	s.RoomChanged(ctx, ch)
+	return ch, nil
+}
+
 // RoomChanged tells open tabs about a room made or changed (db.RoomChange):
 // those removed lose it, every member gets their list afresh, and tabs
 // showing a shared room get its name.
