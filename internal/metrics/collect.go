@@ -12,31 +12,6 @@ func contextWithRoute(r *http.Request, rctx *chi.Context) context.Context {
 	return context.WithValue(r.Context(), chi.RouteCtxKey, rctx)
 }
 
-// statusWriter remembers the status. Unwrap lets http.ResponseController
-// reach the connection underneath, so streams still flush and hijack.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // queueCollector reads the delivery queues' state at scrape time.
 type queueCollector struct {
 	queues map[string]func() Queue // by name; nil when absent

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/campfire-go/campfire/internal/httpx"
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -120,13 +121,13 @@ func (m *Metrics) Instrument(next http.Handler) http.Handler {
 		start := time.Now()
 		rctx := chi.NewRouteContext()
 		r = r.WithContext(contextWithRoute(r, rctx))
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &httpx.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		route := rctx.RoutePattern()
 		if route == "" {
 			route = "unmatched"
 		}
-		code := sw.status
+		code := sw.Status
 		if code == 0 {
 			code = http.StatusOK
 		}
