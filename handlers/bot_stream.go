@@ -49,9 +49,11 @@ func (h *Handler) botStream(w http.ResponseWriter, r *http.Request) {
 		h.botServerError(w, r, err)
 		return
 	}
-	base := h.remote(r).origin()
+	client := h.remote(r)
+	base := client.origin()
 	h.hub.Serve(w, r, live.Stream{
 		UserID: bot.ID,
+		Addr:   client.IP,
 		Bot:    &live.BotStream{Rooms: rooms, Base: base},
 		Replay: func(ctx context.Context, emit func(live.Frame) error) error {
 			// The stream is registered now: a key reset from here on ends

@@ -14,6 +14,9 @@ import (
 	"github.com/campfire-go/campfire/internal/live"
 )
 
+// SessionCookie names the cookie of a signed-in browser.
+const SessionCookie = "session_token"
+
 // Config is what the handlers need to know about their deployment.
 type Config struct {
 	// TrustProxy honours X-Forwarded-For and X-Forwarded-Proto from a reverse proxy.
@@ -96,7 +99,7 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 	sm.Store = sessionStore
 	sm.Codec = sessionCodec{}
 	sm.Lifetime = cfg.SessionLifetime
-	sm.Cookie.Name = "session_token"
+	sm.Cookie.Name = SessionCookie
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies

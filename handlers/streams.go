@@ -44,6 +44,7 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 		UserID:    u.ID,
 		RoomID:    room.ID,
 		SessionID: h.sessions.GetInt64(r.Context(), sessionIDKey),
+		Addr:      h.remote(r).IP,
 		Replay: func(ctx context.Context, emit func(live.Frame) error) error {
 			last := after
 			err := h.chat.Replay(ctx, room.ID, after, func(f live.Frame) error {

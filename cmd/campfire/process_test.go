@@ -95,7 +95,19 @@ type server struct {
 // port first and passing it races with other processes on the machine.)
 func startServer(t testing.TB, dbPath string, extraEnv ...string) *server {
 	t.Helper()
-	cmd := exec.Command(binary(t), "serve")
+	return startCommand(t, exec.Command(binary(t), "serve"), dbPath, extraEnv...)
+}
+
+// startServerWithFileLimit starts the server with at most nofile open files
+// (soft and hard, so Go cannot raise it), as a small host would.
+func startServerWithFileLimit(t testing.TB, nofile int, dbPath string, extraEnv ...string) *server {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", fmt.Sprintf(`ulimit -n %d && exec "$0" serve`, nofile), binary(t))
+	return startCommand(t, cmd, dbPath, extraEnv...)
+}
+
+func startCommand(t testing.TB, cmd *exec.Cmd, dbPath string, extraEnv ...string) *server {
+	t.Helper()
 	cmd.Env = append(os.Environ(),
 		"PORT=0",
 		"CAMPFIRE_DB="+dbPath,

@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/handlers"
 	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/connguard"
 	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/metrics"
 	"github.com/campfire-go/campfire/internal/notify"
@@ -30,6 +32,19 @@ const eventRetention = 7 * 24 * time.Hour
 // shutdownGrace bounds how long Serve waits for requests in flight.
 const shutdownGrace = 15 * time.Second
 
+// Defaults of the limits that keep one person or client from taking every
+// file descriptor (docs/RELIABILITY.md, issue 19).
+const (
+	defaultStreamsPerUser    = 32
+	defaultStreamsPerAddress = 512
+	// connsPerAddress caps every connection from one address, streams and
+	// keep-alive connections together.
+	connsPerAddress = 1024
+	// anonymousIdle is how long a client without a session may keep an idle
+	// connection open (signed-in browsers keep IdleTimeout).
+	anonymousIdle = 5 * time.Second
+)
+
 // Server is the wired app, separate from any listener.
 type Server struct {
 	Store *db.Store
@@ -41,6 +56,7 @@ type Server struct {
 	routes   http.Handler
 	metrics  *metrics.Metrics // nil when off
 	log      *slog.Logger
+	budget   connguard.Budget
 }
 
 // New opens (and migrates) the database and wires the app on it. Close
@@ -63,7 +79,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		log.Warn("SQLite was built without -DSQLITE_ENABLE_QPSG: queries with joins are planned anew each time, " +
 			"about twice as slow; build with make (it sets CGO_CFLAGS)")
 	}
-	hubOpts := live.Options{LastEventID: last}
+	budget := connguard.BudgetFor(connguard.FDLimit())
+	hubOpts := live.Options{LastEventID: last, Limits: live.Limits{
+		PerUser:    cmp.Or(cfg.StreamsPerUser, defaultStreamsPerUser),
+		PerAddress: cmp.Or(cfg.StreamsPerAddress, defaultStreamsPerAddress),
+		Total:      budget.Streams,
+	}}
 	var m *metrics.Metrics
 	if cfg.MetricsAddr != "" {
 		m = metrics.New()
@@ -111,7 +132,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		})
 		routes = m.Instrument(routes)
 	}
-	return &Server{Store: store, Hub: hub, Chat: chatSvc, handlers: h, notify: n, routes: routes, metrics: m, log: log}, nil
+	return &Server{Store: store, Hub: hub, Chat: chatSvc, handlers: h, notify: n, routes: routes, metrics: m, log: log, budget: budget}, nil
 }
 
 // Metrics serves the Prometheus metrics, or is nil when they are off. Serve
@@ -157,8 +178,19 @@ func (s *Server) Close() error {
 // open event streams are closed so browsers reconnect (and replay) later.
 // It returns nil after a clean shutdown. It does not Close the server.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := s.httpServer(ctx, s.routes)
-	return s.serve(ctx, []*http.Server{srv}, []func() error{func() error { return srv.Serve(ln) }})
+	gl := s.guard(ln)
+	srv := s.httpServer(ctx, gl.Mark(s.routes))
+	srv.ConnState, srv.ConnContext = gl.ConnState, gl.ConnContext
+	return s.serve(ctx, []*http.Server{srv}, []func() error{func() error { return srv.Serve(gl) }})
+}
+
+// guard wraps the app's listener in the connection limits (internal/connguard).
+func (s *Server) guard(ln net.Listener) *connguard.Listener {
+	s.log.Info("connection limits", "connections", s.budget.Conns, "streams", s.budget.Streams)
+	return connguard.Wrap(ln, connguard.Options{
+		MaxConns: s.budget.Conns, PerAddress: connsPerAddress,
+		AnonymousIdle: anonymousIdle, SessionCookie: handlers.SessionCookie, Log: s.log,
+	})
 }
 
 // httpServer is the app's server for handler h: the timeouts suit pages and

@@ -78,6 +78,10 @@ type Config struct {
 	// MetricsAddr, when set (CAMPFIRE_METRICS_ADDR), turns the Prometheus
 	// metrics on and serves them at /metrics there, apart from the app.
 	MetricsAddr string
+	// StreamsPerUser and StreamsPerAddress cap event streams
+	// (CAMPFIRE_STREAMS_PER_USER, CAMPFIRE_STREAMS_PER_ADDRESS); zero keeps
+	// the defaults, 32 and 512. The total follows from the open-file limit.
+	StreamsPerUser, StreamsPerAddress int
 }
 
 // LoadConfig reads the Config from the environment through getenv
@@ -131,6 +135,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if v := getenv("CAMPFIRE_SESSION_LIFETIME"); v != "" {
 		if c.SessionLifetime, err = parseLifetime(v); err != nil {
 			return c, fmt.Errorf("CAMPFIRE_SESSION_LIFETIME %q: use a duration of at least an hour, like 365d, 30d or 12h", v)
+		}
+	}
+	for _, lim := range []struct {
+		key string
+		to  *int
+	}{{"CAMPFIRE_STREAMS_PER_USER", &c.StreamsPerUser}, {"CAMPFIRE_STREAMS_PER_ADDRESS", &c.StreamsPerAddress}} {
+		if v := getenv(lim.key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("%s=%q: use a positive number", lim.key, v)
+			}
+			*lim.to = n
 		}
 	}
 	switch v := strings.ToUpper(getenv("CAMPFIRE_SYNCHRONOUS")); v {

@@ -171,7 +171,11 @@ func redirectToHTTPS(domains []string, httpsPort int) http.Handler {
 // HTTPS, until ctx ends; then it shuts both down as Serve does.
 func (s *Server) ServeTLS(ctx context.Context, tlsLn, httpLn net.Listener, m *autocert.Manager, domains []string) error {
 	httpsPort := tlsLn.Addr().(*net.TCPAddr).Port
-	secure := s.httpServer(ctx, withHSTS(s.routes))
+	gl := s.guard(tlsLn)
+	secure := s.httpServer(ctx, gl.Mark(withHSTS(s.routes)))
+	// Under TLS the hooks see *tls.Conn, so only the counting applies, not
+	// the anonymous idle limit.
+	secure.ConnState, secure.ConnContext = gl.ConnState, gl.ConnContext
 	secure.TLSConfig = m.TLSConfig()
 	secure.TLSConfig.MinVersion = tls.VersionTLS12
 	plain := &http.Server{
@@ -182,7 +186,7 @@ func (s *Server) ServeTLS(ctx context.Context, tlsLn, httpLn net.Listener, m *au
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
 	return s.serve(ctx, []*http.Server{secure, plain}, []func() error{
-		func() error { return secure.ServeTLS(tlsLn, "", "") },
+		func() error { return secure.ServeTLS(gl, "", "") },
 		func() error { return plain.Serve(httpLn) },
 	})
 }

@@ -16,7 +16,11 @@ type conn struct {
 	sessionID int64
 	// bot is set on a bot's stream, which follows several rooms.
 	bot *botSub
-	out sink
+	// addr is the client address the stream counts against ("" for none);
+	// admitted is guarded by the hub's admitMu.
+	addr     string
+	admitted bool
+	out      sink
 	// hidden is guarded by the hub's lock, which counts who is present.
 	hidden bool
 

@@ -54,6 +54,12 @@ type Hub struct {
 	// departure); set by OnPresence.
 	onPresence atomic.Pointer[func(roomID, userID int64, present bool)]
 
+	limits      Limits
+	admitMu     sync.Mutex
+	admitted    int
+	userStreams map[int64]int
+	addrStreams map[string]int
+
 	stop chan struct{}
 	wg   sync.WaitGroup
 }
@@ -79,6 +85,8 @@ type Options struct {
 	// OnReplay, when set, is told how many events each new stream was
 	// replayed (metrics).
 	OnReplay func(frames int)
+	// Limits bound streams per person, per address and in all.
+	Limits Limits
 }
 
 // New starts a hub.
@@ -102,6 +110,9 @@ func New(log *slog.Logger, opt Options) *Hub {
 		botsByRoom:   map[int64]map[*conn]struct{}{},
 		bots:         map[int64]map[*conn]struct{}{},
 		onReplay:     opt.OnReplay,
+		limits:       opt.Limits,
+		userStreams:  map[int64]int{},
+		addrStreams:  map[string]int{},
 		stop:         make(chan struct{}),
 	}
 	h.lastID.Store(opt.LastEventID)
@@ -175,6 +186,7 @@ func (h *Hub) add(c *conn) bool {
 	select {
 	case <-h.stop:
 		h.mu.Unlock()
+		h.release(c)
 		c.markClosed()
 		c.out.close()
 		close(c.done)
@@ -215,6 +227,7 @@ func (h *Hub) remove(c *conn) {
 		return
 	}
 	delete(h.all, c)
+	h.release(c)
 	if c.bot != nil {
 		h.removeBot(c)
 		h.mu.Unlock()

@@ -38,6 +38,8 @@ type Stream struct {
 	// SessionID is the sign-in the stream was opened with, so the stream
 	// ends when that sign-in does.
 	SessionID int64
+	// Addr is the client's IP address, for the per-address limit.
+	Addr string
 	// Replay writes, in order, what the tab missed. It runs once the stream is
 	// registered, so anything committed later arrives live.
 	Replay func(ctx context.Context, emit func(Frame) error) error
@@ -59,7 +61,13 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, st Stream) {
 		return
 	default:
 	}
-	c := &conn{id: h.seq.Add(1), userID: st.UserID, roomID: st.RoomID, sessionID: st.SessionID, replaying: true, done: make(chan struct{})}
+	c := &conn{id: h.seq.Add(1), userID: st.UserID, roomID: st.RoomID, sessionID: st.SessionID,
+		addr: addressKey(st.Addr), replaying: true, done: make(chan struct{})}
+	if !h.admit(c) {
+		h.log.Debug("stream refused: over its limit", "user_id", st.UserID, "addr", st.Addr)
+		refuse(w)
+		return
+	}
 	if st.Bot != nil {
 		c.bot = &botSub{base: st.Bot.Base, rooms: make(map[int64]struct{}, len(st.Bot.Rooms))}
 		for _, id := range st.Bot.Rooms {
