@@ -28,11 +28,18 @@ type webhookStore interface {
 	MemberRoom(ctx context.Context, roomID, userID int64) (model.SidebarRoom, error)
 }
 
-// NewWebhooks starts the delivery workers. timeout bounds each call (7 s in
+// Each bot has webhookCalls calls in flight at most and webhookQueue more
+// waiting: a dead bot delays only itself, and loses its own oldest deliveries.
+const (
+	webhookCalls = 2
+	webhookQueue = 16
+)
+
+// NewWebhooks starts the deliveries. timeout bounds each call (7 s in
 // production); client may be nil.
 func NewWebhooks(store *db.Store, chatSvc *chat.Service, client *http.Client, timeout time.Duration, log *slog.Logger) *Webhooks {
 	w := &Webhooks{store: store, chat: chatSvc, log: log}
-	w.d = webhooks.New(client, timeout, 8, 1024, w.reply, log)
+	w.d = webhooks.New(client, timeout, webhookCalls, webhookQueue, w.reply, log)
 	w.lookups = newLookups("webhook", log)
 	return w
 }

@@ -36,37 +36,52 @@ type Reply func(ctx context.Context, botID, roomID int64, text string)
 
 // Stats counts what happened to deliveries; mostly for tests and metrics.
 type Stats struct {
-	Enqueued uint64 // accepted onto the queue
-	Dropped  uint64 // refused: queue full or closed
+	Enqueued uint64 // accepted onto a bot's queue
+	Dropped  uint64 // a bot's oldest pending delivery pushed out, or refused when closed
 	Replied  uint64 // bot answered with text that was passed to Reply
 	Silent   uint64 // bot answered, but with nothing to post
-	TimedOut uint64 // bot didn't answer in time; the timeout notice was posted
+	TimedOut uint64 // bot didn't answer in time
+	Notices  uint64 // timeouts told in the room ("Failed to respond")
 	Failed   uint64 // any other error (refused connection, bad URL, ...)
 	Queued   int    // waiting for a worker now
 }
 
-// Dispatcher runs webhook deliveries on a fixed pool of workers so that a
-// slow or dead bot never delays the request that posted the message.
+// NoticeEvery is how often at most a bot's "Failed to respond" is posted:
+// a dead bot mentioned a thousand times must not fill the room.
+const NoticeEvery = time.Minute
+
+// Dispatcher runs webhook deliveries in the background so that a slow or
+// dead bot never delays the request that posted the message, nor another
+// bot: each bot has its own small queue and its own few calls in flight.
 type Dispatcher struct {
-	client  *http.Client
-	timeout time.Duration
-	reply   Reply
-	logger  *slog.Logger
-	jobs    chan Delivery
-	wg      sync.WaitGroup
+	client     *http.Client
+	timeout    time.Duration
+	reply      Reply
+	logger     *slog.Logger
+	perBot     int // calls in flight per bot
+	queueSize  int // pending deliveries per bot
+	now        func() time.Time
+	wg         sync.WaitGroup
+	mu         sync.Mutex
+	closed     bool
+	bots       map[int64]*botQueue
+	lastNotice map[int64]time.Time
 
-	// mu guards closed against the close of jobs; Enqueue holds it only for
-	// a non-blocking send.
-	mu     sync.RWMutex
-	closed bool
+	enqueued, dropped, replied, silent, timedOut, notices, failed atomic.Uint64
+}
 
-	enqueued, dropped, replied, silent, timedOut, failed atomic.Uint64
+// botQueue is one bot's pending deliveries and how many are being called.
+type botQueue struct {
+	pending []Delivery
+	running int
 }
 
 // New starts a Dispatcher. timeout bounds each whole call (connect, answer
-// and body; SPEC says 7s). client may be nil for a default one that, like the
-// original, doesn't follow redirects. reply may be nil to discard answers.
-func New(client *http.Client, timeout time.Duration, workers, queueSize int, reply Reply, logger *slog.Logger) *Dispatcher {
+// and body; SPEC says 7s). perBot calls run at once for one bot, and up to
+// queueSize more wait; past that the bot's oldest waiting delivery is
+// dropped. client may be nil for a default one that, like the original,
+// doesn't follow redirects. reply may be nil to discard answers.
+func New(client *http.Client, timeout time.Duration, perBot, queueSize int, reply Reply, logger *slog.Logger) *Dispatcher {
 	if client == nil {
 		client = &http.Client{
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -81,48 +96,80 @@ func New(client *http.Client, timeout time.Duration, workers, queueSize int, rep
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	workers = max(workers, 1)
-	d := &Dispatcher{
-		client:  client,
-		timeout: timeout,
-		reply:   reply,
-		logger:  logger,
-		jobs:    make(chan Delivery, max(queueSize, 0)),
+	return &Dispatcher{
+		client:     client,
+		timeout:    timeout,
+		reply:      reply,
+		logger:     logger,
+		perBot:     max(perBot, 1),
+		queueSize:  max(queueSize, 1),
+		now:        time.Now,
+		bots:       map[int64]*botQueue{},
+		lastNotice: map[int64]time.Time{},
 	}
-	d.wg.Add(workers)
-	for range workers {
-		go d.work()
-	}
-	return d
 }
 
-// Enqueue schedules a delivery without blocking. It returns false, and logs,
-// when the queue is full or closed: dropping a webhook is better than
-// stalling the chat.
+// Enqueue schedules a delivery without blocking. When the bot already has
+// queueSize deliveries waiting, its oldest is dropped (and logged) to make
+// room: never another bot's. It returns false when something was dropped
+// or the dispatcher is closed.
 func (d *Dispatcher) Enqueue(del Delivery) bool {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	if !d.closed {
-		select {
-		case d.jobs <- del:
-			d.enqueued.Add(1)
-			return true
-		default:
-		}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		d.dropped.Add(1)
+		d.logger.Warn("webhook dropped: closed", "bot", del.BotID, "room", del.RoomID)
+		return false
 	}
-	d.dropped.Add(1)
-	d.logger.Warn("webhook dropped: queue full or closed", "bot", del.BotID, "room", del.RoomID)
-	return false
+	b := d.bots[del.BotID]
+	if b == nil {
+		b = &botQueue{}
+		d.bots[del.BotID] = b
+	}
+	ok := true
+	if len(b.pending) >= d.queueSize {
+		old := b.pending[0]
+		b.pending = b.pending[1:]
+		d.dropped.Add(1)
+		d.logger.Warn("webhook dropped: the bot's queue is full", "bot", old.BotID, "room", old.RoomID)
+		ok = false
+	}
+	b.pending = append(b.pending, del)
+	d.enqueued.Add(1)
+	if b.running < d.perBot {
+		b.running++
+		d.wg.Add(1)
+		go d.run(del.BotID, b)
+	}
+	return ok
+}
+
+// run delivers the bot's queue until it is empty.
+func (d *Dispatcher) run(botID int64, b *botQueue) {
+	defer d.wg.Done()
+	for {
+		d.mu.Lock()
+		if len(b.pending) == 0 {
+			b.running--
+			if b.running == 0 {
+				delete(d.bots, botID)
+			}
+			d.mu.Unlock()
+			return
+		}
+		del := b.pending[0]
+		b.pending[0] = Delivery{}
+		b.pending = b.pending[1:]
+		d.mu.Unlock()
+		d.safeDeliver(del)
+	}
 }
 
 // Close stops accepting deliveries and returns after the queued ones have
 // run, each bounded by the timeout. It is safe to call more than once.
 func (d *Dispatcher) Close() {
 	d.mu.Lock()
-	if !d.closed {
-		d.closed = true
-		close(d.jobs)
-	}
+	d.closed = true
 	d.mu.Unlock()
 	d.wg.Wait()
 }
@@ -135,15 +182,9 @@ func (d *Dispatcher) Stats() Stats {
 		Replied:  d.replied.Load(),
 		Silent:   d.silent.Load(),
 		TimedOut: d.timedOut.Load(),
+		Notices:  d.notices.Load(),
 		Failed:   d.failed.Load(),
 		Queued:   len(d.jobs),
-	}
-}
-
-func (d *Dispatcher) work() {
-	defer d.wg.Done()
-	for del := range d.jobs {
-		d.safeDeliver(del)
 	}
 }
 
@@ -160,6 +201,19 @@ func (d *Dispatcher) safeDeliver(del Delivery) {
 	d.deliver(del)
 }
 
+// noticeDue reports whether the bot's timeout may be told in the room now,
+// and if so starts its quiet minute.
+func (d *Dispatcher) noticeDue(botID int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.now()
+	if last, ok := d.lastNotice[botID]; ok && now.Sub(last) < NoticeEvery {
+		return false
+	}
+	d.lastNotice[botID] = now
+	return true
+}
+
 func (d *Dispatcher) deliver(del Delivery) {
 	log := d.logger.With("bot", del.BotID, "room", del.RoomID)
 	text, err := d.call(del)
@@ -167,7 +221,10 @@ func (d *Dispatcher) deliver(del Delivery) {
 	case isTimeout(err):
 		d.timedOut.Add(1)
 		log.Info("webhook timed out", "after", d.timeout)
-		d.reply(context.Background(), del.BotID, del.RoomID, "Failed to respond within "+humanDuration(d.timeout))
+		if d.noticeDue(del.BotID) {
+			d.notices.Add(1)
+			d.reply(context.Background(), del.BotID, del.RoomID, "Failed to respond within "+humanDuration(d.timeout))
+		}
 	case err != nil:
 		d.failed.Add(1)
 		log.Warn("webhook failed", "err", err)

@@ -2,10 +2,12 @@ package webhooks
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -171,55 +173,134 @@ func TestHumanDuration(t *testing.T) {
 	}
 }
 
-// A bot that never answers occupies one worker; the others keep delivering
-// and Enqueue never waits for it.
-func TestDeadBotBlocksNothing(t *testing.T) {
-	arrived := make(chan struct{}, 8)
-	release := make(chan struct{})
-	dead := serve(t, func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
+// neverAnswers is a bot whose URL takes requests and answers none until
+// release is called; it reports each arrival with the delivery's payload.
+func neverAnswers(t *testing.T) (srv *httptest.Server, arrived chan string, release func()) {
+	arrived = make(chan string, 64)
+	released := make(chan struct{})
+	srv = serve(t, func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		arrived <- string(body)
 		select {
 		case <-r.Context().Done():
-		case <-release:
+		case <-released:
 		}
 	})
-	live := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	var once sync.Once
+	release = func() { once.Do(func() { close(released) }) }
+	t.Cleanup(release)
+	return srv, arrived, release
+}
+
+// Issue 19 item 4: one pool of workers served every bot, so 1,200 mentions of
+// a bot that never answers delayed a healthy bot's webhook by 15 minutes.
+// Each bot now has its own calls in flight: the healthy one answers while
+// the dead one holds every call it may make and has a full queue behind.
+func TestDeadBotDoesNotDelayOtherBots(t *testing.T) {
+	dead, arrived, release := neverAnswers(t)
+	healthy := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		io.WriteString(w, "pong")
 	})
 	reply, ch := replies()
-	// The timeout is far away so that only the release ends the dead call.
-	d := New(live.Client(), time.Minute, 2, 1, reply, nil)
+	// The timeout is far away: only the test's end ends the dead calls.
+	d := New(healthy.Client(), time.Hour, 2, 4, reply, nil)
 	defer d.Close()
-	defer close(release)
+	defer release()
 
-	d.Enqueue(Delivery{BotID: 1, RoomID: 1, URL: dead.URL})
-	<-arrived // one worker is now stuck
+	for i := range 50 {
+		d.Enqueue(Delivery{BotID: 1, RoomID: 1, URL: dead.URL, Payload: []byte(fmt.Sprint(i))})
+	}
+	<-arrived
+	<-arrived // both of the dead bot's calls are stuck
 
-	d.Enqueue(Delivery{BotID: 2, RoomID: 1, URL: live.URL})
+	if !d.Enqueue(Delivery{BotID: 2, RoomID: 1, URL: healthy.URL}) {
+		t.Fatal("the healthy bot's delivery was refused")
+	}
 	if got := recv(t, ch); got != (replyCall{2, 1, "pong"}) {
 		t.Fatalf("reply = %+v", got)
 	}
+}
 
-	// Occupy the second worker too, then fill the one queue slot: further
-	// deliveries must be refused at once.
-	d.Enqueue(Delivery{BotID: 1, RoomID: 2, URL: dead.URL})
-	<-arrived
-	if !d.Enqueue(Delivery{BotID: 2, RoomID: 2, URL: live.URL}) {
-		t.Fatal("queue slot refused")
+// A full queue drops the bot's own oldest waiting delivery, never another
+// bot's, and never blocks.
+func TestFullQueueDropsTheBotsOwnOldest(t *testing.T) {
+	dead, arrived, release := neverAnswers(t)
+	d := New(nil, time.Hour, 1, 3, nil, nil)
+	defer d.Close()
+	defer release()
+
+	d.Enqueue(Delivery{BotID: 1, RoomID: 1, URL: dead.URL, Payload: []byte("0")})
+	<-arrived // in flight; 1..3 wait, then 4 and 5 push out 1 and 2
+	for i := 1; i <= 5; i++ {
+		ok := d.Enqueue(Delivery{BotID: 1, RoomID: 1, URL: dead.URL, Payload: []byte(fmt.Sprint(i))})
+		if ok != (i <= 3) {
+			t.Errorf("delivery %d: Enqueue = %v", i, ok)
+		}
 	}
-	done := make(chan struct{})
-	var accepted bool
-	go func() {
-		accepted = d.Enqueue(Delivery{BotID: 2, RoomID: 3, URL: live.URL})
-		close(done)
-	}()
-	waitDone(t, done, "Enqueue on a full queue")
-	if accepted {
-		t.Fatal("Enqueue on a full queue reported success")
+	if !d.Enqueue(Delivery{BotID: 2, RoomID: 1, URL: dead.URL, Payload: []byte("other")}) {
+		t.Error("another bot's delivery was refused")
 	}
-	if st := d.Stats(); st.Dropped != 1 || st.Enqueued != 4 {
-		t.Fatalf("stats = %+v", st)
+	if got := <-arrived; got != "other" {
+		t.Errorf("the other bot's call carried %q", got)
+	}
+	d.mu.Lock()
+	var waiting []string
+	for _, del := range d.bots[1].pending {
+		waiting = append(waiting, string(del.Payload))
+	}
+	d.mu.Unlock()
+	if strings.Join(waiting, ",") != "3,4,5" {
+		t.Errorf("waiting %v, want the newest: 3,4,5", waiting)
+	}
+	if st := d.Stats(); st.Dropped != 2 {
+		t.Errorf("stats = %+v, want 2 dropped", st)
+	}
+}
+
+// A bot that times out again and again says so in the room at most once a
+// minute.
+func TestTimeoutNoticesAreOnePerBotPerMinute(t *testing.T) {
+	dead, _, _ := neverAnswers(t)
+	reply, ch := replies()
+	d := New(nil, 20*time.Millisecond, 1, 16, reply, nil)
+	now := time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	d.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+
+	for range 5 {
+		d.Enqueue(Delivery{BotID: 1, RoomID: 1, URL: dead.URL})
+	}
+	d.Enqueue(Delivery{BotID: 2, RoomID: 1, URL: dead.URL})
+	d.Close() // waits for all six calls to time out
+	if st := d.Stats(); st.TimedOut != 6 || st.Notices != 2 {
+		t.Fatalf("stats = %+v, want 6 timeouts told twice (once per bot)", st)
+	}
+	got := map[int64]int{}
+	for range 2 {
+		r := recv(t, ch)
+		got[r.botID]++
+		if r.text != "Failed to respond within 20ms" {
+			t.Errorf("notice %q", r.text)
+		}
+	}
+	if got[1] != 1 || got[2] != 1 {
+		t.Errorf("notices per bot %v", got)
+	}
+
+	// A minute later the bot may say it again.
+	d2 := New(nil, 20*time.Millisecond, 1, 16, reply, nil)
+	d2.now = d.now
+	d2.Enqueue(Delivery{BotID: 1, RoomID: 1, URL: dead.URL})
+	d2.Close()
+	mu.Lock()
+	now = now.Add(NoticeEvery)
+	mu.Unlock()
+	d2.closed = false
+	d2.Enqueue(Delivery{BotID: 1, RoomID: 1, URL: dead.URL})
+	d2.Close()
+	if st := d2.Stats(); st.Notices != 2 {
+		t.Errorf("after a minute: stats = %+v, want 2 notices", st)
 	}
 }
 
