@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/campfire-go/campfire/internal/model"
 )
@@ -23,25 +24,38 @@ func scanPush(row interface{ Scan(...any) error }) (model.PushSubscription, erro
 // the keys sent with it are not that subscription's.
 var ErrEndpointTaken = errors.New("db: push endpoint belongs to someone else")
 
-// SavePushSubscription stores a subscription for the user. An endpoint is one
+// ErrTooManySubscriptions means the person already has the most
+// subscriptions allowed.
+var ErrTooManySubscriptions = errors.New("db: too many push subscriptions")
+
+// SavePushSubscription stores a subscription for the user, who may have at
+// most limit of them (ErrTooManySubscriptions; 0 for no limit). An endpoint is one
 // browser profile, so the same endpoint again is the same subscription. It
 // passes to another person only with the keys it already has: the browser
 // hands them to whoever is signed in there, while someone who merely learned
 // the endpoint cannot know its auth secret and would otherwise silence its
 // owner's notifications (ErrEndpointTaken). created reports whether the row is new.
-func (s *Store) SavePushSubscription(ctx context.Context, p model.PushSubscription) (sub model.PushSubscription, created bool, err error) {
+func (s *Store) SavePushSubscription(ctx context.Context, p model.PushSubscription, limit int) (sub model.PushSubscription, created bool, err error) {
+	if limit <= 0 {
+		limit = math.MaxInt32
+	}
 	var existing int64
 	_ = s.w.QueryRowContext(ctx, `SELECT id FROM push_subscriptions WHERE endpoint = ?`, p.Endpoint).Scan(&existing)
 	sub, err = scanPush(s.w.QueryRowContext(ctx, `
 		INSERT INTO push_subscriptions (user_id, endpoint, p256dh_key, auth_key, user_agent, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6
+		WHERE (SELECT count(*) FROM push_subscriptions WHERE user_id = ?1) < ?7
+			OR EXISTS (SELECT 1 FROM push_subscriptions WHERE endpoint = ?2)
 		ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh_key = excluded.p256dh_key,
 			auth_key = excluded.auth_key, user_agent = excluded.user_agent
 		WHERE push_subscriptions.user_id = excluded.user_id
 			OR (push_subscriptions.p256dh_key = excluded.p256dh_key AND push_subscriptions.auth_key = excluded.auth_key)
-		RETURNING `+pushColumns, p.UserID, p.Endpoint, p.P256dh, p.Auth, truncate(p.UserAgent, 512), now()))
+		RETURNING `+pushColumns, p.UserID, p.Endpoint, p.P256dh, p.Auth, truncate(p.UserAgent, 512), now(), limit))
 	if errors.Is(err, sql.ErrNoRows) {
-		return model.PushSubscription{}, false, ErrEndpointTaken
+		if existing != 0 {
+			return model.PushSubscription{}, false, ErrEndpointTaken
+		}
+		return model.PushSubscription{}, false, ErrTooManySubscriptions
 	}
 	if err != nil {
 		return model.PushSubscription{}, false, fmt.Errorf("db: save push subscription: %w", err)

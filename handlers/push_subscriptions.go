@@ -19,6 +19,10 @@ import (
 	"github.com/campfire-go/campfire/views"
 )
 
+// maxPushSubscriptions is how many devices one person may subscribe: each is
+// a send on every message that concerns them.
+const maxPushSubscriptions = 20
+
 // pushSetup is Web Push as wired by EnablePush.
 type pushSetup struct {
 	svc *notify.Push
@@ -123,7 +127,11 @@ func (h *Handler) createPushSubscription(w http.ResponseWriter, r *http.Request)
 	}
 	sub, created, err := h.store.SavePushSubscription(r.Context(), model.PushSubscription{
 		UserID: u.ID, Endpoint: endpoint, P256dh: p256dh, Auth: auth, UserAgent: r.UserAgent(),
-	})
+	}, maxPushSubscriptions)
+	if errors.Is(err, db.ErrTooManySubscriptions) {
+		fail(http.StatusUnprocessableEntity, fmt.Sprintf("You can have notifications on %d devices at most. Remove one first.", maxPushSubscriptions))
+		return
+	}
 	if errors.Is(err, db.ErrEndpointTaken) {
 		fail(http.StatusConflict, "That push endpoint is already subscribed with other keys.")
 		return

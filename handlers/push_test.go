@@ -266,3 +266,29 @@ func TestPushEndpointStaysWithItsOwner(t *testing.T) {
 		t.Errorf("carol has %d subscriptions after subscribing bob's browser, want 1", len(subs))
 	}
 }
+
+// Issue 19 item 3: one member subscribed 4,200 endpoints. A person may
+// subscribe maxPushSubscriptions devices; the next is refused and nothing is
+// stored, while renewing one already there still works.
+func TestPushSubscriptionsArePerPersonCapped(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	a.admin()
+	bob := a.member("Bob Builder")
+	ps := newFakePushService(t, a.notify.keys.Public)
+
+	var first map[string]any
+	for i := range maxPushSubscriptions {
+		sub := ps.browser(fmt.Sprint("/bob/", i))
+		if i == 0 {
+			first = sub
+		}
+		wantStatus(t, bob.subscribe(t, sub), http.StatusCreated)
+	}
+	res := bob.subscribe(t, ps.browser("/bob/over"))
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	if subs, _ := a.store.PushSubscriptions(context.Background(), bob.user.ID); len(subs) != maxPushSubscriptions {
+		t.Errorf("%d subscriptions stored, want %d", len(subs), maxPushSubscriptions)
+	}
+	wantStatus(t, bob.subscribe(t, first), http.StatusOK)
+}

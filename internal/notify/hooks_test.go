@@ -82,7 +82,7 @@ func TestHooksDoNotHoldUpThePoster(t *testing.T) {
 	}
 	if _, _, err := store.SavePushSubscription(ctx, model.PushSubscription{
 		UserID: bob.ID, Endpoint: pushSrv.URL + "/bob", P256dh: agent.P256dh(), Auth: agent.AuthKey(),
-	}); err != nil {
+	}, 0); err != nil {
 		t.Fatal(err)
 	}
 	r, err := store.CreateRoom(ctx, model.RoomDirect, "", ada.ID, []int64{bob.ID, bot.ID})

@@ -52,7 +52,9 @@ func NewPush(store *db.Store, hub *live.Hub, keys push.Keys, opt PushOptions, lo
 	}
 	p := &Push{store: store, hub: hub, keys: keys, log: log}
 	p.sender = push.NewSender(keys, opt.Subscriber, opt.Client, log, p.gone)
-	p.queue = push.NewQueue(p.sender, 8, 4096)
+	// 16 workers, at most 4 of them on one person or one push host; 64
+	// notifications may wait per person.
+	p.queue = push.NewQueue(p.sender, 16, 64)
 	p.lookups = newLookups("push", log)
 	return p
 }
@@ -148,5 +150,5 @@ func (p *Push) SendTest(ctx context.Context, sub model.PushSubscription, body, p
 }
 
 func subscription(s model.PushSubscription) push.Subscription {
-	return push.Subscription{ID: s.ID, Endpoint: s.Endpoint, P256dh: s.P256dh, Auth: s.Auth}
+	return push.Subscription{ID: s.ID, UserID: s.UserID, Endpoint: s.Endpoint, P256dh: s.P256dh, Auth: s.Auth}
 }

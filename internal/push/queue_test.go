@@ -93,11 +93,12 @@ func TestQueueDropsWhenFullWithoutBlocking(t *testing.T) {
 		t.Fatal("first Enqueue refused")
 	}
 	<-ps.seen
-	// ...so this one fills the single queue slot...
+	// ...so this one fills the person's single queue slot...
 	if !q.Enqueue([]Subscription{ps.subscribe(2, "/hold/2")}, p) {
 		t.Fatal("second Enqueue refused")
 	}
-	// ...and these must be dropped at once rather than wait for the worker.
+	// ...and these push out the oldest waiting, at once rather than wait
+	// for the worker.
 	done := make(chan struct{})
 	var ok bool
 	go func() {
@@ -108,8 +109,8 @@ func TestQueueDropsWhenFullWithoutBlocking(t *testing.T) {
 	if ok {
 		t.Fatal("Enqueue on a full queue reported success")
 	}
-	if st := q.Stats(); st.Dropped != 2 || st.Enqueued != 2 {
-		t.Fatalf("stats = %+v, want 2 enqueued, 2 dropped", st)
+	if st := q.Stats(); st.Dropped != 2 || st.Enqueued != 4 {
+		t.Fatalf("stats = %+v, want 4 enqueued, 2 dropped", st)
 	}
 
 	release()
@@ -117,10 +118,65 @@ func TestQueueDropsWhenFullWithoutBlocking(t *testing.T) {
 	go func() { q.Close(); close(closed) }()
 	waitOrFail(t, closed, "Close")
 	if st := q.Stats(); st.Sent != 2 {
-		t.Fatalf("after Close stats = %+v, want the 2 queued sent", st)
+		t.Fatalf("after Close stats = %+v, want the 2 kept sent", st)
+	}
+	var paths []string
+	for _, d := range ps.deliveries() {
+		paths = append(paths, d.path)
+	}
+	slices.Sort(paths)
+	if !slices.Equal(paths, []string{"/hold/1", "/hold/4"}) {
+		t.Errorf("delivered %v, want the first and the newest", paths)
 	}
 	if q.Enqueue([]Subscription{ps.subscribe(5, "/sub/5")}, p) {
 		t.Fatal("Enqueue after Close reported success")
+	}
+}
+
+// Issue 19 item 3: 4,200 subscriptions pointing at a server that never
+// answered took every worker and dropped everyone else's notifications for
+// hours. People are served in turn, with a few sends in flight per person and
+// per push host: one person's dead endpoints, and a dead host shared by
+// several people, delay only themselves.
+func TestDeadPushEndpointsDelayOnlyThemselves(t *testing.T) {
+	keys := mustKeys(t)
+	dead := newPushService(t, keys)
+	dead.hold = make(chan struct{})
+	dead.seen = make(chan struct{}, 64)
+	good := newPushService(t, keys)
+	s := NewSender(keys, "admin@example.com", &http.Client{}, nil, nil)
+	q := NewQueue(s, 4, 64)
+	t.Cleanup(func() { close(dead.hold); q.Close() })
+
+	p := Payload{Title: "x"}
+	var attacker []Subscription
+	for i := range 30 {
+		sub := dead.subscribe(int64(i), fmt.Sprintf("/hold/%d", i))
+		sub.UserID = 1
+		attacker = append(attacker, sub)
+	}
+	q.Enqueue(attacker, p)
+	<-dead.seen
+	// Other people whose only device is on the dead host, too.
+	for uid := int64(3); uid < 10; uid++ {
+		sub := dead.subscribe(100+uid, fmt.Sprintf("/hold/u%d", uid))
+		sub.UserID = uid
+		q.Enqueue([]Subscription{sub}, p)
+	}
+	healthy := good.subscribe(200, "/sub/200")
+	healthy.UserID = 2
+	q.Enqueue([]Subscription{healthy}, p)
+
+	deadline := time.After(10 * time.Second) // a hang guard
+	for len(good.deliveries()) == 0 {
+		select {
+		case <-deadline:
+			t.Fatal("the healthy subscription got nothing while a dead host held the queue")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	if n := len(dead.seen); n != 0 {
+		t.Errorf("%d more sends went to the dead host, want 1 in flight there at most", n)
 	}
 }
 

@@ -34,7 +34,9 @@ func (e *StatusError) Error() string {
 
 // Subscription is one browser's PushSubscription as stored by the app.
 type Subscription struct {
-	ID       int64
+	ID int64
+	// UserID is whose it is: the queue serves people in turn.
+	UserID   int64
 	Endpoint string
 	P256dh   string
 	Auth     string
