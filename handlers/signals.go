@@ -1,9 +1,14 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
+	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/model"
+	"github.com/campfire-go/campfire/internal/typing"
 )
 
 // A tab's passing signals about a room: it was hidden or shown again, its
@@ -27,12 +32,16 @@ func (h *Handler) presence(w http.ResponseWriter, r *http.Request) {
 // typing passes "someone is typing" (state=start or stop) to the others in
 // the room.
 func (h *Handler) typing(w http.ResponseWriter, r *http.Request) {
-	room, typing, ok := h.roomState(w, r, "start", "stop")
+	room, start, ok := h.roomState(w, r, "start", "stop")
 	if !ok {
 		return
 	}
 	u := mustUser(r)
-	h.chat.Typing(r.Context(), room.ID, u, typing)
+	if err := h.chat.Typing(r.Context(), room.ID, u, start); errors.Is(err, chat.ErrTypingLimited) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(typing.Window/time.Second)))
+		http.Error(w, "Too many typing notices.", http.StatusTooManyRequests)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/richtext"
+	"github.com/campfire-go/campfire/internal/typing"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -70,6 +71,7 @@ type Service struct {
 	queue chan *postRequest
 
 	presence presence // who is here, announced by one goroutine (presence.go)
+	typing   *typing.Gate
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -80,7 +82,7 @@ type Service struct {
 // Close stops them. Give the hub its PresenceChanged (live.Hub.OnPresence).
 func New(store *db.Store, hub *live.Hub, log *slog.Logger) *Service {
 	s := &Service{store: store, hub: hub, log: log,
-		queue: make(chan *postRequest), presence: newPresence(), closing: make(chan struct{})}
+		queue: make(chan *postRequest), presence: newPresence(), typing: typing.New(), closing: make(chan struct{})}
 	s.workers.Go(s.run)
 	s.workers.Go(s.announcePresence)
 	return s
