@@ -8,15 +8,22 @@ import (
 
 // netSink writes to a connection taken over from net/http.
 type netSink struct {
-	nc      net.Conn
+	nc net.Conn
+	// w is the connection written to: nc itself, or the socket under a
+	// wrapper that counts connections (internal/connguard), so that writes
+	// keep writev and direct non-blocking writes. Closing goes through nc.
+	w       net.Conn
 	raw     syscall.RawConn // nil when the connection has no file descriptor
 	timeout time.Duration
 	bufs    net.Buffers
 }
 
 func newNetSink(nc net.Conn, timeout time.Duration) *netSink {
-	s := &netSink{nc: nc, timeout: timeout}
-	if sc, ok := nc.(syscall.Conn); ok {
+	s := &netSink{nc: nc, w: nc, timeout: timeout}
+	if u, ok := nc.(interface{ NetConn() net.Conn }); ok {
+		s.w = u.NetConn()
+	}
+	if sc, ok := s.w.(syscall.Conn); ok {
 		s.raw, _ = sc.SyscallConn()
 	}
 	return s
@@ -27,15 +34,15 @@ func (s *netSink) write(frames []frame) error {
 	for _, f := range frames {
 		s.bufs = append(s.bufs, f.b)
 	}
-	_ = s.nc.SetWriteDeadline(time.Now().Add(s.timeout))
+	_ = s.w.SetWriteDeadline(time.Now().Add(s.timeout))
 	// WriteTo consumes the slice it is given; keep ours for reuse.
 	bufs := s.bufs
-	_, err := bufs.WriteTo(s.nc)
+	_, err := bufs.WriteTo(s.w)
 	clear(s.bufs)
 	if err == nil {
 		// A deadline left armed would fail the next direct write once it
 		// passed, however ready the socket.
-		err = s.nc.SetWriteDeadline(time.Time{})
+		err = s.w.SetWriteDeadline(time.Time{})
 	}
 	return err
 }
