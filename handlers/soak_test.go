@@ -37,7 +37,12 @@ func TestSoak(t *testing.T) {
 		duration = d
 	}
 	const people = 24
-	a := newTestAppAt(t, t.TempDir()+"/campfire.db", func(_ *Config, o *live.Options) { o.Buffer = 16 })
+	// The stream limits of production (internal/app): a stream whose place
+	// was not given back would show as refusals within minutes of churn.
+	a := newTestAppAt(t, t.TempDir()+"/campfire.db", func(_ *Config, o *live.Options) {
+		o.Buffer = 16
+		o.Limits = live.Limits{PerUser: 32, PerAddress: 512, Total: 768}
+	})
 	admin := a.admin()
 	room := a.allTalk()
 	clients := []*client{admin}
@@ -58,6 +63,7 @@ func TestSoak(t *testing.T) {
 	baseGoroutines, baseHeap, baseRSS := settle()
 
 	var posted, postErrors, streamsOpened, streamsStuck, eventsRead atomic.Int64
+	refused = &atomic.Int64{}
 	ctx, stop := context.WithTimeout(context.Background(), duration)
 	defer stop()
 	var wg sync.WaitGroup
@@ -136,10 +142,13 @@ func TestSoak(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("after: goroutines %d (start %d), heap %.1f MiB (start %.1f), RSS %.1f MiB (start %.1f); posted %d, post errors %d, streams %d, stuck %d, events %d",
+	t.Logf("after: goroutines %d (start %d), heap %.1f MiB (start %.1f), RSS %.1f MiB (start %.1f); posted %d, post errors %d, streams %d, stuck %d, refused %d, events %d",
 		g, baseGoroutines, float64(heap)/(1<<20), float64(baseHeap)/(1<<20), float64(rss)/1024, float64(baseRSS)/1024,
-		posted.Load(), postErrors.Load(), streamsOpened.Load(), streamsStuck.Load(), eventsRead.Load())
+		posted.Load(), postErrors.Load(), streamsOpened.Load(), streamsStuck.Load(), refused.Load(), eventsRead.Load())
 
+	if refused.Load() > 0 {
+		t.Errorf("%d streams refused over a limit that one tab per person never reaches", refused.Load())
+	}
 	if postErrors.Load() > 0 {
 		t.Errorf("%d posts failed", postErrors.Load())
 	}
@@ -159,6 +168,9 @@ func TestSoak(t *testing.T) {
 
 // soakStream opens a stream, reads it for a while (or, when stuck, reads
 // nothing) and goes away, sometimes abruptly.
+// refused counts streams answered 429 (over a stream limit).
+var refused *atomic.Int64
+
 func soakStream(ctx context.Context, c *client, room, after int64, rng *rand.Rand, stuck bool, events *atomic.Int64) {
 	sctx, cancel := context.WithTimeout(ctx, time.Duration(200+rng.IntN(3000))*time.Millisecond)
 	defer cancel()
@@ -172,6 +184,10 @@ func soakStream(ctx context.Context, c *client, room, after int64, rng *rand.Ran
 		return
 	}
 	defer res.Body.Close()
+	if res.StatusCode == http.StatusTooManyRequests {
+		refused.Add(1)
+		return
+	}
 	if stuck {
 		// Hold the connection without reading until the server gives up on
 		// it or our time is up.
