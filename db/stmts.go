@@ -48,18 +48,30 @@ func (c *cachedDB) stmt(ctx context.Context, query string) *sql.Stmt {
 	if strings.Contains(strings.TrimRight(query, "; \t\n"), ";") {
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.stmts[query]; ok {
-		return st
-	}
-	if c.closed || len(c.stmts) >= maxCachedStmts {
+	c.mu.RLock()
+	full := c.closed || len(c.stmts) >= maxCachedStmts
+	c.mu.RUnlock()
+	if full {
 		return nil
 	}
 	// Prepared without the caller's deadline: the statement outlives the call.
+	// Not under c.mu: preparing waits for a connection, and on the writer a
+	// transaction holding its only one reads the cache (lookup) before it
+	// lets go; two goroutines meeting the same new query both prepare, and
+	// one statement is kept.
 	st, err := c.DB.PrepareContext(context.WithoutCancel(ctx), query)
 	if err != nil {
 		return nil // the unprepared run reports the error
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if kept, ok := c.stmts[query]; ok {
+		_ = st.Close()
+		return kept
+	}
+	if c.closed || len(c.stmts) >= maxCachedStmts {
+		_ = st.Close()
+		return nil
 	}
 	c.stmts[query] = st
 	return st
