@@ -168,9 +168,9 @@ type Conn struct {
 	anonymous, idleNext atomic.Bool
 }
 
-// NetConn is the connection under the wrapper, for writers that want the
-// socket itself (writev, non-blocking writes); close through the Conn.
-func (c *Conn) NetConn() net.Conn { return c.Conn }
+// CountedSocket is the connection under the wrapper, for writers that want
+// the socket itself (writev, non-blocking writes); close through the Conn.
+func (c *Conn) CountedSocket() net.Conn { return c.Conn }
 
 // Close closes the connection and gives its place back.
 func (c *Conn) Close() error {

@@ -20,8 +20,10 @@ type netSink struct {
 
 func newNetSink(nc net.Conn, timeout time.Duration) *netSink {
 	s := &netSink{nc: nc, w: nc, timeout: timeout}
-	if u, ok := nc.(interface{ NetConn() net.Conn }); ok {
-		s.w = u.NetConn()
+	// Only the counter's own method: *tls.Conn has NetConn too, and writing
+	// under it would bypass TLS.
+	if u, ok := nc.(interface{ CountedSocket() net.Conn }); ok {
+		s.w = u.CountedSocket()
 	}
 	if sc, ok := s.w.(syscall.Conn); ok {
 		s.raw, _ = sc.SyscallConn()

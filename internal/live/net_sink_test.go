@@ -1,6 +1,7 @@
 package live
 
 import (
+	"crypto/tls"
 	"net"
 	"testing"
 	"time"
@@ -8,7 +9,7 @@ import (
 
 type wrappedConn struct{ net.Conn }
 
-func (w wrappedConn) NetConn() net.Conn { return w.Conn }
+func (w wrappedConn) CountedSocket() net.Conn { return w.Conn }
 
 // The server counts connections with a wrapper (internal/connguard); a stream
 // must still write to the socket itself, or it loses writev and the direct
@@ -39,5 +40,18 @@ func TestNetSinkWritesUnderAConnectionWrapper(t *testing.T) {
 	b := make([]byte, 9)
 	if _, err := client.Read(b); err != nil || string(b) != "data: x\n\n" {
 		t.Fatalf("read %q, %v", b, err)
+	}
+}
+
+// A stream over TLS is hijacked as a *tls.Conn, which has NetConn: the sink
+// must write through TLS, never to the socket under it.
+func TestNetSinkKeepsTLS(t *testing.T) {
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	tc := tls.Server(a, &tls.Config{})
+	s := newNetSink(tc, time.Second)
+	if s.w != net.Conn(tc) {
+		t.Fatalf("the sink writes to %T, want the TLS connection", s.w)
 	}
 }
