@@ -147,13 +147,16 @@ func (q *Queue) Close() {
 
 // Stats returns a snapshot of the counters.
 func (q *Queue) Stats() Stats {
+	q.mu.Lock()
+	queued := q.pending
+	q.mu.Unlock()
 	return Stats{
 		Enqueued: q.enqueued.Load(),
 		Dropped:  q.dropped.Load(),
 		Sent:     q.sent.Load(),
 		Gone:     q.gone.Load(),
 		Failed:   q.failed.Load(),
-		Queued:   len(q.jobs),
+		Queued:   queued,
 	}
 }
 

@@ -176,6 +176,12 @@ func (d *Dispatcher) Close() {
 
 // Stats returns a snapshot of the counters.
 func (d *Dispatcher) Stats() Stats {
+	d.mu.Lock()
+	queued := 0
+	for _, b := range d.bots {
+		queued += len(b.pending)
+	}
+	d.mu.Unlock()
 	return Stats{
 		Enqueued: d.enqueued.Load(),
 		Dropped:  d.dropped.Load(),
@@ -184,7 +190,7 @@ func (d *Dispatcher) Stats() Stats {
 		TimedOut: d.timedOut.Load(),
 		Notices:  d.notices.Load(),
 		Failed:   d.failed.Load(),
-		Queued:   len(d.jobs),
+		Queued:   queued,
 	}
 }
 
