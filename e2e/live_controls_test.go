@@ -67,7 +67,10 @@ func settledOr(done string) string {
 func httpClient(t *testing.T, a *app, email string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
+	// Connections of its own, none kept: the shared transport may hold a
+	// keep-alive connection to a server a journey has since restarted on the
+	// same port, and a POST on it fails with EOF (Go retries no POST).
+	c := &http.Client{Jar: jar, Transport: &http.Transport{DisableKeepAlives: true}}
 	res, err := c.PostForm(a.URL+"/session", url.Values{"email_address": {email}, "password": {password}})
 	if err != nil {
 		t.Fatal(err)
