@@ -40,17 +40,27 @@ func botJSONError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
+// keyedBot finds the bot whose key is in the path; a wrong or revoked key
+// is answered 401.
+func (h *Handler) keyedBot(w http.ResponseWriter, r *http.Request) (model.User, bool) {
+	bot, err := h.store.BotByKey(r.Context(), chi.URLParam(r, "botKey"))
+	if errors.Is(err, db.ErrNotFound) {
+		botJSONError(w, http.StatusUnauthorized, "Unknown or revoked bot key")
+		return model.User{}, false
+	}
+	if err != nil {
+		h.botServerError(w, r, err)
+		return model.User{}, false
+	}
+	return bot, true
+}
+
 // botAuth finds the bot by its key (401 when wrong or revoked) and the room
 // it posts to (404 when it is not a member).
 func (h *Handler) botAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		bot, err := h.store.BotByKey(r.Context(), chi.URLParam(r, "botKey"))
-		if errors.Is(err, db.ErrNotFound) {
-			botJSONError(w, http.StatusUnauthorized, "Unknown or revoked bot key")
-			return
-		}
-		if err != nil {
-			h.botServerError(w, r, err)
+		bot, ok := h.keyedBot(w, r)
+		if !ok {
 			return
 		}
 		roomID, err := pathID(r, "roomID")

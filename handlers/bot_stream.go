@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/live"
 	"github.com/go-chi/chi/v5"
 )
@@ -20,20 +19,15 @@ var errBotKeyChanged = errors.New("bot key no longer valid")
 // Last-Event-ID (or after=) cursor, so a bot needs no public URL to hear
 // its rooms. The key is the only credential, as for the bot API.
 func (h *Handler) botStream(w http.ResponseWriter, r *http.Request) {
-	key := chi.URLParam(r, "botKey")
-	bot, err := h.store.BotByKey(r.Context(), key)
-	if errors.Is(err, db.ErrNotFound) {
-		botJSONError(w, http.StatusUnauthorized, "Unknown or revoked bot key")
-		return
-	}
-	if err != nil {
-		h.botServerError(w, r, err)
+	bot, ok := h.keyedBot(w, r)
+	if !ok {
 		return
 	}
 	// Unlike a tab, a bot may ask for everything: a cursor of 0 replays the
 	// whole log, and only no cursor at all starts from now.
 	after := int64(-1)
 	if q := r.URL.Query(); q.Has("after") {
+		var err error
 		if after, err = parseCursor(q.Get("after")); err != nil || q.Get("after") == "" {
 			botJSONError(w, http.StatusBadRequest, "after must be an event id")
 			return
@@ -51,6 +45,7 @@ func (h *Handler) botStream(w http.ResponseWriter, r *http.Request) {
 	}
 	client := h.remote(r)
 	base := client.origin()
+	key := chi.URLParam(r, "botKey")
 	h.hub.Serve(w, r, live.Stream{
 		UserID: bot.ID,
 		Addr:   client.IP,

@@ -50,19 +50,9 @@ func (s *Service) ReplayBot(ctx context.Context, roomIDs []int64, after int64, b
 // botEvents reads what the events' JSON is made from: messages, rooms,
 // boosts and boosters, each once.
 func (s *Service) botEvents(ctx context.Context, events []model.Event) ([]botEvent, error) {
-	ids := make([]int64, 0, len(events))
-	for _, e := range events {
-		if e.Kind != model.EventDeleted {
-			ids = append(ids, e.MessageID)
-		}
-	}
-	msgs, err := s.store.MessagesByID(ctx, ids)
+	byID, err := s.eventMessages(ctx, events)
 	if err != nil {
 		return nil, err
-	}
-	byID := make(map[int64]*model.Message, len(msgs))
-	for i := range msgs {
-		byID[msgs[i].ID] = &msgs[i]
 	}
 	rooms := map[int64]model.Room{}
 	roles := map[int64]model.Role{}

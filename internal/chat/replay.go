@@ -57,19 +57,9 @@ func (s *Service) replayFrames(ctx context.Context, roomID, after int64) ([]live
 	if after < pruned || len(events) > replayLimit {
 		return []live.Frame{{ID: max(after, s.hub.LastEventID()), Event: live.EventReload, Data: []byte("reload")}}, nil
 	}
-	ids := make([]int64, 0, len(events))
-	for _, e := range events {
-		if e.Kind != model.EventDeleted {
-			ids = append(ids, e.MessageID)
-		}
-	}
-	msgs, err := s.store.MessagesByID(ctx, ids)
+	byID, err := s.eventMessages(ctx, events)
 	if err != nil {
 		return nil, err
-	}
-	byID := make(map[int64]model.Message, len(msgs))
-	for _, m := range msgs {
-		byID[m.ID] = m
 	}
 	frames := make([]live.Frame, 0, len(events))
 	for _, e := range events {
@@ -83,11 +73,31 @@ func (s *Service) replayFrames(ctx context.Context, roomID, after int64) ([]live
 			// event so the tab's cursor moves past this id.
 			data = render(ctx, views.MessageRemove(e.DomID))
 		case e.Kind == model.EventCreated:
-			data = render(ctx, views.MessageAppend(m))
+			data = render(ctx, views.MessageAppend(*m))
 		default:
-			data = render(ctx, views.MessageReplace(m))
+			data = render(ctx, views.MessageReplace(*m))
 		}
 		frames = append(frames, live.Encoded(live.Frame{ID: e.ID, Event: live.EventMessage, Data: data}))
 	}
 	return frames, nil
+}
+
+// eventMessages reads, in one query, the messages the events are about as
+// they are now, by id; a message deleted since is missing.
+func (s *Service) eventMessages(ctx context.Context, events []model.Event) (map[int64]*model.Message, error) {
+	ids := make([]int64, 0, len(events))
+	for _, e := range events {
+		if e.Kind != model.EventDeleted {
+			ids = append(ids, e.MessageID)
+		}
+	}
+	msgs, err := s.store.MessagesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*model.Message, len(msgs))
+	for i := range msgs {
+		byID[msgs[i].ID] = &msgs[i]
+	}
+	return byID, nil
 }
