@@ -20,6 +20,7 @@ import (
 	"github.com/campfire-go/campfire/handlers"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/connguard"
+	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/metrics"
 	"github.com/campfire-go/campfire/internal/notify"
@@ -50,6 +51,7 @@ type Server struct {
 	Store *db.Store
 	Hub   *live.Hub
 	Chat  *chat.Service
+	Files *files.Store
 
 	handlers *handlers.Handler
 	notify   *notify.Services
@@ -71,6 +73,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	last, err := store.LastEventID(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	// A Config built by hand (tests) may leave the folder unset.
+	storage := cmp.Or(cfg.StoragePath, filepath.Join(filepath.Dir(cfg.DBPath), "files"))
+	blobs, err := openFiles(ctx, storage, store, log)
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -132,7 +141,24 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		})
 		routes = m.Instrument(routes)
 	}
-	return &Server{Store: store, Hub: hub, Chat: chatSvc, handlers: h, notify: n, routes: routes, metrics: m, log: log, budget: budget}, nil
+	return &Server{Store: store, Hub: hub, Chat: chatSvc, Files: blobs, handlers: h, notify: n, routes: routes, metrics: m, log: log, budget: budget}, nil
+}
+
+// openFiles opens the folder of uploaded files and, before anything can
+// upload, removes what a crash or a cascade left in it (files.Collect).
+func openFiles(ctx context.Context, dir string, store *db.Store, log *slog.Logger) (*files.Store, error) {
+	blobs, err := files.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w; create it, and give it to the user running campfire, or set CAMPFIRE_STORAGE", err)
+	}
+	st, err := files.Collect(ctx, blobs, store)
+	if err != nil {
+		return nil, err
+	}
+	if st != (files.Stats{}) {
+		log.Info("collected unused files", "unreferenced", st.Unreferenced, "orphans", st.Orphans, "stale_uploads", st.Stale)
+	}
+	return blobs, nil
 }
 
 // Metrics serves the Prometheus metrics, or is nil when they are off. Serve

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,12 @@ type Config struct {
 	// DBPath is the SQLite file (CAMPFIRE_DB); its folder is created when
 	// missing.
 	DBPath string
+	// StoragePath is the folder of uploaded files (CAMPFIRE_STORAGE), by
+	// default "files" beside the database file.
+	StoragePath string
+	// MaxUpload is the largest file one upload may carry, in bytes
+	// (CAMPFIRE_MAX_UPLOAD, like 100MiB or 512KiB; default 100 MiB).
+	MaxUpload int64
 	// TrustProxy (CAMPFIRE_TRUST_PROXY) believes the reverse proxy in front
 	// about the client: its address (X-Forwarded-For) and whether it used TLS
 	// (X-Forwarded-Proto). Off, anyone could claim any address.
@@ -100,6 +107,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if v := getenv("CAMPFIRE_DB"); v != "" {
 		c.DBPath = v
 	}
+	c.StoragePath = getenv("CAMPFIRE_STORAGE")
+	if c.StoragePath == "" {
+		c.StoragePath = filepath.Join(filepath.Dir(c.DBPath), "files")
+	}
+	c.MaxUpload = DefaultMaxUpload
+	if v := getenv("CAMPFIRE_MAX_UPLOAD"); v != "" {
+		n, err := ParseSize(v)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("CAMPFIRE_MAX_UPLOAD %q: use a size like 100MiB, 512KiB or 2GiB", v)
+		}
+		c.MaxUpload = n
+	}
 	c.PprofAddr = getenv("CAMPFIRE_PPROF_ADDR")
 	c.MetricsAddr = getenv("CAMPFIRE_METRICS_ADDR")
 	if err := loadTLSConfig(&c, getenv); err != nil {
@@ -170,6 +189,41 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.SecureCookies = true
 	}
 	return c, nil
+}
+
+// DefaultMaxUpload is the largest upload when CAMPFIRE_MAX_UPLOAD is unset.
+const DefaultMaxUpload = 100 << 20
+
+// ParseSize reads a size in bytes: a whole number with an optional unit,
+// B, KiB, MiB or GiB (KB, MB and GB are taken as the same powers of two, as
+// people mean them for files), like "100MiB", "512 KiB" or "1048576".
+func ParseSize(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	i := strings.IndexFunc(v, func(r rune) bool { return r < '0' || r > '9' })
+	num, unit := v, ""
+	if i >= 0 {
+		num, unit = v[:i], strings.TrimSpace(v[i:])
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("size %q: %w", v, err)
+	}
+	var shift uint
+	switch strings.ToLower(unit) {
+	case "", "b":
+	case "k", "kb", "kib":
+		shift = 10
+	case "m", "mb", "mib":
+		shift = 20
+	case "g", "gb", "gib":
+		shift = 30
+	default:
+		return 0, fmt.Errorf("size %q: unknown unit %q", v, unit)
+	}
+	if n > (1<<62)>>shift {
+		return 0, fmt.Errorf("size %q: too large", v)
+	}
+	return n << shift, nil
 }
 
 // parseBaseURL reads the app's address: http or https, a host, and nothing

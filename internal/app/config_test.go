@@ -25,10 +25,26 @@ func TestConfig(t *testing.T) {
 		{"CAMPFIRE_TLS_DOMAIN": "localhost"}, {"CAMPFIRE_TLS_DOMAIN": "chat_room.example.com"}, {"CAMPFIRE_TLS_DOMAIN": "-a.example.com"},
 		{"CAMPFIRE_HTTPS_PORT": "https"}, {"CAMPFIRE_HTTP_PORT": "99999"}, {"CAMPFIRE_ACME_DIRECTORY": "http://acme.example.com/dir"},
 		{"CAMPFIRE_LITESTREAM": "sometimes"},
+		{"CAMPFIRE_MAX_UPLOAD": "lots"}, {"CAMPFIRE_MAX_UPLOAD": "0"}, {"CAMPFIRE_MAX_UPLOAD": "-5MiB"},
+		{"CAMPFIRE_MAX_UPLOAD": "10 parsecs"}, {"CAMPFIRE_MAX_UPLOAD": "99999999999GiB"},
 		{"CAMPFIRE_SESSION_LIFETIME": "forever"}, {"CAMPFIRE_SESSION_LIFETIME": "10m"}, {"CAMPFIRE_SESSION_LIFETIME": "-3d"},
 	} {
 		if _, err := LoadConfig(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestStorageConfig(t *testing.T) {
+	c, err := LoadConfig(env(map[string]string{"CAMPFIRE_DB": "/var/lib/campfire/campfire.db"}))
+	if err != nil || c.StoragePath != "/var/lib/campfire/files" || c.MaxUpload != 100<<20 {
+		t.Fatalf("defaults beside the database: %q %d %v", c.StoragePath, c.MaxUpload, err)
+	}
+	for v, want := range map[string]int64{"100MiB": 100 << 20, "512KiB": 512 << 10, "512 KiB": 512 << 10,
+		"2GiB": 2 << 30, "1048576": 1 << 20, "10mb": 10 << 20, "7B": 7} {
+		c, err := LoadConfig(env(map[string]string{"CAMPFIRE_MAX_UPLOAD": v, "CAMPFIRE_STORAGE": "/srv/files"}))
+		if err != nil || c.MaxUpload != want || c.StoragePath != "/srv/files" {
+			t.Errorf("CAMPFIRE_MAX_UPLOAD=%q: %d %q %v, want %d", v, c.MaxUpload, c.StoragePath, err, want)
 		}
 	}
 }

@@ -1,0 +1,11 @@
+package files_test
+
+import "runtime"
+
+type runtimeMem struct{ totalAlloc uint64 }
+
+func (m *runtimeMem) read() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m.totalAlloc = ms.TotalAlloc
+}
