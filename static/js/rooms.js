@@ -138,6 +138,30 @@
     htmx.ajax("GET", "/users/me/sidebar?room_id=" + encodeURIComponent(roomID()),
       { target: "#sidebar_rooms", swap: "outerHTML" }).then(markCurrent);
   });
+  // --- The back/forward cache keeps a page that was left, frozen. Its stream
+  // must not stay open meanwhile: the person would still count as here, and
+  // the room's new messages would not mark it unread. Close it as the page
+  // is hidden and open a fresh one, from the cursor the page carries, when
+  // it is shown again; the replay brings what was posted in between.
+  var parked = null;
+  window.addEventListener("pagehide", function (e) {
+    var el = document.getElementById("stream");
+    if (!e.persisted || !el) return;
+    var data = el["htmx-internal-data"];
+    if (data && data.sseEventSource) data.sseEventSource.close();
+    parked = { el: el, parent: el.parentNode, next: el.nextSibling };
+    el.remove();
+  });
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted || !parked || !window.htmx) return;
+    // A clone carries the attributes (the URL with its cursor) but none of
+    // the old element's htmx state, so htmx opens a new stream for it.
+    var fresh = parked.el.cloneNode(false);
+    parked.parent.insertBefore(fresh, parked.next);
+    parked = null;
+    htmx.process(fresh);
+  });
+
   var checking = false;
   document.addEventListener("htmx:sseError", function () {
     var id = roomID();
