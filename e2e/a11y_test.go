@@ -110,6 +110,8 @@ func TestAccessibilityOfPages(t *testing.T) {
 	for _, page := range []string{
 		"/rooms/opens/new", "/rooms/closeds/new", fmt.Sprintf("/rooms/opens/%d/edit", room),
 		"/account/edit", "/users/me/profile", fmt.Sprintf("/users/%d", ada.user.ID),
+		"/users/me/push_subscriptions", "/account/custom_styles/edit",
+		fmt.Sprintf("/rooms/%d/messages/%d/delete", room, msgs[0].ID), fmt.Sprintf("/rooms/%d/delete", room),
 	} {
 		ada.visit(page)
 		if got := ada.path(); got != page {

@@ -41,21 +41,23 @@ var publicRoutes = map[string]bool{}
 
 // authzExpect: "METHOD pattern" → actor → status.
 var authzExpect = map[string]map[string]int{
-	"GET /":                                         {anonActor: 303, outsiderActor: 303, memberActor: 303, adminActor: 303},
-	"GET /rooms/{roomID}":                           {anonActor: 303, outsiderActor: 303, memberActor: 200, adminActor: 200},
-	"GET /rooms/{roomID}/@{messageID}":              {anonActor: 303, outsiderActor: 303, memberActor: 200, adminActor: 200},
-	"GET /rooms/{roomID}/messages":                  {anonActor: 303, outsiderActor: 303, memberActor: 200, adminActor: 200},
-	"POST /rooms/{roomID}/messages":                 {anonActor: 303, outsiderActor: 404, memberActor: 303, adminActor: 303},
-	"GET /rooms/{roomID}/messages/{messageID}":      {anonActor: 303, outsiderActor: 303, memberActor: 303, adminActor: 303},
-	"GET /rooms/{roomID}/messages/{messageID}/edit": {anonActor: 303, outsiderActor: 303, memberActor: 403, adminActor: 200},
-	"PUT /rooms/{roomID}/messages/{messageID}":      {anonActor: 303, outsiderActor: 404, memberActor: 403, adminActor: 303},
-	"PATCH /rooms/{roomID}/messages/{messageID}":    {anonActor: 303, outsiderActor: 404, memberActor: 403, adminActor: 303},
-	"DELETE /rooms/{roomID}/messages/{messageID}":   {anonActor: 303, outsiderActor: 404, memberActor: 403, adminActor: 303},
-	"GET /events":                                   {anonActor: 401, outsiderActor: 404, memberActor: 200, adminActor: 200},
-	"GET /up":                                       {anonActor: 200, outsiderActor: 200, memberActor: 200, adminActor: 200},
-	"GET /first_run":                                {anonActor: 303, outsiderActor: 303, memberActor: 303, adminActor: 303},
-	"GET /session/new":                              {anonActor: 200, outsiderActor: 200, memberActor: 200, adminActor: 200},
-	"POST /session":                                 {anonActor: 401, outsiderActor: 401, memberActor: 401, adminActor: 401},
+	"GET /":                                           {anonActor: 303, outsiderActor: 303, memberActor: 303, adminActor: 303},
+	"GET /rooms/{roomID}":                             {anonActor: 303, outsiderActor: 303, memberActor: 200, adminActor: 200},
+	"GET /rooms/{roomID}/@{messageID}":                {anonActor: 303, outsiderActor: 303, memberActor: 200, adminActor: 200},
+	"GET /rooms/{roomID}/messages":                    {anonActor: 303, outsiderActor: 303, memberActor: 200, adminActor: 200},
+	"POST /rooms/{roomID}/messages":                   {anonActor: 303, outsiderActor: 404, memberActor: 303, adminActor: 303},
+	"GET /rooms/{roomID}/messages/{messageID}":        {anonActor: 303, outsiderActor: 303, memberActor: 303, adminActor: 303},
+	"GET /rooms/{roomID}/messages/{messageID}/edit":   {anonActor: 303, outsiderActor: 303, memberActor: 403, adminActor: 200},
+	"GET /rooms/{roomID}/messages/{messageID}/delete": {anonActor: 303, outsiderActor: 303, memberActor: 403, adminActor: 200},
+	"GET /rooms/{roomID}/delete":                      {anonActor: 303, outsiderActor: 303, memberActor: 403, adminActor: 200},
+	"PUT /rooms/{roomID}/messages/{messageID}":        {anonActor: 303, outsiderActor: 404, memberActor: 403, adminActor: 303},
+	"PATCH /rooms/{roomID}/messages/{messageID}":      {anonActor: 303, outsiderActor: 404, memberActor: 403, adminActor: 303},
+	"DELETE /rooms/{roomID}/messages/{messageID}":     {anonActor: 303, outsiderActor: 404, memberActor: 403, adminActor: 303},
+	"GET /events":                                     {anonActor: 401, outsiderActor: 404, memberActor: 200, adminActor: 200},
+	"GET /up":                                         {anonActor: 200, outsiderActor: 200, memberActor: 200, adminActor: 200},
+	"GET /first_run":                                  {anonActor: 303, outsiderActor: 303, memberActor: 303, adminActor: 303},
+	"GET /session/new":                                {anonActor: 200, outsiderActor: 200, memberActor: 200, adminActor: 200},
+	"POST /session":                                   {anonActor: 401, outsiderActor: 401, memberActor: 401, adminActor: 401},
 }
 
 // Routes the matrix does not call, and why.

@@ -157,9 +157,23 @@ func (h *Handler) editMessage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.render(w, r, http.StatusOK, views.EditMessagePage(h.page(r, "Edit message"), views.EditMessageProps{
-		Room: room, Message: m, Body: m.Plain, HTML: m.HTML,
-	}))
+	e := views.EditMessageProps{Room: room, Message: m, Body: m.Plain, HTML: m.HTML}
+	if isPartial(r) {
+		// Edit in place: the message with its form, swapped into the room.
+		h.render(w, r, http.StatusOK, views.MessageEditing(e))
+		return
+	}
+	h.render(w, r, http.StatusOK, views.EditMessagePage(h.page(r, "Edit message"), e))
+}
+
+// confirmDeleteMessage asks before deleting, for pages without scripts
+// (with scripts the menu asks in a dialog and deletes in place).
+func (h *Handler) confirmDeleteMessage(w http.ResponseWriter, r *http.Request) {
+	room, m, ok := h.administeredMessage(w, r)
+	if !ok {
+		return
+	}
+	h.render(w, r, http.StatusOK, views.DeleteMessagePage(h.page(r, "Delete message"), room, m))
 }
 
 func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
@@ -176,19 +190,24 @@ func (h *Handler) updateMessage(w http.ResponseWriter, r *http.Request) {
 	var ve *chat.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		h.render(w, r, http.StatusUnprocessableEntity, views.EditMessagePage(h.page(r, "Edit message"), views.EditMessageProps{
-			Room: room, Message: m, Body: body, Error: ve.Message, HTML: typedHTML(body),
-		}))
+		e := views.EditMessageProps{Room: room, Message: m, Body: body, Error: ve.Message, HTML: typedHTML(body)}
+		if isPartial(r) {
+			h.render(w, r, http.StatusUnprocessableEntity, views.MessageEditing(e))
+			return
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, views.EditMessagePage(h.page(r, "Edit message"), e))
 		return
 	case err != nil:
 		h.serverError(w, r, err)
 		return
 	}
 	if isPartial(r) {
-		h.render(w, r, http.StatusOK, views.MessageReplace(updated))
+		// The form asked for the message itself, to put back in its place.
+		h.render(w, r, http.StatusOK, views.Message(updated))
 		return
 	}
-	h.redirect(w, r, views.MessagePermalink(room.ID, m.ID))
+	// Back to the conversation, at the message, as after posting.
+	h.redirect(w, r, views.RoomURL(room.ID)+"#"+m.DomID())
 }
 
 func (h *Handler) deleteMessage(w http.ResponseWriter, r *http.Request) {

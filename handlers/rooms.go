@@ -32,7 +32,9 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
-		h.render(w, r, http.StatusOK, views.NoRoomsPage(h.page(r, "No rooms yet"), canCreate))
+		page := h.page(r, "No rooms yet")
+		page.Notice = h.sessions.PopString(r.Context(), flashKey) // e.g. the last room was deleted
+		h.render(w, r, http.StatusOK, views.NoRoomsPage(page, canCreate))
 		return
 	}
 	if err != nil {

@@ -92,7 +92,14 @@ func TestPlainFormsReachTheRoomRoutes(t *testing.T) {
 	if got := rc.a.involvement(t, room.ID, rc.creator.user.ID); string(got) != next {
 		t.Fatalf("involvement %q, want %q", got, next)
 	}
-	del, _ := doc.Find("form.room__delete").Attr("action")
+	// The delete button opens a page that asks; its form deletes.
+	confirm, _ := doc.Find("form.room__delete").Attr("action")
+	res = rc.creator.get(confirm)
+	wantStatus(t, res, http.StatusOK)
+	if !rc.a.roomExists(t, room.ID) {
+		t.Fatal("opening the confirmation page deleted the room")
+	}
+	del, _ := document(t, res).Find(`main form[method="post"]`).Attr("action")
 	wantStatus(t, rc.creator.postForm(del, url.Values{"_method": {"delete"}}), http.StatusSeeOther)
 	if rc.a.roomExists(t, room.ID) {
 		t.Fatal("the room survived its delete button")

@@ -251,6 +251,21 @@ func (h *Handler) deleteRoom(w http.ResponseWriter, r *http.Request) {
 	h.destroyRoom(w, r, room)
 }
 
+// confirmDeleteRoom asks before deleting a room, for pages without scripts.
+// It shows to whoever may delete it: an administrator or its creator, and any
+// participant of a direct room.
+func (h *Handler) confirmDeleteRoom(w http.ResponseWriter, r *http.Request) {
+	room, ok := h.memberRoom(w, r)
+	if !ok {
+		return
+	}
+	if !room.IsDirect() && !canAdministerRoom(mustUser(r), room.Room) {
+		h.forbidden(w, r)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.DeleteRoomPage(h.page(r, "Delete "+room.DisplayName), room))
+}
+
 // destroyRoom deletes the room, takes it off every member's sidebar and ends
 // their streams on it, then goes home.
 func (h *Handler) destroyRoom(w http.ResponseWriter, r *http.Request, room model.SidebarRoom) {

@@ -124,3 +124,11 @@ const PushSubscriptionsURL = "/users/me/push_subscriptions"
 func PushSubscriptionURL(id int64) string {
 	return PushSubscriptionsURL + "/" + strconv.FormatInt(id, 10)
 }
+
+// DeleteMessageURL asks to confirm deleting a message (for pages without scripts).
+func DeleteMessageURL(roomID, messageID int64) string {
+	return MessageURL(roomID, messageID) + "/delete"
+}
+
+// DeleteRoomURL asks to confirm deleting a room (for pages without scripts).
+func DeleteRoomURL(roomID int64) string { return RoomURL(roomID) + "/delete" }

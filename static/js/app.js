@@ -46,6 +46,31 @@
   document.addEventListener("htmx:partialBeforeSwap", dedupe);
   document.addEventListener("htmx:oobBeforeSwap", dedupe);
 
+  // A message being edited in place keeps its form when someone boosts it
+  // meanwhile: the live copy would throw away what is being typed. Saving or
+  // cancelling brings the message back as it is then.
+  function keepEditing(e) {
+    var target = e.detail.target;
+    var frag = e.detail.fragment;
+    var first = frag && frag.firstElementChild;
+    if (target && first && first.id === target.id && target.querySelector(".message__edit")) {
+      e.detail.shouldSwap = false;
+    }
+  }
+  document.addEventListener("htmx:partialBeforeSwap", keepEditing);
+
+  // Editing in place: Escape cancels; after saving, the conversation goes on
+  // in the composer.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || !e.target.closest) return;
+    var form = e.target.closest(".message__edit");
+    var cancel = form && form.querySelector(".message__edit-cancel");
+    if (cancel && cancel.getAttribute("hx-get")) {
+      e.preventDefault();
+      cancel.click();
+    }
+  });
+
   // Follow the conversation when the reader is already at the end.
   var messages = function () { return document.getElementById("messages"); };
   var pinned = true;
@@ -75,6 +100,20 @@
       e.preventDefault();
       if (t.value.trim() !== "") t.form.requestSubmit();
     }
+  });
+  function focusComposer() {
+    var field = document.querySelector("#composer trix-editor") || document.getElementById("composer_body");
+    if (field) field.focus();
+  }
+  document.addEventListener("htmx:afterRequest", function (e) {
+    // The form was swapped away with its message, so the event reaches us
+    // from the list; the request still knows which element made it.
+    var elt = e.detail.requestConfig && e.detail.requestConfig.elt;
+    // A refused edit (422) comes back as the form with its error, to fix.
+    var saved = elt && elt.classList && elt.classList.contains("message__edit") &&
+      e.detail.xhr && e.detail.xhr.status >= 200 && e.detail.xhr.status < 300;
+    var cancelled = elt && elt.classList && elt.classList.contains("message__edit-cancel");
+    if (saved || cancelled) focusComposer();
   });
   document.addEventListener("htmx:afterRequest", function (e) {
     var form = e.detail.elt;

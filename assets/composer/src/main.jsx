@@ -28,16 +28,18 @@ function mount() {
   createRoot(host).render(<Composer {...props} />);
 }
 
-// mountEditors turns other rich-text fields (the edit form of a message)
-// into Trix editors: the textarea gives way to a hidden input of the same
-// name that Trix keeps filled with its HTML. No React is needed there.
-function mountEditors() {
-  if (!window.Trix) return;
-  document.querySelectorAll("textarea[data-rich-editor]").forEach((textarea, i) => {
+// mountEditors turns other rich-text fields (the edit form of a message, on
+// its page or swapped into the room) into Trix editors: the textarea gives
+// way to a hidden input of the same name that Trix keeps filled with its
+// HTML. No React is needed there. A field marked autofocus gets the focus,
+// with the cursor after its text.
+function mountEditors(root) {
+  if (!window.Trix || !root || !root.querySelectorAll) return;
+  root.querySelectorAll("textarea[data-rich-editor]").forEach((textarea) => {
     const input = document.createElement("input");
     input.type = "hidden";
     input.name = textarea.name;
-    input.id = "rich_input_" + i;
+    input.id = textarea.id + "_input";
     input.value = textarea.dataset.richHtml || (textarea.value.trim() ? plainToHTML(textarea.value) : "");
     const editor = document.createElement("trix-editor");
     editor.id = textarea.id;
@@ -48,13 +50,22 @@ function mountEditors() {
       if (textarea.hasAttribute(attr)) editor.setAttribute(attr, textarea.getAttribute(attr));
     }
     editor.addEventListener("trix-file-accept", (e) => e.preventDefault());
+    if (textarea.autofocus) {
+      editor.addEventListener("trix-initialize", () => {
+        editor.focus();
+        const length = editor.editor.getDocument().getLength();
+        editor.editor.setSelectedRange(Math.max(length - 1, 0));
+      }, { once: true });
+    }
     textarea.replaceWith(input, editor);
   });
 }
 
 function start() {
   mount();
-  mountEditors();
+  mountEditors(document);
+  // Edit forms htmx swaps into the room later.
+  document.addEventListener("htmx:load", (e) => mountEditors(e.detail && e.detail.elt));
 }
 
 if (document.readyState === "loading") {
