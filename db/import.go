@@ -46,15 +46,15 @@ func (s *Store) Import(ctx context.Context, fn func(im *Importer) error) error {
 			return err
 		}
 		// The search index is built once at the end, in bulk, rather than
-		// row by row through the trigger: a third of the cost of a message.
-		// The trigger is put back from its own definition, so the schema
-		// stays the migrations' word for word; all of it inside the
-		// transaction, so a failed import leaves it in place.
+		// queueing every row for the indexer. The queueing trigger is put
+		// back from its own definition, so the schema stays the migrations'
+		// word for word; all of it inside the transaction, so a failed import
+		// leaves it in place.
 		var trigger string
-		if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'`).Scan(&trigger); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'search_pending_insert'`).Scan(&trigger); err != nil {
 			return fmt.Errorf("db: import: the search trigger: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `DROP TRIGGER messages_fts_insert`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER search_pending_insert`); err != nil {
 			return err
 		}
 		im := &Importer{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
@@ -66,7 +66,8 @@ func (s *Store) Import(ctx context.Context, fn func(im *Importer) error) error {
 		if _, err := tx.ExecContext(ctx, trigger); err != nil {
 			return fmt.Errorf("db: import: restoring the search trigger: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')`); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (rowid, body_plain)
+			SELECT m.id, `+searchTextSQL+` FROM messages m ORDER BY m.id`); err != nil {
 			return fmt.Errorf("db: import: rebuilding the search index: %w", err)
 		}
 		return nil

@@ -243,6 +243,7 @@ func (s *Store) CreateMessages(ctx context.Context, nms []NewMessage) ([]Posted,
 	if err != nil {
 		return nil, fmt.Errorf("db: create messages: %w", err)
 	}
+	s.pokeSearch()
 	return out, nil
 }
 
@@ -374,6 +375,7 @@ func (s *Store) UpdateMessage(ctx context.Context, id int64, html, plain string)
 	if err != nil {
 		return 0, fmt.Errorf("db: update message: %w", err)
 	}
+	s.pokeSearch()
 	return eventID, nil
 }
 
@@ -394,6 +396,7 @@ func (s *Store) DeleteMessage(ctx context.Context, id int64) (model.Event, error
 	if err != nil {
 		return model.Event{}, fmt.Errorf("db: delete message: %w", err)
 	}
+	s.pokeSearch()
 	return ev, nil
 }
 

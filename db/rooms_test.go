@@ -45,9 +45,15 @@ func TestDeleteRoomLeavesNothingBehind(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := s.CatchUpSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
 	members, err := s.DeleteRoom(ctx, ch.Room.ID)
 	if err != nil || !slices.Equal(members, []int64{admin.ID, bob.ID}) {
 		t.Fatalf("members %v, %v", members, err)
+	}
+	if err := s.CatchUpSearch(ctx); err != nil {
+		t.Fatal(err)
 	}
 	for table, q := range map[string]string{
 		"messages":    `SELECT count(*) FROM messages WHERE room_id = ?`,

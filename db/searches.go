@@ -54,7 +54,10 @@ func matchExpression(terms []string) string {
 // searchSQL lets FTS5 drive: it walks the matches newest first (rowid order is
 // id order is commit order), each is looked up by primary key and kept when
 // its room is one of the user's, and SQLite stops after the limit. CROSS JOIN
-// pins the full-text table as the outer loop.
+// pins the full-text table as the outer loop. A message still queued for the
+// indexer is left out: the index may hold its old text (an edit) or another
+// message's under a reused id (a delete), and the statement reads the queue
+// and the index in one snapshot.
 const searchSQL = `
 	SELECT ` + messageColumns + `, coalesce(r.name, ''), highlight(messages_fts, 0, '` + model.HighlightStart + `', '` + model.HighlightEnd + `')
 	FROM messages_fts
@@ -63,16 +66,27 @@ const searchSQL = `
 	JOIN rooms r ON r.id = m.room_id
 	WHERE messages_fts MATCH ?1
 	  AND m.room_id IN (SELECT room_id FROM memberships WHERE user_id = ?2)
+	  AND NOT EXISTS (SELECT 1 FROM search_pending p WHERE p.message_id = m.id)
 	ORDER BY messages_fts.rowid DESC
 	LIMIT ?3`
 
 // SearchMessages finds the newest messages matching the query's words in the
 // rooms the user belongs to, newest first. A query with no words finds nothing.
+// It first indexes what the background indexer has not reached yet (at most
+// SearchIndexDelay of posts, usually nothing), so every message committed
+// before the search is found as it is now. Should that fail, the search still
+// answers from the index, without the messages still queued.
 func (s *Store) SearchMessages(ctx context.Context, userID int64, query string) ([]model.SearchResult, error) {
 	terms := SearchTerms(query)
 	if len(terms) == 0 {
 		return nil, nil
 	}
+	_ = s.CatchUpSearch(ctx)
+	return s.searchIndexed(ctx, userID, terms)
+}
+
+// searchIndexed is the search over the index as it stands.
+func (s *Store) searchIndexed(ctx context.Context, userID int64, terms []string) ([]model.SearchResult, error) {
 	rows, err := s.r.QueryContext(ctx, searchSQL, matchExpression(terms), userID, model.SearchLimit)
 	if err != nil {
 		return nil, fmt.Errorf("db: search: %w", err)

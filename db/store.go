@@ -28,6 +28,8 @@ type Store struct {
 	r    *cachedDB
 	path string
 
+	search *searchIndexer // keeps the search index behind the posts (search_index.go)
+
 	ck     *sql.DB // checkpoints the log off the commit path (checkpoint.go)
 	stopCk chan struct{}
 	ckDone chan struct{}
@@ -47,6 +49,14 @@ type Options struct {
 	// checkpointed and rewound. The store then never checkpoints (its writer's
 	// automatic checkpoint is off in any case); Litestream's own do.
 	ExternalCheckpoints bool
+
+	// For tests: searchAfter and searchPoll replace the search indexer's
+	// timer and poll interval, searchPassed is told of each of its passes,
+	// and searchManual starts no indexer (CatchUpSearch still works).
+	searchAfter  func(time.Duration) <-chan time.Time
+	searchPoll   time.Duration
+	searchPassed func()
+	searchManual bool
 }
 
 // Open opens (creating if needed) the database file at path and migrates it.
@@ -107,6 +117,7 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: writer: %w", err)
 	}
+	s.startSearchIndexer(opt)
 	if opt.ExternalCheckpoints {
 		return s, nil
 	}
@@ -134,6 +145,7 @@ func cloneValues(v url.Values) url.Values {
 // Close closes both pools and their prepared statements.
 func (s *Store) Close() error {
 	var errs []error
+	s.stopSearchIndexer()
 	errs = append(errs, s.stopCheckpoints())
 	if s.r != nil {
 		errs = append(errs, s.r.close())

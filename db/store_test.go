@@ -68,7 +68,11 @@ func TestSearchIndexFollowsMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The index follows in the background; each count waits for it.
 	count := func(q string) int {
+		if err := s.CatchUpSearch(ctx); err != nil {
+			t.Fatal(err)
+		}
 		var n int
 		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?`, q).Scan(&n); err != nil {
 			t.Fatal(err)

@@ -149,6 +149,10 @@ func seedBulk(t *testing.T, dbPath string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The rows went in queued for the search index, as a post's do.
+	if err := store.CatchUpSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := store.Close(); err != nil {
 		t.Fatal(err)
 	}

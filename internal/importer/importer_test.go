@@ -242,7 +242,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 			t.Errorf("after the failed import %s has %d rows", table, n)
 		}
 	}
-	if n := count(t, s, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'`); n != 1 {
+	if n := count(t, s, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'search_pending_insert'`); n != 1 {
 		t.Error("the failed import left the search trigger dropped")
 	}
 	if _, err := src.Exec(`DELETE FROM users WHERE id = 7`); err != nil {
