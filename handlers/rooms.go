@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
@@ -80,7 +81,48 @@ func (h *Handler) showRoom(w http.ResponseWriter, r *http.Request) {
 		h.badRequest(w, r, "before and after take a message id.")
 		return
 	}
-	h.roomPage(w, r, p, http.StatusOK, views.ComposerProps{})
+	body, ok := h.composerStart(w, r)
+	if !ok {
+		return
+	}
+	h.roomPage(w, r, p, http.StatusOK, views.ComposerProps{Body: body})
+}
+
+// composerStart is what the composer starts with when the page was opened by
+// a message's Reply (?reply_to=id: a mention of its author) or Quote
+// (?quote=id: its text, quoted) without scripts. The message must be in the
+// room and the room the reader's; otherwise the composer starts empty.
+func (h *Handler) composerStart(w http.ResponseWriter, r *http.Request) (string, bool) {
+	replyTo, err := queryID(r, "reply_to")
+	var quote int64
+	if err == nil {
+		quote, err = queryID(r, "quote")
+	}
+	if err != nil {
+		h.badRequest(w, r, "reply_to and quote take a message id.")
+		return "", false
+	}
+	id := max(replyTo, quote)
+	if id == 0 {
+		return "", true
+	}
+	roomID, err := pathID(r, "roomID")
+	if err != nil {
+		return "", true
+	}
+	m, err := h.store.Message(r.Context(), id)
+	if err != nil || m.RoomID != roomID {
+		// Not found, or another room's: memberRoom decides about the room.
+		return "", true
+	}
+	if replyTo != 0 {
+		return "@" + m.CreatorName + " ", true
+	}
+	text := m.Plain
+	if m.Sound != nil {
+		text = m.Sound.Caption
+	}
+	return "> " + m.CreatorName + ": " + strings.ReplaceAll(text, "\n", "\n> ") + "\n\n", true
 }
 
 func (h *Handler) showRoomAtMessage(w http.ResponseWriter, r *http.Request) {

@@ -31,8 +31,6 @@ type User struct {
 	Status    Status
 	Bio       string
 	CreatedAt time.Time
-	// AvatarKey names the uploaded avatar; "" draws initials.
-	AvatarKey string
 }
 
 // IsAdmin reports whether the user administers the account.
@@ -43,10 +41,9 @@ func (u User) IsBot() bool { return u.Role == RoleBot }
 
 // Person is a user as room forms and presence lists show them.
 type Person struct {
-	ID        int64
-	Name      string
-	Role      Role
-	AvatarKey string // "" for initials
+	ID   int64
+	Name string
+	Role Role
 }
 
 // UserSession is one sign-in of a person: a browser or device.
