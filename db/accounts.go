@@ -53,8 +53,8 @@ func (s *Store) FirstRun(ctx context.Context, p FirstRunParams) (model.User, err
 func (s *Store) Account(ctx context.Context) (model.Account, error) {
 	var a model.Account
 	err := s.r.QueryRowContext(ctx, `
-		SELECT id, name, join_code, custom_styles, restrict_room_creation_to_administrators
-		FROM accounts LIMIT 1`).Scan(&a.ID, &a.Name, &a.JoinCode, &a.CustomStyles, &a.RestrictRoomCreation)
+		SELECT id, name, join_code, custom_styles, restrict_room_creation_to_administrators, coalesce(logo_key, '')
+		FROM accounts LIMIT 1`).Scan(&a.ID, &a.Name, &a.JoinCode, &a.CustomStyles, &a.RestrictRoomCreation, &a.LogoKey)
 	if err != nil {
 		return model.Account{}, fmt.Errorf("db: account: %w", notFound(err))
 	}

@@ -72,13 +72,13 @@ func setWebhook(ctx context.Context, tx *sql.Tx, botID int64, url string) error 
 }
 
 const botColumns = `u.id, u.name, coalesce(u.email_address, ''), u.role, u.status, u.bio, u.created_at,
-	coalesce(u.bot_token, ''), coalesce(w.url, '')`
+	coalesce(u.bot_token, ''), coalesce(w.url, ''), coalesce(u.avatar_key, '')`
 
 func scanBot(row interface{ Scan(...any) error }) (model.Bot, error) {
 	var b model.Bot
 	var created int64
 	err := row.Scan(&b.ID, &b.Name, &b.Email, &b.Role, &b.Status, &b.Bio, &created,
-		&b.Token, &b.WebhookURL)
+		&b.Token, &b.WebhookURL, &b.AvatarKey)
 	b.CreatedAt = Time(created)
 	return b, err
 }
@@ -235,7 +235,7 @@ func (s *Store) BotByKey(ctx context.Context, key string) (model.User, error) {
 func scanUserWith(row interface{ Scan(...any) error }, extra ...any) (model.User, error) {
 	var u model.User
 	var created int64
-	dest := append([]any{&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created}, extra...)
+	dest := append([]any{&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created, &u.AvatarKey}, extra...)
 	err := row.Scan(dest...)
 	u.CreatedAt = Time(created)
 	return u, err

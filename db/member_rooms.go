@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/campfire-go/campfire/internal/model"
 )
@@ -60,15 +62,27 @@ const roomDisplayName = `coalesce(r.name, (
 // sidebarRoomColumns are a room and one member's view of it (?1 is the
 // member), in the order scanSidebarRoom reads them.
 const sidebarRoomColumns = `r.id, r.kind, coalesce(r.name, ''), r.creator_id, r.created_at, r.updated_at,
-	` + roomDisplayName + `, m.involvement, m.unread_at`
+	` + roomDisplayName + `, m.involvement, m.unread_at, ` + directAvatar
+
+// directAvatar is the SQL for whose avatar stands for a direct room: the
+// first other participant by name, as "id key" (key empty for initials);
+// NULL for other rooms and a direct room of one.
+const directAvatar = `CASE WHEN r.kind = 'direct' THEN (
+	SELECT u.id || ' ' || coalesce(u.avatar_key, '') FROM memberships om JOIN users u ON u.id = om.user_id
+	WHERE om.room_id = r.id AND om.user_id != ?1 ORDER BY lower(u.name), u.id LIMIT 1) END`
 
 func scanSidebarRoom(row interface{ Scan(...any) error }) (model.SidebarRoom, error) {
 	var sr model.SidebarRoom
 	var created, updated int64
 	var unread sql.NullInt64
+	var avatar sql.NullString
 	err := row.Scan(&sr.ID, &sr.Kind, &sr.Name, &sr.CreatorID, &created, &updated,
-		&sr.DisplayName, &sr.Involvement, &unread)
+		&sr.DisplayName, &sr.Involvement, &unread, &avatar)
 	sr.CreatedAt, sr.UpdatedAt, sr.Unread = Time(created), Time(updated), unread.Valid
+	if id, key, ok := strings.Cut(avatar.String, " "); ok {
+		sr.AvatarUserID, _ = strconv.ParseInt(id, 10, 64)
+		sr.AvatarKey = key
+	}
 	return sr, err
 }
 

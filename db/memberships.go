@@ -34,13 +34,13 @@ func (s *Store) SetInvolvement(ctx context.Context, roomID, userID int64, involv
 // ActivePeople lists every active user, bots included, by name: the people a
 // room can be shared with.
 func (s *Store) ActivePeople(ctx context.Context) ([]model.Person, error) {
-	return s.people(ctx, `SELECT id, name, role FROM users WHERE status = 'active' ORDER BY lower(name), id`)
+	return s.people(ctx, `SELECT id, name, role, coalesce(avatar_key, '') FROM users WHERE status = 'active' ORDER BY lower(name), id`)
 }
 
 // RoomPeople lists a room's members by name.
 func (s *Store) RoomPeople(ctx context.Context, roomID int64) ([]model.Person, error) {
 	return s.people(ctx, `
-		SELECT u.id, u.name, u.role FROM memberships m JOIN users u ON u.id = m.user_id
+		SELECT u.id, u.name, u.role, coalesce(u.avatar_key, '') FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.room_id = ? ORDER BY lower(u.name), u.id`, roomID)
 }
 
@@ -50,7 +50,7 @@ func (s *Store) PeopleByID(ctx context.Context, ids []int64) ([]model.Person, er
 		return nil, nil
 	}
 	return s.people(ctx, `
-		SELECT id, name, role FROM users WHERE id IN (SELECT value FROM json_each(?))
+		SELECT id, name, role, coalesce(avatar_key, '') FROM users WHERE id IN (SELECT value FROM json_each(?))
 		ORDER BY lower(name), id`, int64sJSON(ids))
 }
 
@@ -63,7 +63,7 @@ func (s *Store) people(ctx context.Context, query string, args ...any) ([]model.
 	var out []model.Person
 	for rows.Next() {
 		var p model.Person
-		if err := rows.Scan(&p.ID, &p.Name, &p.Role); err != nil {
+		if err := rows.Scan(&p.ID, &p.Name, &p.Role, &p.AvatarKey); err != nil {
 			return nil, fmt.Errorf("db: people: %w", err)
 		}
 		out = append(out, p)

@@ -16,7 +16,7 @@ import (
 const PageSize = 40
 
 const messageColumns = `m.id, m.room_id, m.creator_id, m.client_message_id, m.body_html, m.body_plain,
-	m.created_at, m.updated_at, u.name, u.role`
+	m.created_at, m.updated_at, u.name, u.role, coalesce(u.avatar_key, '')`
 
 // present fills in what a message shows that follows from its text, here
 // where every message is read or built, so that templates compute nothing.
@@ -34,7 +34,7 @@ func scanMessages(rows *sql.Rows) ([]model.Message, error) {
 		var m model.Message
 		var created, updated int64
 		if err := rows.Scan(&m.ID, &m.RoomID, &m.CreatorID, &m.ClientMessageID, &m.HTML, &m.Plain,
-			&created, &updated, &m.CreatorName, &m.CreatorRole); err != nil {
+			&created, &updated, &m.CreatorName, &m.CreatorRole, &m.CreatorAvatar); err != nil {
 			return nil, err
 		}
 		m.CreatedAt, m.UpdatedAt = Time(created), Time(updated)
@@ -74,6 +74,9 @@ func (s *Store) Messages(ctx context.Context, roomID int64, p Page) ([]model.Mes
 		return nil, fmt.Errorf("db: messages: %w", err)
 	}
 	if err := s.attachBoosts(ctx, msgs); err != nil {
+		return nil, err
+	}
+	if err := s.attachPreviews(ctx, msgs); err != nil {
 		return nil, err
 	}
 	return msgs, nil
@@ -128,7 +131,10 @@ func (s *Store) MessagesByID(ctx context.Context, ids []int64) ([]model.Message,
 	if err != nil {
 		return nil, fmt.Errorf("db: messages by id: %w", err)
 	}
-	return msgs, s.attachBoosts(ctx, msgs)
+	if err := s.attachBoosts(ctx, msgs); err != nil {
+		return nil, err
+	}
+	return msgs, s.attachPreviews(ctx, msgs)
 }
 
 func (s *Store) attachBoosts(ctx context.Context, msgs []model.Message) error {
@@ -174,8 +180,9 @@ type NewMessage struct {
 	PresentUserIDs []int64
 	// CreatorName and CreatorRole, when the caller has them, spare reading
 	// the new message back: everything else about it is known here.
-	CreatorName string
-	CreatorRole model.Role
+	CreatorName   string
+	CreatorRole   model.Role
+	CreatorAvatar string
 }
 
 // Posted is the outcome of storing a message.
@@ -279,7 +286,7 @@ func createMessage(ctx context.Context, tx cachedTx, nm NewMessage) (Posted, err
 		if nm.CreatorName != "" {
 			p.Message = model.Message{ID: id, RoomID: nm.RoomID, CreatorID: nm.CreatorID, ClientMessageID: nm.ClientMessageID,
 				HTML: nm.HTML, Plain: nm.Plain, CreatedAt: Time(t), UpdatedAt: Time(t),
-				CreatorName: nm.CreatorName, CreatorRole: nm.CreatorRole}
+				CreatorName: nm.CreatorName, CreatorRole: nm.CreatorRole, CreatorAvatar: nm.CreatorAvatar}
 			present(&p.Message)
 			return p, nil
 		}

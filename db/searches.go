@@ -97,7 +97,7 @@ func (s *Store) searchIndexed(ctx context.Context, userID int64, terms []string)
 		var sr model.SearchResult
 		var created, updated int64
 		if err := rows.Scan(&sr.ID, &sr.RoomID, &sr.CreatorID, &sr.ClientMessageID, &sr.HTML, &sr.Plain,
-			&created, &updated, &sr.CreatorName, &sr.CreatorRole, &sr.RoomName, &sr.Highlighted); err != nil {
+			&created, &updated, &sr.CreatorName, &sr.CreatorRole, &sr.CreatorAvatar, &sr.RoomName, &sr.Highlighted); err != nil {
 			return nil, fmt.Errorf("db: search: %w", err)
 		}
 		sr.CreatedAt, sr.UpdatedAt = Time(created), Time(updated)

@@ -32,12 +32,12 @@ func (s *Store) SessionUser(ctx context.Context, sessionID int64) (model.User, e
 	var lastActive int64
 	row := s.r.QueryRowContext(ctx, `
 		SELECT u.id, u.name, coalesce(u.email_address, ''), u.role, u.status, u.bio, u.created_at,
-		       s.last_active_at
+		       coalesce(u.avatar_key, ''), s.last_active_at
 		FROM user_sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ? AND u.status = 'active' AND u.role != 'bot'`, sessionID)
 	var u model.User
 	var created int64
-	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created, &lastActive)
+	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created, &u.AvatarKey, &lastActive)
 	if err != nil {
 		return model.User{}, fmt.Errorf("db: session user: %w", notFound(err))
 	}

@@ -17,12 +17,12 @@ import (
 // ErrEmailTaken is returned when an email address already belongs to someone.
 var ErrEmailTaken = errors.New("db: email address taken")
 
-const userColumns = `id, name, coalesce(email_address, ''), role, status, bio, created_at`
+const userColumns = `id, name, coalesce(email_address, ''), role, status, bio, created_at, coalesce(avatar_key, '')`
 
 func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 	var u model.User
 	var created int64
-	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created)
+	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created, &u.AvatarKey)
 	u.CreatedAt = Time(created)
 	return u, err
 }

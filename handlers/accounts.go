@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"image"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -53,16 +54,26 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 type accountForm struct {
 	Name     string
 	Restrict bool
+	// Logo is a new logo picked in the form, nil when none was.
+	Logo image.Image
 }
 
 const restrictField = "account[settings][restrict_room_creation_to_administrators]"
 
 func parseAccountForm(r *http.Request, current model.Account) (accountForm, map[string]string, error) {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return accountForm{}, nil, err
 	}
 	f := accountForm{Name: current.Name, Restrict: current.RestrictRoomCreation}
 	errs := map[string]string{}
+	logo, _, problem, err := uploadedImage(r, "account[logo]")
+	if err != nil {
+		return accountForm{}, nil, err
+	}
+	f.Logo = logo
+	if problem != "" {
+		errs["logo"] = problem
+	}
 	if vs, ok := r.PostForm["account[name]"]; ok {
 		f.Name = strings.TrimSpace(vs[len(vs)-1])
 		switch n := utf8.RuneCountInString(f.Name); {
@@ -106,7 +117,7 @@ func (h *Handler) updateAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(errs) > 0 {
-		if errs["name"] == "" {
+		if errs["name"] == "" && errs["logo"] == "" {
 			h.unprocessable(w, r, errs["restrict"])
 			return
 		}
@@ -116,6 +127,12 @@ func (h *Handler) updateAccount(w http.ResponseWriter, r *http.Request) {
 	if err := h.store.UpdateAccount(r.Context(), f.Name, f.Restrict); err != nil {
 		h.serverError(w, r, err)
 		return
+	}
+	if f.Logo != nil {
+		if err := h.setLogo(r.Context(), f.Logo); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
 	}
 	h.sessions.Put(r.Context(), flashKey, "Saved.")
 	h.redirect(w, r, "/account/edit")

@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/model"
 	"golang.org/x/crypto/bcrypt"
@@ -67,7 +68,11 @@ func newTestAppLogging(t testing.TB, path string, log *slog.Logger, opts ...test
 	// TrustProxy lets each test client claim its own address, so the sign-in
 	// rate limit (per address) does not bite tests that sign in many people.
 	// Tests post in bulk; the post limit has its own test that sets it.
-	cfg := Config{TrustProxy: true, PostLimit: 1 << 20, BotPostLimit: 1 << 20, PasswordCost: bcrypt.MinCost}
+	blobs, err := files.Open(filepath.Join(filepath.Dir(path), "files"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{TrustProxy: true, PostLimit: 1 << 20, BotPostLimit: 1 << 20, PasswordCost: bcrypt.MinCost, Files: blobs}
 	liveOpts := live.Options{LastEventID: last, Heartbeat: time.Second}
 	for _, o := range opts {
 		o(&cfg, &liveOpts)

@@ -60,7 +60,7 @@ func (h *Handler) autocompleteUsers(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 			if nameMatch(c.Name, query) == pass {
-				out = append(out, autocompleteUser{ID: c.ID, Name: c.Name, AvatarURL: client.url(views.AvatarURL(c.ID))})
+				out = append(out, autocompleteUser{ID: c.ID, Name: c.Name, AvatarURL: client.url(views.AvatarURL(c.ID, c.AvatarKey))})
 			}
 		}
 	}

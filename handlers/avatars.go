@@ -1,19 +1,27 @@
 package handlers
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"image"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/avatar"
+	"github.com/campfire-go/campfire/views"
 )
 
-// showAvatar draws a person's initials avatar. It changes only with their
-// name, so browsers keep it half an hour and then revalidate by ETag.
+// avatarSide is the largest an avatar is kept: a square of 512 pixels.
+const avatarSide = 512
+
+// showAvatar serves a person's uploaded avatar, or draws their initials.
+// The initials change only with their name, so browsers keep them half an
+// hour and then revalidate by ETag; an uploaded avatar's address carries its
+// version, so that one is kept for good.
 func (h *Handler) showAvatar(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "userID")
 	if err != nil {
@@ -27,6 +35,10 @@ func (h *Handler) showAvatar(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		h.serverError(w, r, err)
+		return
+	}
+	if u.AvatarKey != "" {
+		h.serveBlob(w, r, u.AvatarKey, views.URLVersion(u.AvatarKey), "private")
 		return
 	}
 	sum := sha256.Sum256([]byte("avatar-v1\x00" + strconv.FormatInt(u.ID, 10) + "\x00" + u.Name))
@@ -50,4 +62,54 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// setAvatar stores img as the user's avatar (a centre square of at most 512
+// pixels) and lets the one it replaces go.
+func (h *Handler) setAvatar(ctx context.Context, userID int64, img image.Image) error {
+	p, err := h.keepSquare(img, avatarSide, false)
+	if err != nil {
+		return err
+	}
+	defer p.Release()
+	old, err := h.store.SetAvatar(ctx, userID, &p.Blob)
+	if err != nil {
+		return err
+	}
+	h.releaseBlobs(ctx, old)
+	return nil
+}
+
+// removeAvatar goes back to the user's initials.
+func (h *Handler) removeAvatar(ctx context.Context, userID int64) error {
+	old, err := h.store.SetAvatar(ctx, userID, nil)
+	if err != nil {
+		return err
+	}
+	h.releaseBlobs(ctx, old)
+	return nil
+}
+
+// destroyAvatar removes the current person's own avatar.
+func (h *Handler) destroyAvatar(w http.ResponseWriter, r *http.Request) {
+	u := mustUser(r)
+	if err := h.removeAvatar(r.Context(), u.ID); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.sessions.Put(r.Context(), flashKey, "Your avatar is removed.")
+	h.redirect(w, r, "/users/me/profile")
+}
+
+// destroyBotAvatar removes a bot's avatar (administrators).
+func (h *Handler) destroyBotAvatar(w http.ResponseWriter, r *http.Request) {
+	b, ok := h.routeBot(w, r)
+	if !ok {
+		return
+	}
+	if err := h.removeAvatar(r.Context(), b.ID); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.redirect(w, r, views.BotURL(b.ID)+"/edit")
 }

@@ -26,7 +26,7 @@ func (h *Handler) bots(w http.ResponseWriter, r *http.Request) {
 	base := h.remote(r).origin()
 	list := make([]views.BotListing, len(bots))
 	for i, b := range bots {
-		list[i] = views.BotListing{ID: b.ID, Name: b.Name, WebhookURL: b.WebhookURL, Listen: views.ListenLine(base, b.Key())}
+		list[i] = views.BotListing{ID: b.ID, Name: b.Name, AvatarKey: b.AvatarKey, WebhookURL: b.WebhookURL, Listen: views.ListenLine(base, b.Key())}
 		for _, room := range b.Rooms {
 			list[i].Rooms = append(list[i].Rooms, views.BotRoomLine{
 				ID: room.ID, Name: room.Name, Curl: views.CurlLine(base, room.ID, b.Key()),
@@ -42,7 +42,7 @@ func (h *Handler) newBot(w http.ResponseWriter, r *http.Request) {
 
 // botForm reads and checks user[name] and user[webhook_url].
 func botForm(r *http.Request) (name, webhookURL string, errs map[string]string, err error) {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return "", "", nil, err
 	}
 	name = strings.TrimSpace(r.PostForm.Get("user[name]"))
@@ -129,6 +129,14 @@ func (h *Handler) updateBot(w http.ResponseWriter, r *http.Request) {
 		h.formError(w, r, err)
 		return
 	}
+	avatar, _, problem, err := uploadedImage(r, "user[avatar]")
+	if err != nil {
+		h.formError(w, r, err)
+		return
+	}
+	if problem != "" {
+		errs["avatar"] = problem
+	}
 	if len(errs) > 0 {
 		h.render(w, r, http.StatusUnprocessableEntity, views.BotFormPage(h.page(r, "Edit bot"), views.BotFormProps{
 			Bot: b.User, Name: name, WebhookURL: webhookURL, Errors: errs,
@@ -138,6 +146,12 @@ func (h *Handler) updateBot(w http.ResponseWriter, r *http.Request) {
 	if err := h.store.UpdateBot(r.Context(), b.ID, name, webhookURL); err != nil && !errors.Is(err, db.ErrNotFound) {
 		h.serverError(w, r, err)
 		return
+	}
+	if avatar != nil {
+		if err := h.setAvatar(r.Context(), b.ID, avatar); err != nil && !errors.Is(err, db.ErrNotFound) {
+			h.serverError(w, r, err)
+			return
+		}
 	}
 	h.redirect(w, r, views.BotsURL)
 }

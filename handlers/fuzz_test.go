@@ -46,7 +46,7 @@ func FuzzMethodOverride(f *testing.F) {
 
 		var gotMethod string
 		var gotBody []byte
-		h := limitBodies(methodOverride(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := (&Handler{cfg: Config{MaxUpload: DefaultMaxUpload}}).limitBodies(methodOverride(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			gotMethod = r.Method
 			gotBody, _ = io.ReadAll(r.Body)
 		})))

@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/live"
 )
 
@@ -40,11 +41,21 @@ type Config struct {
 	// defaults (300 per minute).
 	BotPostLimit  int
 	BotPostWindow time.Duration
+	// Files is the storage of uploaded files (avatars, the logo, link
+	// preview images).
+	Files *files.Store
+	// MaxUpload is the largest file a multipart form may carry; zero means
+	// DefaultMaxUpload. Other bodies stay under 1 MiB.
+	MaxUpload int64
 	// PasswordCost is the bcrypt cost of new password hashes; zero means
 	// bcrypt's default. Tests lower it: at full cost a hash under the race
 	// detector takes seconds.
 	PasswordCost int
 }
+
+// DefaultMaxUpload is the largest file an upload may carry when nothing
+// else is configured.
+const DefaultMaxUpload = 100 << 20
 
 // DefaultSessionLifetime is how long a sign-in lasts unused when nothing
 // else is configured.
@@ -80,6 +91,9 @@ var _ scs.CtxStore = (*db.SessionStore)(nil)
 func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log *slog.Logger) *Handler {
 	if cfg.SessionLifetime == 0 {
 		cfg.SessionLifetime = DefaultSessionLifetime
+	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = DefaultMaxUpload
 	}
 	if cfg.PostLimit <= 0 {
 		cfg.PostLimit = 60

@@ -95,6 +95,10 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, err error) {
 		h.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large", "That is more than the server accepts at once.")
 		return
 	}
+	if errors.Is(err, errImageTooLarge) {
+		h.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large", "Choose an image of at most 10 MiB.")
+		return
+	}
 	h.badRequest(w, r, "The form could not be read.")
 }
 

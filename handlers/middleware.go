@@ -21,13 +21,19 @@ import (
 // text fits with room to spare.
 const maxBody = 1 << 20
 
-func limitBodies(next http.Handler) http.Handler {
+// limitBodies bounds every request body: 1 MiB, or for a multipart form
+// (which carries a file) the upload limit and 1 MiB for its other fields.
+func (h *Handler) limitBodies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBody {
+		limit := int64(maxBody)
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+			limit = h.cfg.MaxUpload + maxBody
+		}
+		if r.ContentLength > limit {
 			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

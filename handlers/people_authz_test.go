@@ -109,7 +109,7 @@ func authzCases() []authzCase {
 					return
 				}
 				doc := document(t, res)
-				forms := doc.Find(`form[action="/account"]`).Length()
+				forms := doc.Find(`form[action="/account?_method=put"]`).Length()
 				if (role == "administrator") != (forms == 1) {
 					t.Errorf("%s sees %d account forms", role, forms)
 				}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"image"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -20,10 +21,14 @@ const maxBio = 200
 type profileForm struct {
 	userForm
 	Bio string
+	// Avatar is a new avatar picked in the form, nil when none was;
+	// AvatarProblem says what is wrong with the file sent instead.
+	Avatar        image.Image
+	AvatarProblem string
 }
 
 func parseProfileForm(r *http.Request, current model.User) (profileForm, error) {
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return profileForm{}, err
 	}
 	f := profileForm{userForm: userForm{Name: current.Name, Email: current.Email}, Bio: current.Bio}
@@ -37,6 +42,11 @@ func parseProfileForm(r *http.Request, current model.User) (profileForm, error) 
 		f.Bio = strings.TrimSpace(vs[0])
 	}
 	f.Password = r.PostForm.Get("user[password]")
+	img, _, problem, err := uploadedImage(r, "user[avatar]")
+	if err != nil {
+		return profileForm{}, err
+	}
+	f.Avatar, f.AvatarProblem = img, problem
 	return f, nil
 }
 
@@ -44,6 +54,9 @@ func (f profileForm) problems() map[string]string {
 	errs := f.userForm.problems()
 	if f.Password == "" {
 		delete(errs, "password")
+	}
+	if f.AvatarProblem != "" {
+		errs["avatar"] = f.AvatarProblem
 	}
 	if !utf8.ValidString(f.Bio) {
 		errs["bio"] = "The bio is not valid UTF-8 text."
@@ -82,7 +95,7 @@ func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status i
 	page := h.page(r, "My profile")
 	page.Notice = h.sessions.PopString(r.Context(), flashKey)
 	h.render(w, r, status, views.ProfilePage(page, views.ProfileProps{
-		UserID: u.ID, Name: f.Name, Email: f.Email, Bio: f.Bio, Errors: errs,
+		UserID: u.ID, AvatarKey: u.AvatarKey, Name: f.Name, Email: f.Email, Bio: f.Bio, Errors: errs,
 		Memberships: rooms,
 		TransferURL: h.remote(r).url(views.TransferURL(token)),
 		Sessions:    sessions, CurrentSession: sid,
@@ -121,6 +134,12 @@ func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.serverError(w, r, err)
 		return
+	}
+	if f.Avatar != nil {
+		if err := h.setAvatar(r.Context(), u.ID, f.Avatar); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
 	}
 	if change.PasswordDigest != "" {
 		// A new password is a change of credentials: the session token

@@ -23,7 +23,7 @@ func TestProfile(t *testing.T) {
 	}
 
 	doc := document(t, bob.get("/users/me/profile"))
-	if doc.Find(`form[action="/users/me/profile"] input[name="user[name]"]`).AttrOr("value", "") != "Bob Member" {
+	if doc.Find(`form[action="/users/me/profile?_method=put"] input[name="user[name]"]`).AttrOr("value", "") != "Bob Member" {
 		t.Error("profile form not filled")
 	}
 	rooms := doc.Find(".memberships li").Map(func(_ int, s *goquerySelection) string { return s.Find("a").First().Text() })

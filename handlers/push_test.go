@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/campfire-go/campfire/internal/model"
-	"github.com/campfire-go/campfire/static"
+	"github.com/campfire-go/campfire/views"
 )
 
 // subscribe posts a browser's PushSubscription.toJSON() as the bell does.
@@ -131,7 +131,7 @@ func TestNewMessagePushesToAbsentInterestedMembers(t *testing.T) {
 		"title": "All Talk",
 		"options": map[string]any{
 			"body": "Ada Admin: Lunch is <served>",
-			"icon": static.Path("images/icon-192.png"),
+			"icon": views.AvatarURL(admin.user.ID, ""),
 			"data": map[string]any{"path": fmt.Sprintf("/rooms/%d", room), "badge": float64(1)},
 		},
 	}

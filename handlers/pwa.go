@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/campfire-go/campfire/static"
+	"github.com/campfire-go/campfire/views"
 )
 
 // The app is installable: a manifest and a service worker at the root, whose
@@ -19,8 +20,24 @@ type manifestIcon struct {
 
 func (h *Handler) webManifest(w http.ResponseWriter, r *http.Request) {
 	name := "Campfire"
-	if a, err := h.store.Account(r.Context()); err == nil && a.Name != "" {
+	a, err := h.store.Account(r.Context())
+	if err == nil && a.Name != "" {
 		name = a.Name
+	}
+	icons := []manifestIcon{
+		{Src: static.Path("images/icon-192.png"), Sizes: "192x192", Type: "image/png"},
+		{Src: static.Path("images/icon-512.png"), Sizes: "512x512", Type: "image/png"},
+		{Src: static.Path("images/icon-maskable-512.png"), Sizes: "512x512", Type: "image/png", Purpose: "maskable"},
+		{Src: static.Path("images/icon.svg"), Sizes: "any", Type: "image/svg+xml"},
+	}
+	if a.LogoKey != "" {
+		// The account's logo, in the sizes made from it on upload. Its
+		// largest square is 512 px, or the upload's own size when smaller;
+		// browsers scale what they are given.
+		icons = []manifestIcon{
+			{Src: views.LogoURL(192, a.LogoKey), Sizes: "192x192", Type: "image/png"},
+			{Src: views.LogoURL(512, a.LogoKey), Sizes: "512x512", Type: "image/png"},
+		}
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Content-Type", "application/manifest+json")
@@ -35,12 +52,7 @@ func (h *Handler) webManifest(w http.ResponseWriter, r *http.Request) {
 		"theme_color":      "#1f5f8b",
 		"background_color": "#ffffff",
 		"categories":       []string{"social", "business", "productivity"},
-		"icons": []manifestIcon{
-			{Src: static.Path("images/icon-192.png"), Sizes: "192x192", Type: "image/png"},
-			{Src: static.Path("images/icon-512.png"), Sizes: "512x512", Type: "image/png"},
-			{Src: static.Path("images/icon-maskable-512.png"), Sizes: "512x512", Type: "image/png", Purpose: "maskable"},
-			{Src: static.Path("images/icon.svg"), Sizes: "any", Type: "image/svg+xml"},
-		},
+		"icons":            icons,
 	})
 }
 

@@ -56,6 +56,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 	}
 	if a, err := h.store.Account(r.Context()); err == nil {
 		p.CustomStyles = a.CustomStyles
+		p.LogoKey = a.LogoKey
 		if title == "" {
 			p.Title = a.Name
 		}

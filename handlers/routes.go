@@ -10,13 +10,17 @@ import (
 // Routes returns the whole HTTP surface of the app.
 func (h *Handler) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(h.recoverPanics, h.logRequests, securityHeaders, h.secureCookiesOverTLS, limitBodies, methodOverride)
+	r.Use(h.recoverPanics, h.logRequests, securityHeaders, h.secureCookiesOverTLS, h.limitBodies, methodOverride)
 	// Banned addresses may read but not post (issue 3).
 	r.Use(h.blockBannedIPs)
 
 	r.Get("/up", h.up)
 	r.Handle("/static/*", static.Handler())
 	r.Get("/qr_code/{code}", h.showQRCode)
+	// The logo (or our icon) is the favicon of every page, the sign-in page's
+	// included, and an icon of the manifest: anyone may fetch it.
+	r.Get("/favicon.ico", h.favicon)
+	r.Get("/account/logo", h.showLogo)
 
 	// PWA: anyone may fetch these; the worker's scope is the whole site.
 	r.Get("/webmanifest.json", h.webManifest)
@@ -76,6 +80,8 @@ func (h *Handler) Routes() http.Handler {
 			r.Put("/rooms/{roomID}/messages/{messageID}", h.updateMessage)
 			r.Patch("/rooms/{roomID}/messages/{messageID}", h.updateMessage)
 			r.Delete("/rooms/{roomID}/messages/{messageID}", h.deleteMessage)
+			r.Delete("/rooms/{roomID}/messages/{messageID}/preview", h.deleteLinkPreview)
+			r.Get("/messages/{messageID}/preview_image", h.showLinkPreviewImage)
 
 			// Boosts on messages (the room is the message's).
 			r.Post("/messages/{messageID}/boosts", h.createBoost)
@@ -114,6 +120,7 @@ func (h *Handler) Routes() http.Handler {
 			r.Get("/users/me/profile", h.showProfile)
 			r.Put("/users/me/profile", h.updateProfile)
 			r.Patch("/users/me/profile", h.updateProfile)
+			r.Delete("/users/me/avatar", h.destroyAvatar)
 			r.Delete("/users/me/sessions", h.destroyOtherSessions)
 			r.Get("/autocompletable/users", h.autocompleteUsers)
 			r.Group(func(r chi.Router) {
@@ -121,6 +128,7 @@ func (h *Handler) Routes() http.Handler {
 				r.Put("/account", h.updateAccount)
 				r.Patch("/account", h.updateAccount)
 				r.Post("/account/join_code", h.resetJoinCode)
+				r.Delete("/account/logo", h.destroyLogo)
 				r.Get("/account/custom_styles/edit", h.editCustomStyles)
 				r.Put("/account/custom_styles", h.updateCustomStyles)
 				r.Patch("/account/custom_styles", h.updateCustomStyles)
@@ -151,6 +159,7 @@ func (h *Handler) Routes() http.Handler {
 				r.Put("/account/bots/{botID}", h.updateBot)
 				r.Patch("/account/bots/{botID}", h.updateBot)
 				r.Delete("/account/bots/{botID}", h.deleteBot)
+				r.Delete("/account/bots/{botID}/avatar", h.destroyBotAvatar)
 				r.Put("/account/bots/{botID}/key", h.resetBotKey)
 				r.Patch("/account/bots/{botID}/key", h.resetBotKey)
 			})

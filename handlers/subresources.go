@@ -32,8 +32,9 @@ func (h *Handler) refuseSubresources(next http.Handler) http.Handler {
 }
 
 // embeddableImage lists the signed-in addresses our pages load as images:
-// avatars, and attachments with their previews.
+// avatars, attachments with their previews, and link previews' images.
 func embeddableImage(path string) bool {
 	return (strings.HasPrefix(path, "/users/") && strings.HasSuffix(path, "/avatar")) ||
-		strings.HasPrefix(path, "/attachments/")
+		strings.HasPrefix(path, "/attachments/") ||
+		(strings.HasPrefix(path, "/messages/") && strings.HasSuffix(path, "/preview_image"))
 }

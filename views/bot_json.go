@@ -66,9 +66,11 @@ func BotRoom(room model.Room) BotRoomJSON {
 	return out
 }
 
-// BotUser is a user as bots see them.
-func BotUser(base string, id int64, name string, role model.Role) BotUserJSON {
-	return BotUserJSON{ID: id, Name: name, Role: role, AvatarURL: base + AvatarURL(id)}
+// BotUser is a user as bots see them; avatarKey is their uploaded
+// avatar's, or "" when unknown or none (the address without a version
+// serves the current avatar).
+func BotUser(base string, id int64, name string, role model.Role, avatarKey string) BotUserJSON {
+	return BotUserJSON{ID: id, Name: name, Role: role, AvatarURL: base + AvatarURL(id, avatarKey)}
 }
 
 // BotMessage is a message of the room as bots see it.
@@ -76,7 +78,7 @@ func BotMessage(base string, room model.Room, m model.Message) BotMessageJSON {
 	return BotMessageJSON{
 		ID:        m.ID,
 		Room:      BotRoom(room),
-		Creator:   BotUser(base, m.CreatorID, m.CreatorName, m.CreatorRole),
+		Creator:   BotUser(base, m.CreatorID, m.CreatorName, m.CreatorRole, m.CreatorAvatar),
 		Body:      BotBodyJSON{HTML: m.HTML, PlainText: m.Plain},
 		URL:       base + MessagePermalink(m.RoomID, m.ID),
 		CreatedAt: BotJSONTime(m.CreatedAt),
@@ -87,7 +89,7 @@ func BotMessage(base string, room model.Room, m model.Message) BotMessageJSON {
 // BotBoost is a boost as bots see it, by a booster whose role the caller knows.
 func BotBoost(base string, b model.Boost, roomID int64, boosterRole model.Role) BotBoostJSON {
 	out := BotBoostJSON{ID: b.ID, Content: b.Content, CreatedAt: BotJSONTime(b.CreatedAt),
-		Booster: BotUser(base, b.BoosterID, b.BoosterName, boosterRole)}
+		Booster: BotUser(base, b.BoosterID, b.BoosterName, boosterRole, "")}
 	out.Message.ID = b.MessageID
 	out.Message.URL = base + MessagePermalink(roomID, b.MessageID)
 	return out

@@ -89,7 +89,7 @@ func RoomPage(p Page, r RoomPageProps) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = Sidebar(r.Rooms, r.Room.ID).Render(templ.WithChildren(ctx, templ_7745c5c3_Var3), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Sidebar(r.Rooms, r.Room.ID, p.LogoKey).Render(templ.WithChildren(ctx, templ_7745c5c3_Var3), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -472,7 +472,7 @@ func NoRoomsPage(p Page, canCreateRooms bool) templ.Component {
 				}
 				return nil
 			})
-			templ_7745c5c3_Err = Sidebar(nil, 0).Render(templ.WithChildren(ctx, templ_7745c5c3_Var22), templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Sidebar(nil, 0, p.LogoKey).Render(templ.WithChildren(ctx, templ_7745c5c3_Var22), templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -41,8 +41,46 @@ const streamEvents = live.EventMessage + "," + live.EventSidebar + "," + live.Ev
 // UserURL is a person's profile.
 func UserURL(userID int64) string { return "/users/" + strconv.FormatInt(userID, 10) }
 
-// AvatarURL is a person's avatar image.
-func AvatarURL(userID int64) string { return UserURL(userID) + "/avatar" }
+// AvatarURL is a person's avatar image. key is their uploaded avatar's
+// ("" for initials): part of it goes in the address, so a new avatar is
+// fetched at once while an unchanged one stays cached.
+func AvatarURL(userID int64, key string) string {
+	u := UserURL(userID) + "/avatar"
+	if key != "" {
+		u += "?v=" + URLVersion(key)
+	}
+	return u
+}
+
+// URLVersion is the part of a stored image's key that goes in its address
+// as a cache-busting version.
+func URLVersion(key string) string {
+	if len(key) > 16 {
+		return key[:16]
+	}
+	return key
+}
+
+// LinkPreviewURL is where a message's creator removes its link preview.
+func LinkPreviewURL(roomID, messageID int64) string {
+	return MessageURL(roomID, messageID) + "/preview"
+}
+
+// LinkPreviewImageURL is the image of a message's link preview, served from
+// our origin.
+func LinkPreviewImageURL(messageID int64, key string) string {
+	return fmt.Sprintf("/messages/%d/preview_image?v=%s", messageID, URLVersion(key))
+}
+
+// LogoURL is the account's logo as a square of size pixels (32, 192 or
+// 512); key, the logo's, makes a new one fetched at once.
+func LogoURL(size int, key string) string {
+	u := "/account/logo?size=" + strconv.Itoa(size)
+	if key != "" {
+		u += "&v=" + URLVersion(key)
+	}
+	return u
+}
 
 // SearchURL searches messages for q.
 func SearchURL(q string) string { return "/searches?q=" + url.QueryEscape(q) }
@@ -141,4 +179,14 @@ func ReplyURL(roomID, messageID int64) string {
 // QuoteURL opens the room with a message quoted in the composer.
 func QuoteURL(roomID, messageID int64) string {
 	return fmt.Sprintf("%s?quote=%d#composer", RoomURL(roomID), messageID)
+}
+
+// hostOf is the host a link preview's address points at, shown under its
+// title so people see where the link goes.
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }

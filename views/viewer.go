@@ -4,13 +4,15 @@ import "fmt"
 
 // viewerStyle is the page's own CSS that reveals the controls meant for the
 // person looking: edit and delete on their own messages (on every message for
-// an administrator) and the remove button on their own boosts. A message is
+// an administrator), removing a link preview from their own messages, and
+// the remove button on their own boosts. A message is
 // rendered once for all viewers, so these controls are in every copy and
 // hidden by default; the server still refuses anyone else. It is plain CSS,
 // so it works without scripts, and holds only integers, never user text.
 func viewerStyle(userID int64, admin bool) string {
 	css := fmt.Sprintf(".message[data-user-id=\"%d\"] .message__own-action{display:inline-block}"+
-		".boost[data-user-id=\"%d\"] .boost__remove{display:inline-block}", userID, userID)
+		".message[data-user-id=\"%d\"] .message__creator-action{display:inline-block}"+
+		".boost[data-user-id=\"%d\"] .boost__remove{display:inline-block}", userID, userID, userID)
 	if admin {
 		css += ":root .message .message__own-action{display:inline-block}"
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/connguard"
 	"github.com/campfire-go/campfire/internal/files"
+	"github.com/campfire-go/campfire/internal/linkpreview"
 	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/metrics"
 	"github.com/campfire-go/campfire/internal/notify"
@@ -55,6 +56,7 @@ type Server struct {
 
 	handlers *handlers.Handler
 	notify   *notify.Services
+	previews *linkpreview.Service
 	routes   http.Handler
 	metrics  *metrics.Metrics // nil when off
 	log      *slog.Logger
@@ -112,7 +114,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
 		BotPostLimit: cfg.BotPostLimit, BotPostWindow: cfg.BotPostWindow,
 		BaseURL: cfg.BaseURL,
+		Files:   blobs, MaxUpload: cfg.MaxUpload,
 	}, store, hub, chatSvc, log)
+	// After a message with a link is posted: its preview, in the background.
+	previews := linkpreview.Start(chatSvc, blobs, linkpreview.Options{AllowLocal: cfg.AllowLocalFetch}, log)
 
 	// After a message is posted: bots' webhooks and Web Push, both queued.
 	n, err := notify.Start(ctx, store, hub, chatSvc, notify.Options{
@@ -121,6 +126,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		h.Close()
 		hub.Close()
+		previews.Close()
 		chatSvc.Close()
 		store.Close()
 		return nil, err
@@ -141,7 +147,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		})
 		routes = m.Instrument(routes)
 	}
-	return &Server{Store: store, Hub: hub, Chat: chatSvc, Files: blobs, handlers: h, notify: n, routes: routes, metrics: m, log: log, budget: budget}, nil
+	return &Server{Store: store, Hub: hub, Chat: chatSvc, Files: blobs, handlers: h, notify: n, previews: previews,
+		routes: routes, metrics: m, log: log, budget: budget}, nil
 }
 
 // openFiles opens the folder of uploaded files and, before anything can
@@ -196,6 +203,8 @@ func (s *Server) Close() error {
 	s.notify.Close()
 	// Posts already handed to the committer are written and published.
 	s.Chat.Close()
+	// Previews being made publish through the chat service and the store.
+	s.previews.Close()
 	s.handlers.Close()
 	return s.Store.Close()
 }

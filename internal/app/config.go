@@ -40,6 +40,9 @@ type Config struct {
 	// PushAllowLocal (CAMPFIRE_PUSH_ALLOW_LOCAL) lets push subscriptions point
 	// at http and private addresses: tests and development only.
 	PushAllowLocal bool
+	// AllowLocalFetch (CAMPFIRE_ALLOW_LOCAL_FETCH) lets link previews fetch
+	// pages on this host and the local networks: tests and development only.
+	AllowLocalFetch bool
 	// LogLevel is the least severe level logged (CAMPFIRE_LOG_LEVEL).
 	LogLevel slog.Level
 	// PostLimit posts per PostWindow per person (CAMPFIRE_POST_LIMIT, like
@@ -132,6 +135,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.PushAllowLocal, err = envBool(getenv, "CAMPFIRE_PUSH_ALLOW_LOCAL"); err != nil {
+		return c, err
+	}
+	if c.AllowLocalFetch, err = envBool(getenv, "CAMPFIRE_ALLOW_LOCAL_FETCH"); err != nil {
 		return c, err
 	}
 	if c.Litestream, err = envBool(getenv, "CAMPFIRE_LITESTREAM"); err != nil {

@@ -134,6 +134,7 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 		Plain:           body.Plain,
 		CreatorName:     p.Creator.Name,
 		CreatorRole:     p.Creator.Role,
+		CreatorAvatar:   p.Creator.AvatarKey,
 	})
 	if err != nil {
 		return Posted{}, err

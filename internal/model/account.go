@@ -7,4 +7,7 @@ type Account struct {
 	JoinCode             string
 	CustomStyles         string
 	RestrictRoomCreation bool
+	// LogoKey names the uploaded logo (its largest square); "" shows the
+	// project's own icon.
+	LogoKey string
 }

@@ -19,6 +19,23 @@ type Message struct {
 	// read or built, so templates only show them.
 	EmojiOnly bool
 	Sound     *Sound // the clip a "/play NAME" message plays, else nil
+	// CreatorAvatar is the creator's uploaded avatar's key, "" for initials:
+	// its address changes with it.
+	CreatorAvatar string
+	// Preview is the card of the message's first link, once made; nil
+	// before, without one, or after its creator removed it.
+	Preview *LinkPreview
+}
+
+// LinkPreview is what the page a message links to says about itself.
+type LinkPreview struct {
+	URL         string
+	Title       string
+	Description string
+	// ImageKey names the page's image, fetched and resized by the server,
+	// or is "" when the page has none.
+	ImageKey                string
+	ImageWidth, ImageHeight int
 }
 
 // DomID is the element id of the message in every page and stream.

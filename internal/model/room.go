@@ -43,6 +43,10 @@ type SidebarRoom struct {
 	DisplayName string
 	Involvement Involvement
 	Unread      bool
+	// AvatarUserID and AvatarKey are, for a direct room, the other person
+	// whose avatar stands for it (the first by name), else zero.
+	AvatarUserID int64
+	AvatarKey    string
 }
 
 // Mentionable is a room member who can be @mentioned.

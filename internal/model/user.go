@@ -31,6 +31,8 @@ type User struct {
 	Status    Status
 	Bio       string
 	CreatedAt time.Time
+	// AvatarKey names the uploaded avatar; "" draws initials.
+	AvatarKey string
 }
 
 // IsAdmin reports whether the user administers the account.
@@ -41,9 +43,10 @@ func (u User) IsBot() bool { return u.Role == RoleBot }
 
 // Person is a user as room forms and presence lists show them.
 type Person struct {
-	ID   int64
-	Name string
-	Role Role
+	ID        int64
+	Name      string
+	Role      Role
+	AvatarKey string // "" for initials
 }
 
 // UserSession is one sign-in of a person: a browser or device.

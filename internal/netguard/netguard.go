@@ -63,6 +63,22 @@ var blocked = []struct {
 	{netip.MustParsePrefix("ff00::/8"), "multicast"},
 }
 
+// Local adds this host and the local networks to what may be dialed, for
+// tests and development (CAMPFIRE_PUSH_ALLOW_LOCAL,
+// CAMPFIRE_ALLOW_LOCAL_FETCH). Unspecified and multicast addresses stay
+// refused: no web server lives there.
+var Local = Guard{Allow: []netip.Prefix{
+	netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("::1/128"),
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("fc00::/7"),
+	netip.MustParsePrefix("fe80::/10"),
+}}
+
 // Check returns nil when ip may be dialed, or an error wrapping ErrForbidden
 // that says why not. IPv4-mapped IPv6 addresses are judged as the IPv4
 // address they carry.

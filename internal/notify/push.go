@@ -126,7 +126,8 @@ func (p *Push) notify(ctx context.Context, room model.SidebarRoom, posted chat.P
 		p.queue.Enqueue(byUser[uid], push.Payload{
 			Title: title,
 			Body:  body,
-			Icon:  static.Path("images/icon-192.png"),
+			// The poster's avatar, as beside their name in the room.
+			Icon:  views.AvatarURL(m.CreatorID, m.CreatorAvatar),
 			Path:  views.RoomURL(room.ID),
 			Badge: badge[uid],
 			Topic: "room-" + strconv.FormatInt(room.ID, 10),

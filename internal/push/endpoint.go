@@ -73,22 +73,7 @@ func validEndpoint(ctx context.Context, endpoint string, allowLocal bool, lookup
 // fetch of a user-given URL, IPv6 forms embedding private IPv4 included.
 func guard(allowLocal bool) netguard.Guard {
 	if allowLocal {
-		return localGuard
+		return netguard.Local
 	}
 	return netguard.Guard{}
 }
-
-// localGuard adds this host and the local networks, for tests and
-// development. Unspecified and multicast addresses stay refused: no push
-// service lives there.
-var localGuard = netguard.Guard{Allow: []netip.Prefix{
-	netip.MustParsePrefix("127.0.0.0/8"),
-	netip.MustParsePrefix("::1/128"),
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-	netip.MustParsePrefix("169.254.0.0/16"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("fc00::/7"),
-	netip.MustParsePrefix("fe80::/10"),
-}}

@@ -1,0 +1,136 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/png"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/campfire-go/campfire/internal/files"
+	"github.com/campfire-go/campfire/internal/imaging"
+)
+
+// Avatars and the logo are pictures, not documents: a file larger than this
+// is refused before it is decoded (413).
+const maxImageUpload = 10 << 20
+
+// multipartMemory is how much of a multipart form is kept in memory; larger
+// file parts go to temporary files.
+const multipartMemory = 1 << 20
+
+// errImageTooLarge is an image file over maxImageUpload.
+var errImageTooLarge = errors.New("the image is larger than 10 MiB")
+
+// parseForm reads a form in either encoding: plain forms are urlencoded,
+// forms with a file input multipart.
+func parseForm(r *http.Request) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		return r.ParseMultipartForm(multipartMemory)
+	}
+	return r.ParseForm()
+}
+
+// uploadedImage decodes the image sent in a form's file field: ok is false
+// when none was chosen. A problem is a sentence for the person (422), or
+// errImageTooLarge (413). Decompression bombs are refused from their header,
+// before decoding (internal/imaging).
+func uploadedImage(r *http.Request, field string) (img image.Image, ok bool, problem string, err error) {
+	if r.MultipartForm == nil {
+		return nil, false, "", nil
+	}
+	fhs := r.MultipartForm.File[field]
+	if len(fhs) == 0 || (fhs[0].Filename == "" && fhs[0].Size == 0) {
+		// A file input left empty sends a part with no name and no bytes.
+		return nil, false, "", nil
+	}
+	fh := fhs[0]
+	if fh.Size > maxImageUpload {
+		return nil, true, "", errImageTooLarge
+	}
+	if fh.Size == 0 {
+		return nil, true, "The file is empty. Choose a PNG, JPEG, GIF or WebP image.", nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, true, "", err
+	}
+	defer f.Close()
+	img, _, err = imaging.Decode(f)
+	switch {
+	case errors.Is(err, imaging.ErrTooManyPixels):
+		return nil, true, "The image has too many pixels. Choose one under 50 megapixels.", nil
+	case errors.Is(err, imaging.ErrNotImage):
+		return nil, true, "That is not an image this server reads. Choose a PNG, JPEG, GIF or WebP image.", nil
+	case err != nil:
+		return nil, true, "", err
+	}
+	return img, true, "", nil
+}
+
+// keepSquare crops img to its centre square of at most side pixels and
+// writes it to the file storage, pending until its row is committed. It is
+// a JPEG when opaque, else a PNG; asPNG makes it a PNG always (icons).
+func (h *Handler) keepSquare(img image.Image, side int, asPNG bool) (*files.Pending, error) {
+	var buf bytes.Buffer
+	sq := imaging.Square(img, side)
+	var err error
+	if asPNG {
+		err = png.Encode(&buf, sq)
+	} else {
+		_, err = imaging.Encode(&buf, sq)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return h.cfg.Files.Put(&buf, int64(buf.Len()))
+}
+
+// releaseBlobs forgets the blobs among keys nothing refers to any more and
+// removes their files. A failure leaves them for the collection at the next
+// start, so it is only logged.
+func (h *Handler) releaseBlobs(ctx context.Context, keys ...string) {
+	var ks []string
+	for _, k := range keys {
+		if k != "" {
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		return
+	}
+	gone, err := h.store.ReleaseBlobs(ctx, ks)
+	if err == nil {
+		err = h.cfg.Files.RemoveUnused(ctx, h.store, gone...)
+	}
+	if err != nil {
+		h.log.Warn("release files", "error", err)
+	}
+}
+
+// serveBlob answers with a stored image. When the address carries the
+// image's current version (v), the answer never changes and is cached for
+// a year; otherwise browsers revalidate after half an hour. scope is the
+// Cache-Control scope: "private", or "public" for what anyone may see.
+func (h *Handler) serveBlob(w http.ResponseWriter, r *http.Request, key, version, scope string) {
+	f, err := h.cfg.Files.Open(key)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	defer f.Close()
+	hd := w.Header()
+	hd.Set("ETag", `"`+key+`"`)
+	if r.URL.Query().Get("v") == version {
+		hd.Set("Cache-Control", scope+", max-age=31536000, immutable")
+	} else {
+		hd.Set("Cache-Control", scope+", max-age=1800, stale-while-revalidate=604800")
+	}
+	var head [512]byte
+	n, _ := f.ReadAt(head[:], 0)
+	hd.Set("Content-Type", http.DetectContentType(head[:n]))
+	http.ServeContent(w, r, "", time.Time{}, f)
+}

@@ -1,0 +1,164 @@
+package linkpreview
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"github.com/campfire-go/campfire/internal/chat"
+	"github.com/campfire-go/campfire/internal/files"
+	"github.com/campfire-go/campfire/internal/imaging"
+	"github.com/campfire-go/campfire/internal/model"
+)
+
+// queueSize bounds the messages waiting for a preview; past it a link gets
+// none (a preview is a nicety, never worth memory or a post's time).
+const queueSize = 256
+
+// workers is how many previews are made at once.
+const workers = 2
+
+// ImageWidth is the widest a preview's image is kept: the card shows it
+// small, and twice that covers sharp screens.
+const ImageWidth = 400
+
+// Publisher stores a preview and replaces the message live (chat.Service).
+type Publisher interface {
+	SetLinkPreview(ctx context.Context, messageID int64, p model.LinkPreview, image *files.Blob) error
+}
+
+// Options configure a Service.
+type Options struct {
+	// AllowLocal (CAMPFIRE_ALLOW_LOCAL_FETCH) lets previews come from this
+	// host and the local networks: tests and development only.
+	AllowLocal bool
+	// Done, when set, is told each message whose preview was tried, with
+	// the reason it got none (nil when it got one). Tests wait on it.
+	Done func(messageID int64, err error)
+}
+
+// Service makes the previews of new messages in the background.
+type Service struct {
+	fetch *Fetcher
+	files *files.Store
+	pub   Publisher
+	log   *slog.Logger
+	done  func(int64, error)
+
+	queue  chan job
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+type job struct {
+	messageID int64
+	url       string
+}
+
+// Start runs the workers and hangs the service on the chat service as a
+// hook; preview images are kept in blobs. Close stops it.
+func Start(chatSvc *chat.Service, blobs *files.Store, opt Options, log *slog.Logger) *Service {
+	s := New(chatSvc, blobs, opt, log)
+	chatSvc.AddHook(s.Hook)
+	return s
+}
+
+// New returns a running Service publishing through pub, not yet hooked.
+func New(pub Publisher, blobs *files.Store, opt Options, log *slog.Logger) *Service {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Service{fetch: NewFetcher(opt.AllowLocal), files: blobs, pub: pub, log: log, done: opt.Done,
+		queue: make(chan job, queueSize), ctx: ctx, cancel: cancel}
+	for range workers {
+		s.wg.Go(s.run)
+	}
+	return s
+}
+
+// Hook is a chat.Hook: it queues the first link of a new message, if any,
+// and never waits.
+func (s *Service) Hook(_ context.Context, _ model.SidebarRoom, p chat.Posted) {
+	u := FirstURL(p.Message.HTML)
+	if u == "" {
+		return
+	}
+	select {
+	case s.queue <- job{messageID: p.Message.ID, url: u}:
+	default:
+		s.log.Warn("link preview queue full; no preview", "message", p.Message.ID)
+	}
+}
+
+// Close stops the workers; fetches in flight are abandoned.
+func (s *Service) Close() {
+	s.cancel()
+	s.wg.Wait()
+}
+
+func (s *Service) run() {
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case j := <-s.queue:
+			err := s.make(j)
+			if err != nil && !errors.Is(err, context.Canceled) {
+				// A page without a card is ordinary: nothing to warn about.
+				s.log.Debug("no link preview", "message", j.messageID, "url", j.url, "error", err)
+			}
+			if s.done != nil {
+				s.done(j.messageID, err)
+			}
+		}
+	}
+}
+
+func (s *Service) make(j job) error {
+	page, err := s.fetch.Page(s.ctx, j.url)
+	if err != nil {
+		return err
+	}
+	p := model.LinkPreview{URL: j.url, Title: page.Title, Description: page.Description}
+	var image *files.Pending
+	if page.ImageURL != "" {
+		// A card is still worth showing without its picture.
+		if image, err = s.image(page.ImageURL, &p); err != nil {
+			s.log.Debug("no link preview image", "url", page.ImageURL, "error", err)
+		}
+	}
+	if image == nil {
+		return s.pub.SetLinkPreview(s.ctx, j.messageID, p, nil)
+	}
+	// The image is on disk and pending until its row is committed; if the
+	// message was deleted meanwhile (db.ErrNotFound), Collect removes it at
+	// the next start.
+	defer image.Release()
+	return s.pub.SetLinkPreview(s.ctx, j.messageID, p, &image.Blob)
+}
+
+// image fetches a page's image, refuses what is not an image or is a
+// decompression bomb, makes it at most ImageWidth wide and keeps it.
+func (s *Service) image(rawURL string, p *model.LinkPreview) (*files.Pending, error) {
+	data, err := s.fetch.Image(s.ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	img, _, err := imaging.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	img = imaging.Fit(img, ImageWidth)
+	var buf bytes.Buffer
+	if _, err := imaging.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	pending, err := s.files.Put(&buf, MaxBody*4)
+	if err != nil {
+		return nil, err
+	}
+	b := img.Bounds()
+	p.ImageWidth, p.ImageHeight = b.Dx(), b.Dy()
+	return pending, nil
+}
