@@ -84,7 +84,7 @@ func (a *app) Start() {
 func (a *app) serve(ln net.Listener) {
 	a.t.Helper()
 	log := slog.New(slog.NewTextHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := campfire.New(context.Background(), campfire.Config{DBPath: a.dbPath}, log)
+	srv, err := campfire.New(context.Background(), campfire.Config{DBPath: a.dbPath, AllowLocalFetch: true}, log)
 	if err != nil {
 		ln.Close()
 		a.t.Fatal(err)
