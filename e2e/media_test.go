@@ -68,7 +68,7 @@ func TestJourneyAvatarUpload(t *testing.T) {
 	}
 
 	bo.visit("/users/me/profile")
-	bo.do(chromedp.SetUploadFiles(`#user_avatar`, []string{writePNG(t, 300, 200)}, chromedp.ByQuery))
+	bo.do(chromedp.SetUploadFiles(chromedp.ID("user_avatar"), []string{writePNG(t, 300, 200)}))
 	if status := bo.submit(`form[action^="/users/me/profile"] button[type=submit]`); status != http.StatusOK {
 		t.Fatalf("saving the profile answered %d", status)
 	}
