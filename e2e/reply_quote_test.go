@@ -53,7 +53,7 @@ func TestJourneyReplyQuoteCopyLink(t *testing.T) {
 		`(new FormData(document.getElementById("composer")).get("message[body]") || "").includes("@Bo Member")`)
 	ada.typeKeys("sounds good\n")
 	// Trix keeps the space after a mention as a no-break space.
-	ada.waitUntil("the reply", `[...document.querySelectorAll("#messages .message__body")].some(b => b.textContent.replace(/\u00a0/g, " ").trim() === "@Bo Member sounds good")`)
+	ada.waitUntil("the reply", `[...document.querySelectorAll("#messages article.message:not(.message--pending) .message__body")].some(b => b.textContent.replace(/\u00a0/g, " ").trim() === "@Bo Member sounds good")`)
 	replied := a.messages(room)[1]
 	if !strings.Contains(replied.HTML, fmt.Sprintf(`data-mention="%d"`, bo.user.ID)) {
 		t.Errorf("the reply does not mention Bo: %s", replied.HTML)
@@ -64,7 +64,7 @@ func TestJourneyReplyQuoteCopyLink(t *testing.T) {
 	ada.waitUntil("the composer focused, quoting the message", composerFocusedJS+` && `+
 		`(new FormData(document.getElementById("composer")).get("message[body]") || "").includes("<blockquote>")`)
 	ada.typeKeys("Yes, at the usual place\n")
-	ada.waitUntil("the quoting message", `[...document.querySelectorAll("#messages .message__body blockquote")].some(b => b.textContent.includes("Lunch at noon?"))`)
+	ada.waitUntil("the quoting message", `[...document.querySelectorAll("#messages article.message:not(.message--pending) .message__body blockquote")].some(b => b.textContent.includes("Lunch at noon?"))`)
 	quoted := a.messages(room)[2]
 	if !strings.Contains(quoted.HTML, "<blockquote>") || !strings.Contains(quoted.Plain, "Yes, at the usual place") {
 		t.Errorf("the quoting message is %q (%s)", quoted.Plain, quoted.HTML)
