@@ -70,11 +70,17 @@ func (h *Handler) limitBodies(next http.Handler) http.Handler {
 // tooLarge answers 413 in the client's language: JSON for bots, a page or
 // fragment for browsers.
 func (h *Handler) tooLarge(w http.ResponseWriter, r *http.Request, detail string) {
-	if botKeyInPath.MatchString(r.URL.Path) {
+	switch {
+	case botKeyInPath.MatchString(r.URL.Path) || wantsJSON(r):
 		botJSONError(w, http.StatusRequestEntityTooLarge, detail)
-		return
+	case isPartial(r):
+		// The composer shows the answer's text as the reason.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		_, _ = w.Write([]byte(detail))
+	default:
+		h.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large", detail)
 	}
-	h.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large", detail)
 }
 
 // uploadIdle is how long an upload may send nothing before it is cut off.
