@@ -18,8 +18,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// writePNG writes a w × h picture to a file in dir and returns its path.
-func writePNG(t *testing.T, dir, name string, w, h int) string {
+// writePicture writes a w × h picture to a file in dir and returns its path.
+func writePicture(t *testing.T, dir, name string, w, h int) string {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
@@ -64,7 +64,7 @@ func TestJourneyAttachWithTheFileInput(t *testing.T) {
 	ada.openRoom(room)
 	bo.openRoom(room)
 
-	photo := writePNG(t, t.TempDir(), "harbour.png", 1600, 400)
+	photo := writePicture(t, t.TempDir(), "harbour.png", 1600, 400)
 	ada.do(chromedp.SetUploadFiles(chromedp.CSS(`#composer input[type=file]`), []string{photo}))
 	ada.waitUntil("the picture's preview before sending", `(() => {
 		const chip = document.querySelector("#composer .composer__file-chip");
