@@ -14,6 +14,9 @@ import (
 const (
 	sessionIDKey = "session_id"
 	flashKey     = "flash"
+	// alertKey carries a one-time error to the next page (flashKey is for
+	// good news).
+	alertKey = "alert"
 )
 
 // loadUser puts the signed-in user, if any, in the request context. A session

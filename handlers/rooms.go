@@ -35,6 +35,7 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 		}
 		page := h.page(r, "No rooms yet")
 		page.Notice = h.sessions.PopString(r.Context(), flashKey) // e.g. the last room was deleted
+		page.Alert = h.sessions.PopString(r.Context(), alertKey)
 		h.render(w, r, http.StatusOK, views.NoRoomsPage(page, canCreate))
 		return
 	}
@@ -57,7 +58,7 @@ func (h *Handler) memberRoom(w http.ResponseWriter, r *http.Request) (model.Side
 	room, err := h.store.MemberRoom(r.Context(), id, u.ID)
 	if errors.Is(err, db.ErrNotFound) {
 		if r.Method == http.MethodGet && !isPartial(r) {
-			h.sessions.Put(r.Context(), flashKey, "Room not found or inaccessible")
+			h.sessions.Put(r.Context(), alertKey, "Room not found or inaccessible")
 			h.redirect(w, r, "/")
 		} else {
 			h.notFound(w, r)
@@ -178,13 +179,13 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 
 	composer.RoomID = room.ID
 	composer.UserName = u.Name
-	composer.MaxUpload = h.cfg.MaxUpload
 	if composer.ClientMessageID == "" || composer.Error != "" {
 		composer.ClientMessageID = chat.NewClientMessageID()
 	}
 	page := h.page(r, room.DisplayName)
 	page.CurrentRoomID = room.ID
 	page.Notice = h.sessions.PopString(ctx, flashKey)
+	page.Alert = h.sessions.PopString(ctx, alertKey)
 	http.SetCookie(w, &http.Cookie{Name: lastRoomCookie, Value: strconv.FormatInt(room.ID, 10), Path: "/",
 		MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.cfg.SecureCookies})
 	h.render(w, r, status, views.RoomPage(page, views.RoomPageProps{

@@ -45,6 +45,12 @@ func (h *Handler) createDirectRoom(w http.ResponseWriter, r *http.Request) {
 		h.roomFormError(w, r, err)
 		return
 	}
+	// Nobody chosen used to become a conversation with oneself, unasked:
+	// ask again. (Choosing oneself on purpose, for notes, stays possible.)
+	if len(ids) == 0 {
+		h.renderDirectForm(w, r, http.StatusUnprocessableEntity, "Choose at least one person to write to.")
+		return
+	}
 	ch, err := h.chat.ChangeRoom(r.Context(), func(ctx context.Context) (db.RoomChange, error) {
 		ch, _, err := h.store.FindOrCreateDirectRoom(ctx, u.ID, ids)
 		return ch, err

@@ -24,10 +24,6 @@ type Event struct {
 
 	BotName string // recipient, whose "@BotName" is stripped from Plain
 	BotKey  string // recipient's key, part of room.path
-
-	// Attachment is the message's file as the bot API shows it
-	// (views.BotAttachmentJSON), or nil: sent as null.
-	Attachment any
 }
 
 type payload struct {
@@ -48,10 +44,9 @@ type payloadRoom struct {
 }
 
 type payloadMessage struct {
-	ID         int64       `json:"id"`
-	Body       payloadBody `json:"body"`
-	Path       string      `json:"path"`
-	Attachment any         `json:"attachment"`
+	ID   int64       `json:"id"`
+	Body payloadBody `json:"body"`
+	Path string      `json:"path"`
 }
 
 type payloadBody struct {
@@ -62,7 +57,7 @@ type payloadBody struct {
 // BuildPayload renders SPEC §4's webhook body:
 //
 //	{"user": {"id","name"}, "room": {"id","name","path"},
-//	 "message": {"id","body": {"html","plain"},"path","attachment"}}
+//	 "message": {"id","body": {"html","plain"},"path"}}
 //
 // room.path is where the bot posts its answers, message.path the permalink.
 func BuildPayload(e Event) ([]byte, error) {
@@ -75,10 +70,9 @@ func BuildPayload(e Event) ([]byte, error) {
 			Path: "/rooms/" + rid + "/" + e.BotKey + "/messages",
 		},
 		Message: payloadMessage{
-			ID:         e.MessageID,
-			Body:       payloadBody{HTML: e.HTML, Plain: StripMention(e.Plain, e.BotName)},
-			Path:       "/rooms/" + rid + "/@" + strconv.FormatInt(e.MessageID, 10),
-			Attachment: e.Attachment,
+			ID:   e.MessageID,
+			Body: payloadBody{HTML: e.HTML, Plain: StripMention(e.Plain, e.BotName)},
+			Path: "/rooms/" + rid + "/@" + strconv.FormatInt(e.MessageID, 10),
 		},
 	})
 }

@@ -59,6 +59,44 @@
   }
   document.addEventListener("htmx:partialBeforeSwap", keepEditing);
 
+  // The answer to a message's form (a boost, its removal, a delete) may come
+  // after the stream already replaced or removed that message; htmx would
+  // then look for its targets from the detached form and log an error. The
+  // stream applied the same change, so that late answer is dropped. (Events
+  // on a detached form reach only the form, so the check is put on it.)
+  function dropIfDetached(e) {
+    if (!e.target.isConnected) e.detail.shouldSwap = false;
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt;
+    if (elt && elt.matches && elt.matches("form[hx-swap='none']") && elt.closest(".message")) {
+      elt.removeEventListener("htmx:beforeSwap", dropIfDetached);
+      elt.addEventListener("htmx:beforeSwap", dropIfDetached);
+    }
+  });
+
+  // A message replaced or removed under the focus (after a boost, a boost's
+  // removal, a delete) hands the focus on instead of dropping it to the
+  // page: to the new copy's menu button, else to the composer.
+  var refocus = null;
+  document.addEventListener("htmx:partialBeforeSwap", function (e) {
+    var target = e.detail.target;
+    var active = document.activeElement;
+    if (!target || !target.classList || !target.classList.contains("message") || !active || !target.contains(active)) return;
+    refocus = { id: target.id, menu: active.closest(".message__menu") ? ".message__menu > summary" : ".boost-menu > summary" };
+  });
+  document.addEventListener("htmx:partialAfterSwap", function () {
+    if (!refocus) return;
+    var want = refocus;
+    refocus = null;
+    var active = document.activeElement;
+    if (active && active !== document.body) return;
+    var msg = document.getElementById(want.id);
+    var control = msg && msg.classList.contains("message") && msg.querySelector(want.menu);
+    if (control) control.focus();
+    else focusComposer();
+  });
+
   // Editing in place: Escape cancels; after saving, the conversation goes on
   // in the composer.
   document.addEventListener("keydown", function (e) {
@@ -172,6 +210,21 @@
     noteSounds();
     localizeTimes();
     if (messages()) scrollToEnd();
+    if (document.getElementById("composer_body") && document.getElementById("composer_body").tagName === "TEXTAREA") focusOnArrival();
+  });
+
+  // The room opens ready to type: the composer's editor takes the focus when
+  // it is ready, unless the reader is already somewhere, or on a touch
+  // screen, where focus would pop up the keyboard over the conversation.
+  function focusOnArrival() {
+    var active = document.activeElement;
+    if (active && active !== document.body && !active.closest("#composer")) return;
+    if (window.matchMedia && matchMedia("(pointer: coarse)").matches) return;
+    var field = document.querySelector("#composer trix-editor") || document.getElementById("composer_body");
+    if (field) field.focus({ preventScroll: true });
+  }
+  document.addEventListener("trix-initialize", function (e) {
+    if (e.target.closest && e.target.closest("#composer")) focusOnArrival();
   });
   document.addEventListener("htmx:load", function (e) { localizeTimes(e.detail.elt); });
 })();
