@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -52,4 +53,28 @@ func syncFile(path string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// BlobKeysIn lists the blobs a database file (a backup) records, reading it
+// without changing it.
+func BlobKeysIn(ctx context.Context, path string) ([]string, error) {
+	d, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_query_only=true")
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	rows, err := d.QueryContext(ctx, `SELECT key FROM blobs ORDER BY key`)
+	if err != nil {
+		return nil, fmt.Errorf("db: blobs of %s: %w", path, err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
 }

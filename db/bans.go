@@ -161,7 +161,7 @@ func PublicIP(s string) (string, bool) {
 // removing them one by one when the user is banned.
 func (s *Store) MessagesByCreator(ctx context.Context, userID int64) ([]model.Message, error) {
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
+		SELECT `+messageColumns+` FROM `+messageFrom+`
 		WHERE m.creator_id = ? ORDER BY m.id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("db: messages by creator: %w", err)

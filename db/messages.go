@@ -16,7 +16,10 @@ import (
 const PageSize = 40
 
 const messageColumns = `m.id, m.room_id, m.creator_id, m.client_message_id, m.body_html, m.body_plain,
-	m.created_at, m.updated_at, u.name, u.role, coalesce(u.avatar_key, '')`
+	m.created_at, m.updated_at, u.name, u.role, coalesce(u.avatar_key, ''), ` + attachmentColumns
+
+// messageFrom is where messageColumns come from.
+const messageFrom = `messages m JOIN users u ON u.id = m.creator_id LEFT JOIN attachments a ON a.message_id = m.id`
 
 // present fills in what a message shows that follows from its text, here
 // where every message is read or built, so that templates compute nothing.
@@ -33,11 +36,13 @@ func scanMessages(rows *sql.Rows) ([]model.Message, error) {
 	for rows.Next() {
 		var m model.Message
 		var created, updated int64
-		if err := rows.Scan(&m.ID, &m.RoomID, &m.CreatorID, &m.ClientMessageID, &m.HTML, &m.Plain,
-			&created, &updated, &m.CreatorName, &m.CreatorRole, &m.CreatorAvatar); err != nil {
+		var a attachmentRow
+		if err := rows.Scan(append([]any{&m.ID, &m.RoomID, &m.CreatorID, &m.ClientMessageID, &m.HTML, &m.Plain,
+			&created, &updated, &m.CreatorName, &m.CreatorRole, &m.CreatorAvatar}, a.dests()...)...); err != nil {
 			return nil, err
 		}
 		m.CreatedAt, m.UpdatedAt = Time(created), Time(updated)
+		m.Attachment = a.attachment()
 		present(&m)
 		out = append(out, m)
 	}
@@ -85,7 +90,7 @@ func (s *Store) Messages(ctx context.Context, roomID int64, p Page) ([]model.Mes
 func (s *Store) messagesBefore(ctx context.Context, roomID, before int64, n int) ([]model.Message, error) {
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT * FROM (
-			SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
+			SELECT `+messageColumns+` FROM `+messageFrom+`
 			WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?
 		) ORDER BY 1`, roomID, before, n)
 	if err != nil {
@@ -96,7 +101,7 @@ func (s *Store) messagesBefore(ctx context.Context, roomID, before int64, n int)
 
 func (s *Store) messagesAfter(ctx context.Context, roomID, after int64, n int) ([]model.Message, error) {
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
+		SELECT `+messageColumns+` FROM `+messageFrom+`
 		WHERE m.room_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`, roomID, after, n)
 	if err != nil {
 		return nil, err
@@ -122,7 +127,7 @@ func (s *Store) MessagesByID(ctx context.Context, ids []int64) ([]model.Message,
 		return nil, nil
 	}
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id
+		SELECT `+messageColumns+` FROM `+messageFrom+`
 		WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`, int64sJSON(ids))
 	if err != nil {
 		return nil, fmt.Errorf("db: messages by id: %w", err)
@@ -183,6 +188,8 @@ type NewMessage struct {
 	CreatorName   string
 	CreatorRole   model.Role
 	CreatorAvatar string
+	// Attachment is the message's file, or nil.
+	Attachment *NewAttachment
 }
 
 // Posted is the outcome of storing a message.
@@ -283,10 +290,18 @@ func createMessage(ctx context.Context, tx cachedTx, nm NewMessage) (Posted, err
 		if p.Unread, err = markUnread(ctx, tx, nm, t); err != nil {
 			return Posted{}, err
 		}
+		var att *model.Attachment
+		if nm.Attachment != nil {
+			a := nm.Attachment.Attachment
+			if a.ID, err = insertAttachment(ctx, tx, id, *nm.Attachment, t); err != nil {
+				return Posted{}, err
+			}
+			att = &a
+		}
 		if nm.CreatorName != "" {
 			p.Message = model.Message{ID: id, RoomID: nm.RoomID, CreatorID: nm.CreatorID, ClientMessageID: nm.ClientMessageID,
 				HTML: nm.HTML, Plain: nm.Plain, CreatedAt: Time(t), UpdatedAt: Time(t),
-				CreatorName: nm.CreatorName, CreatorRole: nm.CreatorRole, CreatorAvatar: nm.CreatorAvatar}
+				CreatorName: nm.CreatorName, CreatorRole: nm.CreatorRole, CreatorAvatar: nm.CreatorAvatar, Attachment: att}
 			present(&p.Message)
 			return p, nil
 		}
@@ -349,7 +364,7 @@ func markUnread(ctx context.Context, tx cachedTx, nm NewMessage, t int64) ([]int
 
 func messageOn(ctx context.Context, q queryer, id int64) (model.Message, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT `+messageColumns+` FROM messages m JOIN users u ON u.id = m.creator_id WHERE m.id = ?`, id)
+		SELECT `+messageColumns+` FROM `+messageFrom+` WHERE m.id = ?`, id)
 	if err != nil {
 		return model.Message{}, fmt.Errorf("db: message %d: %w", id, err)
 	}
@@ -386,25 +401,35 @@ func (s *Store) UpdateMessage(ctx context.Context, id int64, html, plain string)
 	return eventID, nil
 }
 
-// DeleteMessage removes a message and logs its removal.
-func (s *Store) DeleteMessage(ctx context.Context, id int64) (model.Event, error) {
+// DeleteMessage removes a message and logs its removal. It returns, too, the
+// keys of the blobs its file used that nothing else uses now: their rows are
+// gone with the message, and their files may go (files.Store.RemoveUnused).
+func (s *Store) DeleteMessage(ctx context.Context, id int64) (model.Event, []string, error) {
 	var ev model.Event
+	var freed []string
 	err := s.tx(ctx, func(tx cachedTx) error {
+		keys, err := messageBlobKeys(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		var cmid string
-		err := tx.QueryRowContext(ctx, `DELETE FROM messages WHERE id = ? RETURNING room_id, client_message_id`, id).
+		err = tx.QueryRowContext(ctx, `DELETE FROM messages WHERE id = ? RETURNING room_id, client_message_id`, id).
 			Scan(&ev.RoomID, &cmid)
 		if err != nil {
 			return notFound(err)
 		}
 		ev.Kind, ev.MessageID, ev.DomID = model.EventDeleted, id, "message_"+cmid
-		ev.ID, err = insertEvent(ctx, tx, ev.RoomID, model.EventDeleted, id, ev.DomID)
+		if ev.ID, err = insertEvent(ctx, tx, ev.RoomID, model.EventDeleted, id, ev.DomID); err != nil {
+			return err
+		}
+		freed, err = deleteUnreferencedBlobs(ctx, tx, keys)
 		return err
 	})
 	if err != nil {
-		return model.Event{}, fmt.Errorf("db: delete message: %w", err)
+		return model.Event{}, nil, fmt.Errorf("db: delete message: %w", err)
 	}
 	s.pokeSearch()
-	return ev, nil
+	return ev, freed, nil
 }
 
 // ValidClientMessageID reports whether s is 1 to 64 letters, digits, '-' or '_'.

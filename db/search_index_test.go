@@ -129,7 +129,7 @@ func TestSearchIndexConverges(t *testing.T) {
 				if !ok {
 					rt.Skip("no message")
 				}
-				if _, err := s.DeleteMessage(ctx, id); err != nil {
+				if _, _, err := s.DeleteMessage(ctx, id); err != nil {
 					rt.Fatal(err)
 				}
 				delete(bodies, id)

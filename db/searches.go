@@ -64,6 +64,7 @@ const searchSQL = `
 	CROSS JOIN messages m ON m.id = messages_fts.rowid
 	JOIN users u ON u.id = m.creator_id
 	JOIN rooms r ON r.id = m.room_id
+	LEFT JOIN attachments a ON a.message_id = m.id
 	WHERE messages_fts MATCH ?1
 	  AND m.room_id IN (SELECT room_id FROM memberships WHERE user_id = ?2)
 	  AND NOT EXISTS (SELECT 1 FROM search_pending p WHERE p.message_id = m.id)
@@ -96,11 +97,14 @@ func (s *Store) searchIndexed(ctx context.Context, userID int64, terms []string)
 	for rows.Next() {
 		var sr model.SearchResult
 		var created, updated int64
-		if err := rows.Scan(&sr.ID, &sr.RoomID, &sr.CreatorID, &sr.ClientMessageID, &sr.HTML, &sr.Plain,
-			&created, &updated, &sr.CreatorName, &sr.CreatorRole, &sr.CreatorAvatar, &sr.RoomName, &sr.Highlighted); err != nil {
+		var a attachmentRow
+		dests := append([]any{&sr.ID, &sr.RoomID, &sr.CreatorID, &sr.ClientMessageID, &sr.HTML, &sr.Plain,
+			&created, &updated, &sr.CreatorName, &sr.CreatorRole, &sr.CreatorAvatar}, a.dests()...)
+		if err := rows.Scan(append(dests, &sr.RoomName, &sr.Highlighted)...); err != nil {
 			return nil, fmt.Errorf("db: search: %w", err)
 		}
 		sr.CreatedAt, sr.UpdatedAt = Time(created), Time(updated)
+		sr.Attachment = a.attachment()
 		present(&sr.Message)
 		out = append(out, sr)
 	}

@@ -88,7 +88,7 @@ func TestSearchIndexFollowsMessages(t *testing.T) {
 	if count("run") != 0 || count("walk") != 1 {
 		t.Fatal("the index did not follow the edit")
 	}
-	if _, err := s.DeleteMessage(ctx, p.Message.ID); err != nil {
+	if _, _, err := s.DeleteMessage(ctx, p.Message.ID); err != nil {
 		t.Fatal(err)
 	}
 	if count("walk") != 0 {

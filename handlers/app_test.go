@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -36,6 +37,7 @@ type testApp struct {
 	srv    *httptest.Server
 	ips    atomic.Int64
 	notify *testNotify // webhooks and Web Push, see notify_harness_test.go
+	files  *files.Store
 }
 
 func newTestApp(t testing.TB) *testApp {
@@ -79,9 +81,14 @@ func newTestAppLogging(t testing.TB, path string, log *slog.Logger, opts ...test
 	}
 	hub := live.New(log, liveOpts)
 	c := chat.New(store, hub, log)
+	// Files beside the database are collected at start, as app.New does.
+	if _, err := files.Collect(ctx, blobs, store); err != nil {
+		t.Fatal(err)
+	}
+	c.UseFiles(blobs, cmp.Or(cfg.MaxUpload, DefaultMaxUpload))
 	hub.OnPresence(c.PresenceChanged)
 	h := New(cfg, store, hub, c, log)
-	a := &testApp{t: t, dbPath: path, store: store, hub: hub, chat: c, h: h}
+	a := &testApp{t: t, dbPath: path, store: store, hub: hub, chat: c, h: h, files: blobs}
 	a.notify = newTestNotify(t, store, hub, c, h, log)
 	a.srv = httptest.NewServer(h.Routes())
 	t.Cleanup(a.stop)

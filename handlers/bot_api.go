@@ -104,7 +104,10 @@ type botInput struct {
 // form-encoded body without a body field). A client_message_id comes in the
 // JSON or the form, or else in the Idempotency-Key header.
 func botBody(r *http.Request) (botInput, int, error) {
-	raw, err := io.ReadAll(r.Body)
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err == nil && len(raw) > maxBody {
+		err = &http.MaxBytesError{Limit: maxBody}
+	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -135,6 +138,7 @@ func botBody(r *http.Request) (botInput, int, error) {
 			in.body, in.clientMessageID = vals.Get("body"), vals.Get("client_message_id")
 		}
 	case "multipart/form-data":
+		// An edit's form: the body was read whole above, within maxBody.
 		r.Body = io.NopCloser(bytes.NewReader(raw))
 		r.Header.Set("Content-Type", mime.FormatMediaType(ct, params))
 		if err := r.ParseMultipartForm(maxBody); err != nil {
@@ -144,6 +148,12 @@ func botBody(r *http.Request) (botInput, int, error) {
 	default:
 		in.body = string(raw)
 	}
+	return withIdempotencyKey(r, in)
+}
+
+// withIdempotencyKey takes the Idempotency-Key header as the post's
+// client_message_id, which must agree with one sent in the body.
+func withIdempotencyKey(r *http.Request, in botInput) (botInput, int, error) {
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
 	switch {
 	case key == "":
@@ -153,6 +163,32 @@ func botBody(r *http.Request) (botInput, int, error) {
 		return botInput{}, http.StatusUnprocessableEntity, errors.New("client_message_id and the Idempotency-Key header differ")
 	}
 	return in, 0, nil
+}
+
+// botUpload reads a bot's multipart post as it streams (curl -F
+// attachment=@file URL): the file in "attachment", with an optional "body"
+// and "client_message_id". The caller releases the file.
+func (h *Handler) botUpload(r *http.Request) (botInput, *chat.Upload, int, error) {
+	form, err := h.readUploadForm(r, "attachment")
+	var tl *chat.TooLargeError
+	var ve *chat.ValidationError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &tl):
+		return botInput{}, nil, http.StatusRequestEntityTooLarge, tl
+	case errors.As(err, &mbe):
+		return botInput{}, nil, http.StatusRequestEntityTooLarge, errors.New("The form's fields are too large")
+	case errors.As(err, &ve):
+		return botInput{}, nil, http.StatusUnprocessableEntity, ve
+	case err != nil:
+		return botInput{}, nil, http.StatusBadRequest, errors.New("The form could not be read")
+	}
+	in, status, err := withIdempotencyKey(r, botInput{body: form.fields["body"], clientMessageID: form.fields["client_message_id"]})
+	if err != nil {
+		form.file.Release()
+		return botInput{}, nil, status, err
+	}
+	return in, form.file, 0, nil
 }
 
 func (h *Handler) messageAsJSON(r *http.Request, room model.SidebarRoom, m model.Message) views.BotMessageJSON {
@@ -165,13 +201,22 @@ func (h *Handler) botCreateMessage(w http.ResponseWriter, r *http.Request) {
 		botJSONError(w, http.StatusTooManyRequests, "Posting too fast; retry after the Retry-After seconds")
 		return
 	}
-	in, status, err := botBody(r)
+	var in botInput
+	var file *chat.Upload
+	var status int
+	var err error
+	if isMultipart(r) {
+		in, file, status, err = h.botUpload(r)
+		defer file.Release()
+	} else {
+		in, status, err = botBody(r)
+	}
 	if err != nil {
 		botJSONError(w, status, err.Error())
 		return
 	}
 	posted, err := h.chat.Post(r.Context(), chat.PostParams{Room: br.room, Creator: br.bot,
-		Body: in.body, ClientMessageID: in.clientMessageID})
+		Body: in.body, ClientMessageID: in.clientMessageID, Attachment: file})
 	if h.botChangeFailed(w, r, err) {
 		return
 	}

@@ -67,8 +67,11 @@ var jsonTimeShape = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$
 // checkMessageJSON holds a message to SPEC §4's shape.
 func checkMessageJSON(t *testing.T, a *testApp, m map[string]any, roomID int64, roomName any, plain string) {
 	t.Helper()
-	if got := keysOf(m); got != "body,created_at,creator,id,room,updated_at,url" {
+	if got := keysOf(m); got != "attachment,body,created_at,creator,id,room,updated_at,url" {
 		t.Errorf("message keys %s", got)
+	}
+	if m["attachment"] != nil {
+		t.Errorf("a message without a file has attachment %v, want null", m["attachment"])
 	}
 	id := int64(m["id"].(float64))
 	if want := fmt.Sprintf("%s/rooms/%d/@%d", a.srv.URL, roomID, id); m["url"] != want {

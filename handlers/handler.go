@@ -44,7 +44,7 @@ type Config struct {
 	// Files is the storage of uploaded files (avatars, the logo, link
 	// preview images).
 	Files *files.Store
-	// MaxUpload is the largest file a multipart form may carry; zero means
+	// MaxUpload is the largest file one upload may carry; zero means
 	// DefaultMaxUpload. Other bodies stay under 1 MiB.
 	MaxUpload int64
 	// PasswordCost is the bcrypt cost of new password hashes; zero means
@@ -100,6 +100,9 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 	}
 	if cfg.PostWindow <= 0 {
 		cfg.PostWindow = 10 * time.Second
+	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = DefaultMaxUpload
 	}
 	if cfg.BotPostLimit <= 0 {
 		cfg.BotPostLimit = DefaultBotPostLimit

@@ -56,16 +56,33 @@ func (h *Handler) createMessage(w http.ResponseWriter, r *http.Request) {
 	if !h.allowPost(w, r, u) {
 		return
 	}
-	body, cmid, err := messageForm(r)
-	if err != nil {
+	var body, cmid string
+	var file *chat.Upload
+	var err error
+	if isMultipart(r) {
+		var form uploadForm
+		form, err = h.readUploadForm(r, "message[attachment]")
+		body, cmid, file = form.fields["message[body]"], form.fields["message[client_message_id]"], form.file
+		defer file.Release()
+	} else {
+		body, cmid, err = messageForm(r)
+	}
+	var posted chat.Posted
+	var ve *chat.ValidationError
+	var tl *chat.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		h.tooLarge(w, r, tl.Error())
+		return
+	case err != nil && !errors.As(err, &ve):
 		h.formError(w, r, err)
 		return
+	case err == nil:
+		posted, err = h.chat.Post(r.Context(), chat.PostParams{Room: room, Creator: u, Body: body, ClientMessageID: cmid, Attachment: file})
 	}
-	posted, err := h.chat.Post(r.Context(), chat.PostParams{Room: room, Creator: u, Body: body, ClientMessageID: cmid})
-	var ve *chat.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		composer := views.ComposerProps{RoomID: room.ID, Body: body, ClientMessageID: cmid, Error: ve.Message, UserName: u.Name}
+		composer := views.ComposerProps{RoomID: room.ID, Body: body, ClientMessageID: cmid, Error: ve.Message, UserName: u.Name, MaxUpload: h.cfg.MaxUpload}
 		if isPartial(r) {
 			h.render(w, r, http.StatusUnprocessableEntity, views.ComposerReplace(composer))
 			return
@@ -161,7 +178,7 @@ func (h *Handler) editMessage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e := views.EditMessageProps{Room: room, Message: m, Body: m.Plain, HTML: m.HTML}
+	e := views.EditMessageProps{Room: room, Message: m, Body: editableText(m), HTML: m.HTML}
 	if isPartial(r) {
 		// Edit in place: the message with its form, swapped into the room.
 		h.render(w, r, http.StatusOK, views.MessageEditing(e))
@@ -238,4 +255,13 @@ func typedHTML(body string) string {
 		return ""
 	}
 	return richtext.Sanitize(body)
+}
+
+// editableText is the text of a message as its edit form shows it: without
+// the file's name, which the stored plain text carries for search.
+func editableText(m model.Message) string {
+	if m.Attachment == nil {
+		return m.Plain
+	}
+	return richtext.PlainText(m.HTML)
 }

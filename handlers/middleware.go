@@ -21,23 +21,6 @@ import (
 // text fits with room to spare.
 const maxBody = 1 << 20
 
-// limitBodies bounds every request body: 1 MiB, or for a multipart form
-// (which carries a file) the upload limit and 1 MiB for its other fields.
-func (h *Handler) limitBodies(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := int64(maxBody)
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-			limit = h.cfg.MaxUpload + maxBody
-		}
-		if r.ContentLength > limit {
-			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		next.ServeHTTP(w, r)
-	})
-}
-
 // methodOverride lets plain HTML forms, which can only POST, ask for PUT, PATCH
 // or DELETE with a _method field. The body is read and put back, so handlers
 // that want the raw body (bots post plain text as a form) still get it.

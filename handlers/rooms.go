@@ -179,6 +179,7 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 
 	composer.RoomID = room.ID
 	composer.UserName = u.Name
+	composer.MaxUpload = h.cfg.MaxUpload
 	if composer.ClientMessageID == "" || composer.Error != "" {
 		composer.ClientMessageID = chat.NewClientMessageID()
 	}

@@ -275,6 +275,8 @@ func (h *Handler) destroyRoom(w http.ResponseWriter, r *http.Request, room model
 		return
 	}
 	h.chat.RoomRevoked(r.Context(), room.ID, members)
+	// Its messages went with it, and their files with them.
+	h.chat.SweepFiles(r.Context())
 	h.sessions.Put(r.Context(), flashKey, room.DisplayName+" was deleted.")
 	h.redirect(w, r, "/")
 }

@@ -83,6 +83,10 @@ func (h *Handler) Routes() http.Handler {
 			r.Delete("/rooms/{roomID}/messages/{messageID}/preview", h.deleteLinkPreview)
 			r.Get("/messages/{messageID}/preview_image", h.showLinkPreviewImage)
 
+			// Messages' files, for the members of their rooms.
+			r.Get("/attachments/{attachmentID}/{filename}", h.showAttachment)
+			r.Head("/attachments/{attachmentID}/{filename}", h.showAttachment)
+
 			// Boosts on messages (the room is the message's).
 			r.Post("/messages/{messageID}/boosts", h.createBoost)
 			r.Delete("/messages/{messageID}/boosts/{boostID}", h.deleteBoost)

@@ -88,7 +88,7 @@ func TestMentionedBotGetsWebhookAndItsTextReplyIsPosted(t *testing.T) {
 	wantStatus(t, admin.post(room, "@Echo Bot ping <3", "w1"), http.StatusSeeOther)
 	p := fb.next(t)
 	msgID := a.messageIDByBody("@Echo Bot ping <3")
-	want := fmt.Sprintf(`{"message":{"body":{"html":%q,"plain":"ping <3"},"id":%s,"path":"/rooms/%d/@%s"},`+
+	want := fmt.Sprintf(`{"message":{"attachment":null,"body":{"html":%q,"plain":"ping <3"},"id":%s,"path":"/rooms/%d/@%s"},`+
 		`"room":{"id":%d,"name":"All Talk","path":"/rooms/%d/%s/messages"},"user":{"id":%d,"name":"Ada Admin"}}`,
 		p["message"].(map[string]any)["body"].(map[string]any)["html"], msgID, room, msgID, room, room, bot.Key(), admin.user.ID)
 	var wantMap map[string]any

@@ -39,6 +39,32 @@ type BotMessageJSON struct {
 	URL       string      `json:"url"`
 	CreatedAt string      `json:"created_at"`
 	UpdatedAt string      `json:"updated_at"`
+	// Attachment is the message's file; null when it has none.
+	Attachment *BotAttachmentJSON `json:"attachment"`
+}
+
+// BotAttachmentJSON is a message's file (SPEC §12). PreviewURL is null for
+// a file that is not an image shown in place.
+type BotAttachmentJSON struct {
+	Filename    string  `json:"filename"`
+	ContentType string  `json:"content_type"`
+	ByteSize    int64   `json:"byte_size"`
+	URL         string  `json:"url"`
+	PreviewURL  *string `json:"preview_url"`
+}
+
+// BotAttachment is a file as bots and webhooks see it, with URLs under base;
+// nil for none.
+func BotAttachment(base string, a *model.Attachment) *BotAttachmentJSON {
+	if a == nil {
+		return nil
+	}
+	out := &BotAttachmentJSON{Filename: a.Filename, ContentType: a.ContentType, ByteSize: a.ByteSize, URL: base + AttachmentURL(*a)}
+	if a.HasPreview() {
+		p := base + AttachmentPreviewURL(*a)
+		out.PreviewURL = &p
+	}
+	return out
 }
 
 // BotBoostJSON is a boost.
@@ -76,13 +102,14 @@ func BotUser(base string, id int64, name string, role model.Role, avatarKey stri
 // BotMessage is a message of the room as bots see it.
 func BotMessage(base string, room model.Room, m model.Message) BotMessageJSON {
 	return BotMessageJSON{
-		ID:        m.ID,
-		Room:      BotRoom(room),
-		Creator:   BotUser(base, m.CreatorID, m.CreatorName, m.CreatorRole, m.CreatorAvatar),
-		Body:      BotBodyJSON{HTML: m.HTML, PlainText: m.Plain},
-		URL:       base + MessagePermalink(m.RoomID, m.ID),
-		CreatedAt: BotJSONTime(m.CreatedAt),
-		UpdatedAt: BotJSONTime(m.UpdatedAt),
+		ID:         m.ID,
+		Room:       BotRoom(room),
+		Creator:    BotUser(base, m.CreatorID, m.CreatorName, m.CreatorRole, m.CreatorAvatar),
+		Body:       BotBodyJSON{HTML: m.HTML, PlainText: m.Plain},
+		URL:        base + MessagePermalink(m.RoomID, m.ID),
+		CreatedAt:  BotJSONTime(m.CreatedAt),
+		UpdatedAt:  BotJSONTime(m.UpdatedAt),
+		Attachment: BotAttachment(base, m.Attachment),
 	}
 }
 

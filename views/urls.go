@@ -190,3 +190,12 @@ func hostOf(rawURL string) string {
 	}
 	return u.Hostname()
 }
+
+// AttachmentURL is where a message's file is downloaded; the name in the
+// path is only for the browser's download, the id finds the file.
+func AttachmentURL(a model.Attachment) string {
+	return "/attachments/" + strconv.FormatInt(a.ID, 10) + "/" + url.PathEscape(a.Filename)
+}
+
+// AttachmentPreviewURL is the image shown in the message for an image file.
+func AttachmentPreviewURL(a model.Attachment) string { return AttachmentURL(a) + "?variant=preview" }

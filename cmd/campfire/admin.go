@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/app"
@@ -32,22 +31,5 @@ func resetPassword(ctx context.Context, cfg app.Config, email string, stdout io.
 		return err
 	}
 	fmt.Fprintf(stdout, "New password for %s: %s\n", u.Email, password)
-	return nil
-}
-
-// backup writes a consistent copy of the database, safe while the server runs.
-func backup(ctx context.Context, cfg app.Config, dest string, stdout io.Writer) error {
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("%s exists; choose a new file name", dest)
-	}
-	store, err := db.Open(ctx, cfg.DBPath)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := store.Backup(ctx, dest); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Backed up %s to %s\n", cfg.DBPath, dest)
 	return nil
 }

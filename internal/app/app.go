@@ -103,6 +103,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	hub := live.New(log, hubOpts)
 	chatSvc := chat.New(store, hub, log)
+	maxUpload := cmp.Or(cfg.MaxUpload, DefaultMaxUpload)
+	chatSvc.UseFiles(blobs, maxUpload)
 	if m != nil {
 		chatSvc.OnCommit(m.Committed)
 	}
@@ -114,7 +116,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		PostLimit: cfg.PostLimit, PostWindow: cfg.PostWindow,
 		BotPostLimit: cfg.BotPostLimit, BotPostWindow: cfg.BotPostWindow,
 		BaseURL: cfg.BaseURL,
-		Files:   blobs, MaxUpload: cfg.MaxUpload,
+		Files:   blobs, MaxUpload: maxUpload,
 	}, store, hub, chatSvc, log)
 	// After a message with a link is posted: its preview, in the background.
 	previews := linkpreview.Start(chatSvc, blobs, linkpreview.Options{AllowLocal: cfg.AllowLocalFetch}, log)
@@ -122,6 +124,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	// After a message is posted: bots' webhooks and Web Push, both queued.
 	n, err := notify.Start(ctx, store, hub, chatSvc, notify.Options{
 		VAPIDPublic: cfg.VAPIDPublic, VAPIDPrivate: cfg.VAPIDPrivate, PushAllowLocal: cfg.PushAllowLocal,
+		BaseURL: cfg.BaseURL,
 	}, log)
 	if err != nil {
 		h.Close()

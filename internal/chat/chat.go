@@ -17,6 +17,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/richtext"
@@ -70,6 +71,12 @@ type Service struct {
 	// together in one transaction (committer.go).
 	queue chan *postRequest
 
+	// files keeps messages' attachments (attachments.go); previews bounds
+	// the images decoded at once.
+	files     *files.Store
+	maxUpload int64
+	previews  chan struct{}
+
 	presence presence // who is here, announced by one goroutine (presence.go)
 	typing   *typing.Gate
 
@@ -108,6 +115,9 @@ type PostParams struct {
 	Creator         model.User
 	Body            string
 	ClientMessageID string
+	// Attachment is the message's file (Service.Upload), or nil; the body
+	// may then be empty. The caller releases it after Post.
+	Attachment *Upload
 }
 
 // Post validates and stores a message, then publishes it. Posting again with a
@@ -119,9 +129,14 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 	if !db.ValidClientMessageID(p.ClientMessageID) {
 		return Posted{}, &ValidationError{"client_message_id must be 1 to 64 letters, digits, '-' or '_'"}
 	}
-	body, err := s.prepare(ctx, p.Room.ID, p.Body)
+	body, err := s.prepare(ctx, p.Room.ID, p.Body, p.Attachment != nil)
 	if err != nil {
 		return Posted{}, err
+	}
+	var att *db.NewAttachment
+	if p.Attachment != nil {
+		att = &p.Attachment.att
+		body.Plain = richtext.WithFilename(body.Plain, att.Attachment.Filename)
 	}
 
 	// Stored together with whatever else is being posted, and published in
@@ -135,6 +150,7 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 		CreatorName:     p.Creator.Name,
 		CreatorRole:     p.Creator.Role,
 		CreatorAvatar:   p.Creator.AvatarKey,
+		Attachment:      att,
 	})
 	if err != nil {
 		return Posted{}, err
@@ -152,9 +168,12 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 
 // Edit replaces a message's body and publishes the change.
 func (s *Service) Edit(ctx context.Context, m model.Message, raw string) (model.Message, error) {
-	body, err := s.prepare(ctx, m.RoomID, raw)
+	body, err := s.prepare(ctx, m.RoomID, raw, m.Attachment != nil)
 	if err != nil {
 		return model.Message{}, err
+	}
+	if m.Attachment != nil {
+		body.Plain = richtext.WithFilename(body.Plain, m.Attachment.Filename)
 	}
 	s.publishMu.Lock()
 	defer s.publishMu.Unlock()
@@ -176,12 +195,13 @@ func (s *Service) Edit(ctx context.Context, m model.Message, raw string) (model.
 func (s *Service) Delete(ctx context.Context, m model.Message) error {
 	s.publishMu.Lock()
 	defer s.publishMu.Unlock()
-	ev, err := s.store.DeleteMessage(ctx, m.ID)
+	ev, freed, err := s.store.DeleteMessage(ctx, m.ID)
 	if err != nil {
 		return err
 	}
 	s.hub.PublishRoom(ev.RoomID, ev.ID, render(ctx, views.MessageRemove(ev.DomID)))
 	s.publishBots(ctx, botEvent{ev: ev}, false)
+	s.removeFiles(ctx, freed)
 	return nil
 }
 
@@ -210,7 +230,9 @@ func (s *Service) changeBoost(ctx context.Context, messageID int64, change strin
 	return b, nil
 }
 
-func (s *Service) prepare(ctx context.Context, roomID int64, raw string) (richtext.Body, error) {
+// prepare sanitizes a body and holds it to the length rule; with a file
+// (withFile) it may be empty, and an empty one is stored as no markup.
+func (s *Service) prepare(ctx context.Context, roomID int64, raw string, withFile bool) (richtext.Body, error) {
 	if !utf8.ValidString(raw) {
 		return richtext.Body{}, &ValidationError{"The message is not valid UTF-8 text."}
 	}
@@ -227,6 +249,8 @@ func (s *Service) prepare(ctx context.Context, roomID int64, raw string) (richte
 	}
 	body := richtext.Prepare(raw, members)
 	switch n := utf8.RuneCountInString(strings.TrimSpace(body.Plain)); {
+	case withFile && (n == 0 || !richtext.HasVisible(body.Plain)):
+		return richtext.Body{}, nil
 	case n == 0 || !richtext.HasVisible(body.Plain):
 		return richtext.Body{}, &ValidationError{"A message can't be empty."}
 	case n > MaxBodyLength:

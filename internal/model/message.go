@@ -25,7 +25,28 @@ type Message struct {
 	// Preview is the card of the message's first link, once made; nil
 	// before, without one, or after its creator removed it.
 	Preview *LinkPreview
+	// Attachment is the message's file, or nil.
+	Attachment *Attachment
 }
+
+// Attachment is a file carried by a message. Its content is a blob of the
+// storage folder named by Key; Filename is for display and downloads only.
+type Attachment struct {
+	ID          int64
+	Filename    string
+	ContentType string // sniffed from the content
+	ByteSize    int64
+	Key         string
+	// Width and Height are an image's size; zero for other files.
+	Width, Height int
+	// PreviewKey names the image shown in the message (the blob itself when
+	// it is narrow enough); empty when the file is not an image that decodes.
+	PreviewKey                  string
+	PreviewWidth, PreviewHeight int
+}
+
+// HasPreview reports whether the attachment is shown as an image.
+func (a Attachment) HasPreview() bool { return a.PreviewKey != "" }
 
 // LinkPreview is what the page a message links to says about itself.
 type LinkPreview struct {

@@ -72,6 +72,9 @@ type Options struct {
 	WebhookTimeout time.Duration
 	// PushSubscriber is the VAPID contact; empty for a placeholder.
 	PushSubscriber string
+	// BaseURL (CAMPFIRE_URL) makes attachment URLs in webhook payloads
+	// absolute; empty leaves them as paths.
+	BaseURL string
 }
 
 // Services are the running webhook and push deliveries.
@@ -96,6 +99,7 @@ func Start(ctx context.Context, store *db.Store, hub *live.Hub, chatSvc *chat.Se
 			Client: push.NewClient(opt.PushAllowLocal), Subscriber: opt.PushSubscriber,
 		}, log),
 	}
+	s.Webhooks.base = opt.BaseURL
 	chatSvc.AddHook(s.Webhooks.Hook)
 	chatSvc.AddHook(s.Push.Hook)
 	return s, nil

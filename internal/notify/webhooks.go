@@ -2,14 +2,18 @@ package notify
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/model"
 	"github.com/campfire-go/campfire/internal/webhooks"
+	"github.com/campfire-go/campfire/views"
 )
 
 // Webhooks delivers messages to the bots they concern and posts their answers.
@@ -19,6 +23,9 @@ type Webhooks struct {
 	log     *slog.Logger
 	lookups *lookups
 	d       *webhooks.Dispatcher
+	// base is the app's address for the absolute URLs of attachments in
+	// payloads (CAMPFIRE_URL); empty leaves them as paths.
+	base string
 }
 
 // webhookStore is what webhook delivery reads.
@@ -40,6 +47,7 @@ const (
 func NewWebhooks(store *db.Store, chatSvc *chat.Service, client *http.Client, timeout time.Duration, log *slog.Logger) *Webhooks {
 	w := &Webhooks{store: store, chat: chatSvc, log: log}
 	w.d = webhooks.New(client, timeout, webhookCalls, webhookQueue, w.reply, log)
+	w.d.OnFileReply(w.replyFile)
 	w.lookups = newLookups("webhook", log)
 	return w
 }
@@ -94,15 +102,16 @@ func (w *Webhooks) enqueue(ctx context.Context, room model.SidebarRoom, p chat.P
 	}
 	for _, r := range recipients {
 		payload, err := webhooks.BuildPayload(webhooks.Event{
-			UserID:    p.Message.CreatorID,
-			UserName:  p.Message.CreatorName,
-			RoomID:    room.ID,
-			RoomName:  roomName,
-			MessageID: p.Message.ID,
-			HTML:      p.Message.HTML,
-			Plain:     p.Message.Plain,
-			BotName:   r.BotName,
-			BotKey:    r.BotKey,
+			UserID:     p.Message.CreatorID,
+			UserName:   p.Message.CreatorName,
+			RoomID:     room.ID,
+			RoomName:   roomName,
+			MessageID:  p.Message.ID,
+			HTML:       p.Message.HTML,
+			Plain:      p.Message.Plain,
+			BotName:    r.BotName,
+			BotKey:     r.BotKey,
+			Attachment: views.BotAttachment(w.base, p.Message.Attachment),
 		})
 		if err != nil {
 			w.log.Error("webhook payload", "bot", r.BotID, "error", err)
@@ -112,15 +121,62 @@ func (w *Webhooks) enqueue(ctx context.Context, room model.SidebarRoom, p chat.P
 	}
 }
 
-// reply posts a bot's answer (or the timeout notice) as the bot, through the
-// same path as every message. A bot removed or retired meanwhile says nothing.
-func (w *Webhooks) reply(ctx context.Context, botID, roomID int64, text string) {
+// replier finds the bot and the room of an answer; false when the bot was
+// removed or retired, or left the room, meanwhile: it then says nothing.
+func (w *Webhooks) replier(ctx context.Context, botID, roomID int64) (model.User, model.SidebarRoom, bool) {
 	bot, err := w.store.User(ctx, botID)
 	if err != nil || !bot.IsBot() || bot.Status != model.StatusActive {
-		return
+		return bot, model.SidebarRoom{}, false
 	}
 	room, err := w.store.MemberRoom(ctx, roomID, botID)
 	if err != nil {
+		return bot, room, false
+	}
+	return bot, room, true
+}
+
+// replyFile posts a bot's non-text answer as its message with that file
+// (SPEC §12), named by the bot's Content-Disposition or else
+// "attachment.EXT" from its type, as Campfire does.
+func (w *Webhooks) replyFile(ctx context.Context, botID, roomID int64, body io.Reader, contentType, filename string) error {
+	bot, room, ok := w.replier(ctx, botID, roomID)
+	if !ok {
+		return nil
+	}
+	if filename == "" {
+		filename = "attachment" + extensionFor(contentType)
+	}
+	up, err := w.chat.Upload(ctx, body, filename)
+	if err != nil {
+		return err
+	}
+	defer up.Release()
+	ctx = context.WithValue(ctx, replyKey{}, true)
+	_, err = w.chat.Post(ctx, chat.PostParams{Room: room, Creator: bot, Attachment: up})
+	return err
+}
+
+// extensionFor is the usual extension of a type, or none.
+func extensionFor(contentType string) string {
+	switch contentType {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png", "image/gif", "image/webp":
+		return "." + strings.TrimPrefix(contentType, "image/")
+	case "application/pdf":
+		return ".pdf"
+	}
+	if exts, err := mime.ExtensionsByType(contentType); err == nil && len(exts) > 0 {
+		return exts[0]
+	}
+	return ""
+}
+
+// reply posts a bot's answer (or the timeout notice) as the bot, through the
+// same path as every message. A bot removed or retired meanwhile says nothing.
+func (w *Webhooks) reply(ctx context.Context, botID, roomID int64, text string) {
+	bot, room, ok := w.replier(ctx, botID, roomID)
+	if !ok {
 		return
 	}
 	ctx = context.WithValue(ctx, replyKey{}, true)

@@ -34,6 +34,12 @@ type Delivery struct {
 // Dispatcher worker, so it must be safe for concurrent use.
 type Reply func(ctx context.Context, botID, roomID int64, text string)
 
+// FileReply posts the body of a bot's non-text answer (an image, a file) as
+// the bot's message with that file, reading it as it streams; contentType
+// and filename are the bot's words, a hint for the name at most. It runs
+// within the call's deadline.
+type FileReply func(ctx context.Context, botID, roomID int64, body io.Reader, contentType, filename string) error
+
 // Stats counts what happened to deliveries; mostly for tests and metrics.
 type Stats struct {
 	Enqueued uint64 // accepted onto a bot's queue
@@ -57,6 +63,7 @@ type Dispatcher struct {
 	client     *http.Client
 	timeout    time.Duration
 	reply      Reply
+	fileReply  FileReply // nil: non-text answers are ignored
 	logger     *slog.Logger
 	perBot     int // calls in flight per bot
 	queueSize  int // pending deliveries per bot
@@ -108,6 +115,10 @@ func New(client *http.Client, timeout time.Duration, perBot, queueSize int, repl
 		lastNotice: map[int64]time.Time{},
 	}
 }
+
+// OnFileReply makes non-text answers (a 200 with an image or any other
+// non-text body) the bot's reply as a file. Call before enqueueing.
+func (d *Dispatcher) OnFileReply(fn FileReply) { d.fileReply = fn }
 
 // Enqueue schedules a delivery without blocking. When the bot already has
 // queueSize deliveries waiting, its oldest is dropped (and logged) to make
@@ -222,8 +233,10 @@ func (d *Dispatcher) noticeDue(botID int64) bool {
 
 func (d *Dispatcher) deliver(del Delivery) {
 	log := d.logger.With("bot", del.BotID, "room", del.RoomID)
-	text, err := d.call(del)
+	text, filed, err := d.call(del)
 	switch {
+	case filed && err == nil:
+		d.replied.Add(1)
 	case isTimeout(err):
 		d.timedOut.Add(1)
 		log.Info("webhook timed out", "after", d.timeout)
@@ -243,14 +256,16 @@ func (d *Dispatcher) deliver(del Delivery) {
 }
 
 // call performs the POST and returns the text to post as the bot's answer,
-// or "" when the answer isn't a non-empty 200 text/* body.
-func (d *Dispatcher) call(del Delivery) (string, error) {
+// or "" when the answer isn't a non-empty 200 text/* body. A 200 answer of
+// another type is posted as a file (OnFileReply) while it is read, and
+// reported as filed.
+func (d *Dispatcher) call(del Delivery) (text string, filed bool, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), d.timeout)
 	defer cancel()
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, del.URL, bytes.NewReader(del.Payload))
 	if err != nil {
-		return "", fmt.Errorf("webhook request: %w", err)
+		return "", false, fmt.Errorf("webhook request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/plain, text/html;q=0.9, */*;q=0.1")
@@ -258,21 +273,33 @@ func (d *Dispatcher) call(del Delivery) (string, error) {
 
 	resp, err := d.client.Do(req)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	defer resp.Body.Close()
 
 	if resp.StatusCode != http.StatusOK {
 		d.logger.Debug("webhook answer ignored", "bot", del.BotID, "status", resp.StatusCode)
-		return "", nil
+		return "", false, nil
 	}
 	mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if err != nil || !strings.HasPrefix(mt, "text/") {
-		return "", nil
+	if err != nil || mt == "" {
+		return "", false, nil
+	}
+	if !strings.HasPrefix(mt, "text/") {
+		// JSON is a bot acknowledging, as webhook receivers often do, not a
+		// file it means to share.
+		if d.fileReply == nil || mt == "application/json" || strings.HasSuffix(mt, "+json") {
+			return "", false, nil
+		}
+		_, params, _ := mime.ParseMediaType(resp.Header.Get("Content-Disposition"))
+		if err := d.fileReply(ctx, del.BotID, del.RoomID, resp.Body, mt, params["filename"]); err != nil {
+			return "", true, fmt.Errorf("webhook file answer: %w", err)
+		}
+		return "", true, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxReplyBytes+1))
 	if err != nil {
-		return "", fmt.Errorf("webhook answer: %w", err)
+		return "", false, fmt.Errorf("webhook answer: %w", err)
 	}
 	if len(body) > MaxReplyBytes {
 		d.logger.Warn("webhook answer truncated", "bot", del.BotID, "limit", MaxReplyBytes)
@@ -280,7 +307,7 @@ func (d *Dispatcher) call(del Delivery) (string, error) {
 	}
 	// The answer becomes a chat message, which must be valid UTF-8 whatever
 	// charset the bot claimed.
-	return strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD")), nil
+	return strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD")), false, nil
 }
 
 func isTimeout(err error) bool {

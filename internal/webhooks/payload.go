@@ -24,6 +24,10 @@ type Event struct {
 
 	BotName string // recipient, whose "@BotName" is stripped from Plain
 	BotKey  string // recipient's key, part of room.path
+
+	// Attachment is the message's file as the bot API shows it
+	// (views.BotAttachmentJSON), or nil: sent as null.
+	Attachment any
 }
 
 type payload struct {
@@ -44,9 +48,10 @@ type payloadRoom struct {
 }
 
 type payloadMessage struct {
-	ID   int64       `json:"id"`
-	Body payloadBody `json:"body"`
-	Path string      `json:"path"`
+	ID         int64       `json:"id"`
+	Body       payloadBody `json:"body"`
+	Path       string      `json:"path"`
+	Attachment any         `json:"attachment"`
 }
 
 type payloadBody struct {
@@ -57,7 +62,7 @@ type payloadBody struct {
 // BuildPayload renders SPEC §4's webhook body:
 //
 //	{"user": {"id","name"}, "room": {"id","name","path"},
-//	 "message": {"id","body": {"html","plain"},"path"}}
+//	 "message": {"id","body": {"html","plain"},"path","attachment"}}
 //
 // room.path is where the bot posts its answers, message.path the permalink.
 func BuildPayload(e Event) ([]byte, error) {
@@ -70,9 +75,10 @@ func BuildPayload(e Event) ([]byte, error) {
 			Path: "/rooms/" + rid + "/" + e.BotKey + "/messages",
 		},
 		Message: payloadMessage{
-			ID:   e.MessageID,
-			Body: payloadBody{HTML: e.HTML, Plain: StripMention(e.Plain, e.BotName)},
-			Path: "/rooms/" + rid + "/@" + strconv.FormatInt(e.MessageID, 10),
+			ID:         e.MessageID,
+			Body:       payloadBody{HTML: e.HTML, Plain: StripMention(e.Plain, e.BotName)},
+			Path:       "/rooms/" + rid + "/@" + strconv.FormatInt(e.MessageID, 10),
+			Attachment: e.Attachment,
 		},
 	})
 }

@@ -26,9 +26,10 @@ func TestBuildPayloadSharedRoom(t *testing.T) {
 		"user": map[string]any{"id": 3.0, "name": "Ann"},
 		"room": map[string]any{"id": 5.0, "name": "All Talk", "path": "/rooms/5/12-abcDEF123456/messages"},
 		"message": map[string]any{
-			"id":   99.0,
-			"body": map[string]any{"html": `<div>@Deployer ship it &amp; <b>now</b></div>`, "plain": "ship it & now,"},
-			"path": "/rooms/5/@99",
+			"id":         99.0,
+			"body":       map[string]any{"html": `<div>@Deployer ship it &amp; <b>now</b></div>`, "plain": "ship it & now,"},
+			"path":       "/rooms/5/@99",
+			"attachment": nil,
 		},
 	}
 	if gs, ws := mustJSON(t, got), mustJSON(t, want); gs != ws {

@@ -1,15 +1,19 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Autocomplete, mentionAt, mentionHTML } from "./mentions.js";
-import { newClientMessageID } from "./html.js";
-import { accept, removePending, retrying, showFailed, showPending } from "./pending.js";
+import { formatSize, newClientMessageID } from "./html.js";
+import { accept, removePending, retrying, showFailed, showPending, showUpload, uploadProgress } from "./pending.js";
 
-const COMING_SOON = "File attachments are coming soon.";
+// Images smaller than this are shown before sending; larger ones by name.
+const PREVIEW_LIMIT = 10 << 20;
 
 // Composer wraps a Trix editor in the message form. Enter sends and
 // Shift+Enter breaks the line; the message appears at once as pending and
 // is replaced by the server's copy, or offers a retry when the post fails.
+// Files (picked, pasted or dropped) wait under the editor with a preview and
+// go with the next message, each file its own message as in Campfire; the
+// first carries the text. They upload with a progress bar and can be stopped.
 export function Composer(props) {
-  const { action, autocompleteURL, userID, userName, initialHTML, initialError } = props;
+  const { action, autocompleteURL, userID, userName, initialHTML, initialError, maxUpload } = props;
   // host holds what Trix builds (toolbar and editor), outside React's reach.
   const host = useRef(null);
   const input = useRef(null);
@@ -17,6 +21,11 @@ export function Composer(props) {
   const [clientMessageID, setClientMessageID] = useState(props.clientMessageID || newClientMessageID());
   const [error, setError] = useState(initialError);
   const [toast, setToast] = useState("");
+  const [files, setFiles] = useState([]); // [{ key, file, dataURL }] for the next message
+  const filesRef = useRef(files);
+  filesRef.current = files;
+  const fileInput = useRef(null);
+  const [dragging, setDragging] = useState(false);
   const [mention, setMention] = useState(null); // { start, query, people, active }
   const mentionRef = useRef(null);
   mentionRef.current = mention;
@@ -34,11 +43,43 @@ export function Composer(props) {
     toastTimer.current = setTimeout(() => setToast(""), 4000);
   }, []);
 
-  // post sends one message and settles its pending copy.
+  // settle handles the server's answer to a post: the message takes its
+  // pending copy's place, or the reason it was refused is shown.
+  const settle = (cmid, html, status, text, redirect, again) => {
+    if (status >= 200 && status < 300) {
+      if (redirect) {
+        location.assign(redirect);
+      } else if (!accept(cmid, text)) {
+        fail(cmid, "Not sent: the server gave an unexpected answer.", again);
+      }
+      return;
+    }
+    if (status === 422) {
+      // The server refused the content itself (empty, too long, a file it
+      // cannot take): retrying cannot help, so the text goes back into the
+      // editor with the reason.
+      removePending(cmid);
+      const tpl = document.createElement("template");
+      tpl.innerHTML = text;
+      const reason = tpl.content.querySelector("#composer_error");
+      setError(reason ? reason.textContent : "The message could not be sent.");
+      const ed = editor();
+      if (html && ed && ed.getDocument().toString().trim() === "") ed.loadHTML(html);
+      return;
+    }
+    const reason = status === 401 ? "Not sent: you are signed out. Reload to sign in." :
+      status === 413 ? (text && text.length < 200 && !text.includes("<") ? "Not sent: " + text : "Not sent: too large.") :
+      status === 403 || status === 404 ? "Not sent: you can no longer post here." :
+      status === 429 ? "Not sent: too many messages, wait a moment." : "Not sent: the server had a problem.";
+    fail(cmid, reason, again);
+  };
+
+  // post sends one message without a file and settles its pending copy.
   const post = useCallback(async (cmid, html) => {
     const body = new URLSearchParams();
     body.set("message[body]", html);
     body.set("message[client_message_id]", cmid);
+    const again = () => post(cmid, html);
     let res;
     try {
       res = await fetch(action, {
@@ -48,59 +89,99 @@ export function Composer(props) {
         headers: { "HX-Request": "true", Accept: "text/html" },
       });
     } catch {
-      fail(cmid, html, "Not sent: no connection.");
+      fail(cmid, "Not sent: no connection.", again);
       return;
     }
     const text = await res.text().catch(() => "");
-    if (res.ok) {
-      const redirect = res.headers.get("HX-Redirect");
-      if (redirect) {
-        location.assign(redirect);
-      } else if (!accept(cmid, text)) {
-        fail(cmid, html, "Not sent: the server gave an unexpected answer.");
-      }
-      return;
-    }
-    if (res.status === 422) {
-      // The server refused the content itself (empty, too long): retrying
-      // cannot help, so the text goes back into the editor with the reason.
-      removePending(cmid);
-      const tpl = document.createElement("template");
-      tpl.innerHTML = text;
-      const reason = tpl.content.querySelector("#composer_error");
-      setError(reason ? reason.textContent : "The message could not be sent.");
-      const ed = editor();
-      if (ed && ed.getDocument().toString().trim() === "") ed.loadHTML(html);
-      return;
-    }
-    const reason = res.status === 401 ? "Not sent: you are signed out. Reload to sign in." :
-      res.status === 413 ? "Not sent: too large." :
-      res.status === 403 || res.status === 404 ? "Not sent: you can no longer post here." :
-      res.status === 429 ? "Not sent: too many messages, wait a moment." : "Not sent: the server had a problem.";
-    fail(cmid, html, reason);
+    settle(cmid, html, res.status, text, res.headers.get("HX-Redirect"), again);
   }, [action]);
 
-  const fail = (cmid, html, reason) => {
+  // upload sends a message with its file over XHR, whose upload events
+  // drive the progress bar; Cancel aborts it and drops the message.
+  const upload = useCallback((cmid, html, chosen) => {
+    const form = new FormData();
+    form.set("message[body]", html);
+    form.set("message[client_message_id]", cmid);
+    form.set("message[attachment]", chosen.file, chosen.file.name);
+    const xhr = new XMLHttpRequest();
+    const again = () => upload(cmid, html, chosen);
+    showUpload(cmid, chosen.file, chosen.dataURL, () => xhr.abort());
+    xhr.upload.addEventListener("progress", (e) => {
+      if (e.lengthComputable) uploadProgress(cmid, e.loaded / e.total);
+    });
+    xhr.addEventListener("load", () => {
+      settle(cmid, html, xhr.status, xhr.responseText, xhr.getResponseHeader("HX-Redirect"), again);
+    });
+    xhr.addEventListener("error", () => fail(cmid, "Not sent: no connection.", again));
+    xhr.addEventListener("abort", () => {
+      removePending(cmid);
+      flash("Stopped sending " + chosen.file.name + ".");
+    });
+    xhr.open("POST", action);
+    xhr.setRequestHeader("HX-Request", "true");
+    xhr.setRequestHeader("Accept", "text/html");
+    xhr.send(form);
+  }, [action]);
+
+  const fail = (cmid, reason, again) => {
     showFailed(cmid, reason, () => {
       retrying(cmid);
-      post(cmid, html);
+      again();
     }, () => editorEl.current && editorEl.current.focus());
   };
+
+  // addFiles takes files for the next message, refusing at once what the
+  // server would refuse for its size.
+  const addFiles = useCallback((list) => {
+    const taken = [];
+    for (const file of list) {
+      if (file.size === 0) {
+        flash(file.name + " is empty.");
+      } else if (maxUpload && file.size > maxUpload) {
+        flash(file.name + " is too large: the most this server takes is " + formatSize(maxUpload) + ".");
+      } else {
+        taken.push({ key: newClientMessageID(), file, dataURL: "" });
+      }
+    }
+    if (taken.length === 0) return;
+    setFiles((prev) => [...prev, ...taken]);
+    for (const t of taken) {
+      if (!/^image\/(png|jpeg|gif|webp)$/.test(t.file.type) || t.file.size > PREVIEW_LIMIT) continue;
+      // A data: URL, which the page's content policy allows for images.
+      const reader = new FileReader();
+      reader.onload = () => setFiles((prev) => prev.map((f) => (f.key === t.key ? { ...f, dataURL: reader.result } : f)));
+      reader.readAsDataURL(t.file);
+    }
+  }, [flash, maxUpload]);
+
+  const removeFile = (key) => setFiles((prev) => prev.filter((f) => f.key !== key));
 
   const send = useCallback(() => {
     const ed = editor();
     if (!ed || !input.current) return;
-    if (ed.getDocument().toString().trim() === "") return;
-    const html = input.current.value;
+    const empty = ed.getDocument().toString().trim() === "";
+    const chosen = filesRef.current;
+    if (empty && chosen.length === 0) return;
+    const html = empty ? "" : input.current.value;
     const cmid = cmidRef.current;
     setError("");
     setMention(null);
-    showPending({ clientMessageID: cmid, html, userID, userName });
     setClientMessageID(newClientMessageID());
     ed.loadHTML("");
     editorEl.current.focus();
-    post(cmid, html);
-  }, [post, userID, userName]);
+    if (chosen.length === 0) {
+      showPending({ clientMessageID: cmid, html, userID, userName });
+      post(cmid, html);
+      return;
+    }
+    setFiles([]);
+    chosen.forEach((c, i) => {
+      const id = i === 0 ? cmid : newClientMessageID();
+      const body = i === 0 ? html : "";
+      showPending({ clientMessageID: id, html: body, userID, userName });
+      upload(id, body, c);
+    });
+  }, [post, upload, userID, userName]);
 
   const choose = useCallback((person) => {
     const ed = editor();
@@ -148,6 +229,9 @@ export function Composer(props) {
     }));
   }, []);
 
+  const addFilesRef = useRef(addFiles);
+  addFilesRef.current = addFiles;
+
   // Trix is created by hand, once: React must never re-render its DOM.
   useEffect(() => {
     // Set by hand, not as a React prop: React would reset a hidden input's
@@ -162,18 +246,20 @@ export function Composer(props) {
     editorEl.current = el;
 
     const onChange = () => lookForMention();
-    const noFiles = (e) => {
+    // Files never go inside Trix's document: they wait beside it and are
+    // sent as the message's attachment.
+    const takeFile = (e) => {
       e.preventDefault();
-      flash(COMING_SOON);
+      if (e.file) addFilesRef.current([e.file]);
     };
     el.addEventListener("trix-change", onChange);
     el.addEventListener("trix-selection-change", onChange);
-    el.addEventListener("trix-file-accept", noFiles);
+    el.addEventListener("trix-file-accept", takeFile);
     host.current.appendChild(el);
     return () => {
       el.removeEventListener("trix-change", onChange);
       el.removeEventListener("trix-selection-change", onChange);
-      el.removeEventListener("trix-file-accept", noFiles);
+      el.removeEventListener("trix-file-accept", takeFile);
       el.remove();
     };
   }, []);
@@ -214,12 +300,41 @@ export function Composer(props) {
         requestAnimationFrame(() => setTimeout(send, 0));
       }
     };
-    // Trix's attach button would open a file picker: files are not supported yet.
+    // Trix's attach button opens our file input, the one labelled control
+    // that picks files (and that keyboard and screen reader users reach).
     const onAttach = (e) => {
       if (!e.target.closest || !e.target.closest('[data-trix-action="attachFiles"]')) return;
       e.preventDefault();
       e.stopPropagation();
-      if (e.type === "click") flash(COMING_SOON);
+      if (e.type === "click" && fileInput.current) fileInput.current.click();
+    };
+    // Files pasted or dropped anywhere on the composer are taken before
+    // Trix sees them.
+    const filesOf = (dt) => (dt && dt.files && dt.files.length > 0 ? Array.from(dt.files) : null);
+    const onPaste = (e) => {
+      const list = filesOf(e.clipboardData);
+      if (!list) return;
+      e.preventDefault();
+      e.stopPropagation();
+      addFilesRef.current(list);
+    };
+    const hasFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes("Files");
+    const onDragOver = (e) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      setDragging(true);
+    };
+    const onDragLeave = (e) => {
+      if (!h.contains(e.relatedTarget)) setDragging(false);
+    };
+    const onDrop = (e) => {
+      setDragging(false);
+      const list = filesOf(e.dataTransfer);
+      if (!list) return;
+      e.preventDefault();
+      e.stopPropagation();
+      addFilesRef.current(list);
     };
     // Enter's keydown was handled above; what a browser may still send after
     // it (a keypress, or beforeinput for a new paragraph) must not reach Trix,
@@ -238,7 +353,15 @@ export function Composer(props) {
     h.addEventListener("beforeinput", swallowEnter, true);
     h.addEventListener("mousedown", onAttach, true);
     h.addEventListener("click", onAttach, true);
+    h.addEventListener("paste", onPaste, true);
+    h.addEventListener("dragover", onDragOver, true);
+    h.addEventListener("dragleave", onDragLeave, true);
+    h.addEventListener("drop", onDrop, true);
     return () => {
+      h.removeEventListener("paste", onPaste, true);
+      h.removeEventListener("dragover", onDragOver, true);
+      h.removeEventListener("dragleave", onDragLeave, true);
+      h.removeEventListener("drop", onDrop, true);
       h.removeEventListener("keydown", onKey, true);
       h.removeEventListener("keypress", swallowEnter, true);
       h.removeEventListener("beforeinput", swallowEnter, true);
@@ -267,7 +390,7 @@ export function Composer(props) {
   return (
     <form
       id="composer"
-      className="composer composer--rich"
+      className={"composer composer--rich" + (dragging ? " composer--dragging" : "")}
       action={action}
       method="post"
       aria-label="Write a message"
@@ -306,6 +429,40 @@ export function Composer(props) {
           </ul>
         )}
       </div>
+      <input
+        id="composer_file"
+        ref={fileInput}
+        type="file"
+        multiple
+        className="composer__file visually-hidden"
+        onChange={(e) => {
+          addFiles(Array.from(e.target.files || []));
+          e.target.value = "";
+        }}
+      />
+      <label className="btn composer__attach-button" htmlFor="composer_file" title="Attach files">
+        <span aria-hidden="true">📎</span>
+        <span className="visually-hidden">Attach files</span>
+      </label>
+      {files.length > 0 && (
+        <ul className="composer__files" aria-label="Files to send">
+          {files.map((f) => (
+            <li key={f.key} className="composer__file-chip">
+              {f.dataURL && <img src={f.dataURL} alt="" />}
+              <span className="attachment-card__name">{f.file.name}</span>
+              <span className="attachment-card__size">{formatSize(f.file.size)}</span>
+              <button
+                type="button"
+                className="btn btn--icon composer__file-remove"
+                aria-label={"Remove " + f.file.name}
+                onClick={() => removeFile(f.key)}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <button type="submit" name="send" className="btn btn--primary composer__send">
         Send
       </button>

@@ -17,3 +17,16 @@ export function newClientMessageID() {
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+// formatSize writes a byte count the way the server's file cards do.
+export function formatSize(n) {
+  if (n < 1024) return n + " bytes";
+  let value = n;
+  let unit = "";
+  for (const u of ["KB", "MB", "GB", "TB"]) {
+    value /= 1024;
+    unit = u;
+    if (value < 1024) break;
+  }
+  return value.toFixed(1).replace(/\.0$/, "") + " " + unit;
+}

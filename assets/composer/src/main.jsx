@@ -1,7 +1,8 @@
 // The composer island. The server renders a plain <form> with a <textarea>
-// that works without scripts; when Trix and this bundle load, the form is
-// swapped for the React composer below, which posts with fetch, shows the
-// message at once as pending, and offers @mentions.
+// and a file input that work without scripts; when Trix and this bundle
+// load, the form is swapped for the React composer below, which posts with
+// fetch (files with XHR, for upload progress), shows the message at once as
+// pending, offers @mentions, and takes files picked, pasted or dropped.
 import { createRoot } from "react-dom/client";
 import { Composer } from "./Composer.jsx";
 import { plainToHTML } from "./html.js";
@@ -20,6 +21,7 @@ function mount() {
     initialHTML: textarea && textarea.value.trim() ? plainToHTML(textarea.value) : "",
     initialError: error ? error.textContent : "",
     clientMessageID: (form.querySelector('[name="message[client_message_id]"]') || {}).value || "",
+    maxUpload: Number(form.dataset.maxUpload) || 0,
   };
   const host = document.createElement("div");
   host.dataset.composerIsland = "";

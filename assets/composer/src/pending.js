@@ -91,3 +91,44 @@ export function accept(clientMessageID, fragmentHTML) {
   if (window.htmx) window.htmx.process(real);
   return true;
 }
+
+// showUpload adds to a pending message the file on its way: a thumbnail of
+// an image (or its name), a progress bar and a button that stops it.
+export function showUpload(clientMessageID, file, dataURL, cancel) {
+  const el = document.getElementById("message_" + clientMessageID);
+  if (!el) return;
+  const old = el.querySelector(".message__upload");
+  if (old) old.remove();
+  const box = document.createElement("div");
+  box.className = "message__upload";
+  if (dataURL) {
+    const img = document.createElement("img");
+    img.src = dataURL;
+    img.alt = file.name;
+    box.append(img);
+  } else {
+    const name = document.createElement("span");
+    name.className = "attachment-card__name";
+    name.textContent = file.name;
+    box.append(name);
+  }
+  const bar = document.createElement("progress");
+  bar.max = 100;
+  bar.value = 0;
+  bar.setAttribute("aria-label", "Uploading " + file.name);
+  const stop = document.createElement("button");
+  stop.type = "button";
+  stop.className = "btn message__cancel";
+  stop.textContent = "Cancel";
+  stop.setAttribute("aria-label", "Cancel the upload of " + file.name);
+  stop.addEventListener("click", cancel, { once: true });
+  box.append(bar, stop);
+  el.append(box);
+}
+
+// uploadProgress moves a pending upload's bar; done is a fraction.
+export function uploadProgress(clientMessageID, done) {
+  const el = document.getElementById("message_" + clientMessageID);
+  const bar = el && el.querySelector(".message__upload progress");
+  if (bar) bar.value = Math.round(done * 100);
+}

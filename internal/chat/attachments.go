@@ -1,0 +1,180 @@
+package chat
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+
+	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/files"
+	"github.com/campfire-go/campfire/internal/imaging"
+	"github.com/campfire-go/campfire/internal/model"
+	"github.com/campfire-go/campfire/views"
+)
+
+// TooLargeError says an upload passed the size limit.
+type TooLargeError struct{ Limit int64 }
+
+func (e *TooLargeError) Error() string {
+	return "The file is too large: the most this server takes is " + views.FormatSize(e.Limit) + "."
+}
+
+// previewSlots bounds how many images are decoded at once: a decode may take
+// up to imaging.MaxPixels × 4 bytes, and the machine has few cores.
+const previewSlots = 2
+
+// UseFiles lets the service keep messages' files in store, each at most
+// maxUpload bytes. Call before serving; without it uploads are refused.
+func (s *Service) UseFiles(store *files.Store, maxUpload int64) {
+	s.files, s.maxUpload = store, maxUpload
+	s.previews = make(chan struct{}, previewSlots)
+}
+
+// MaxUpload is the largest file an upload may carry.
+func (s *Service) MaxUpload() int64 { return s.maxUpload }
+
+// Upload is a file received for a message: on disk, inspected, not yet
+// recorded. Post records it; Release it in any case once the post is over.
+type Upload struct {
+	s       *Service
+	att     db.NewAttachment
+	pending []*files.Pending
+}
+
+// Filename is the cleaned name the file is shown under.
+func (u *Upload) Filename() string { return u.att.Attachment.Filename }
+
+// Release ends the upload: files that no row came to use are removed.
+func (u *Upload) Release() {
+	if u == nil || len(u.pending) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(u.pending))
+	for _, p := range u.pending {
+		p.Release()
+		keys = append(keys, p.Key)
+	}
+	u.pending = nil
+	if err := u.s.files.RemoveUnused(context.Background(), u.s.store, keys...); err != nil {
+		u.s.log.Warn("remove unused upload", "error", err)
+	}
+}
+
+// Upload streams r into the storage folder as a file named name (cleaned:
+// never a path), then makes an image's preview. Errors: *TooLargeError past
+// the limit (also when r is an http.MaxBytesReader that reached its own),
+// *ValidationError for an empty file or an image with too many pixels, else
+// r's own error (the client went away). An image that does not decode is
+// kept as a plain file.
+func (s *Service) Upload(ctx context.Context, r io.Reader, name string) (*Upload, error) {
+	if s.files == nil {
+		return nil, &ValidationError{"This server does not keep files."}
+	}
+	p, err := s.files.Put(r, s.maxUpload)
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.Is(err, files.ErrTooLarge), errors.As(err, &mbe):
+		return nil, &TooLargeError{Limit: s.maxUpload}
+	case errors.Is(err, files.ErrEmpty):
+		return nil, &ValidationError{"The file is empty."}
+	case err != nil:
+		return nil, err
+	}
+	u := &Upload{s: s, pending: []*files.Pending{p}}
+	u.att = db.NewAttachment{Blob: p.Blob, Attachment: model.Attachment{
+		Filename: files.CleanName(name), ContentType: p.ContentType, ByteSize: p.Size, Key: p.Key,
+	}}
+	if isDecodable(p.ContentType) {
+		if err := s.preview(ctx, u); err != nil {
+			u.Release()
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// isDecodable reports whether the sniffed type is one imaging reads.
+func isDecodable(contentType string) bool {
+	switch contentType {
+	case "image/png", "image/jpeg", "image/gif", "image/webp":
+		return true
+	}
+	return false
+}
+
+// preview makes the image's preview, once, on upload. An image that does
+// not decode becomes a plain download; one with too many pixels is refused.
+func (s *Service) preview(ctx context.Context, u *Upload) error {
+	select {
+	case s.previews <- struct{}{}:
+		defer func() { <-s.previews }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	a := &u.att.Attachment
+	f, err := s.files.Open(a.Key)
+	if err != nil {
+		return fmt.Errorf("chat: preview: %w", err)
+	}
+	defer f.Close()
+	pv, err := imaging.MakePreview(f)
+	switch {
+	case errors.Is(err, imaging.ErrTooManyPixels):
+		return &ValidationError{fmt.Sprintf("The image is too large: at most %d megapixels.", imaging.MaxPixels/1_000_000)}
+	case errors.Is(err, imaging.ErrNotImage):
+		a.ContentType = "application/octet-stream"
+		u.att.Blob.ContentType = a.ContentType
+		return nil
+	case err != nil:
+		return fmt.Errorf("chat: preview: %w", err)
+	}
+	a.Width, a.Height = pv.Original.Width, pv.Original.Height
+	a.PreviewKey, a.PreviewWidth, a.PreviewHeight = a.Key, pv.Width, pv.Height
+	if pv.Data != nil {
+		pp, err := s.files.Put(bytes.NewReader(pv.Data), int64(len(pv.Data)))
+		if err != nil {
+			return fmt.Errorf("chat: preview: %w", err)
+		}
+		u.pending = append(u.pending, pp)
+		pp.ContentType = pv.ContentType
+		u.att.Preview = &pp.Blob
+		a.PreviewKey = pp.Key
+	}
+	return nil
+}
+
+// removeFiles removes the files of blobs whose rows are gone.
+func (s *Service) removeFiles(ctx context.Context, keys []string) {
+	if s.files == nil || len(keys) == 0 {
+		return
+	}
+	if err := s.files.RemoveUnused(context.WithoutCancel(ctx), s.store, keys...); err != nil {
+		s.log.Warn("remove files", "error", err)
+	}
+}
+
+// SweepFiles removes the files nothing uses any more after a change that
+// removed messages wholesale (a room deleted with its messages).
+func (s *Service) SweepFiles(ctx context.Context) {
+	if s.files == nil {
+		return
+	}
+	keys, err := s.store.DeleteUnreferencedBlobs(context.WithoutCancel(ctx))
+	if err != nil {
+		s.log.Warn("sweep files", "error", err)
+		return
+	}
+	s.removeFiles(ctx, keys)
+}
+
+// OpenFile opens the stored file of a blob for reading.
+func (s *Service) OpenFile(key string) (*os.File, error) {
+	if s.files == nil {
+		return nil, os.ErrNotExist
+	}
+	return s.files.Open(key)
+}
