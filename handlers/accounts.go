@@ -60,8 +60,8 @@ type accountForm struct {
 
 const restrictField = "account[settings][restrict_room_creation_to_administrators]"
 
-func parseAccountForm(r *http.Request, current model.Account) (accountForm, map[string]string, error) {
-	if err := parseForm(r); err != nil {
+func parseAccountForm(w http.ResponseWriter, r *http.Request, current model.Account) (accountForm, map[string]string, error) {
+	if err := parseImageForm(w, r); err != nil {
 		return accountForm{}, nil, err
 	}
 	f := accountForm{Name: current.Name, Restrict: current.RestrictRoomCreation}
@@ -111,7 +111,7 @@ func (h *Handler) updateAccount(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	f, errs, err := parseAccountForm(r, a)
+	f, errs, err := parseAccountForm(w, r, a)
 	if err != nil {
 		h.formError(w, r, err)
 		return

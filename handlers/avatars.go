@@ -37,8 +37,7 @@ func (h *Handler) showAvatar(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	if u.AvatarKey != "" {
-		h.serveBlob(w, r, u.AvatarKey, views.URLVersion(u.AvatarKey), "private")
+	if u.AvatarKey != "" && h.serveBlob(w, r, u.AvatarKey, views.URLVersion(u.AvatarKey), "private") {
 		return
 	}
 	sum := sha256.Sum256([]byte("avatar-v1\x00" + strconv.FormatInt(u.ID, 10) + "\x00" + u.Name))

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"image/png"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/views"
 )
 
@@ -229,4 +233,77 @@ func TestAvatarIsReencoded(t *testing.T) {
 	if _, err := png.Decode(strings.NewReader(b)); err != nil && res.Header.Get("Content-Type") == "image/png" {
 		t.Error(err)
 	}
+}
+
+// An avatar far over the limit is refused by its length, or, sent without
+// one, as soon as the limit is passed: 413, nothing stored.
+func TestAvatarOversizeIsRefusedBeforeItIsReadWhole(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	a.admin()
+	bob := a.member("Bob Builder")
+	big := bytes.Repeat([]byte{0}, 3*maxImageUpload)
+	copy(big, testPNG(t, 10, 10))
+	ct, body := multipartBody(t, nil, "user[avatar]", "big.png", big)
+
+	res := bob.send(http.MethodPut, "/users/me/profile", ct, body)
+	wantStatus(t, res, http.StatusRequestEntityTooLarge)
+
+	// Chunked, with no length to judge by: 64 MiB offered, and the server
+	// stops reading a little past the limit (what it read, plus what the
+	// sockets' buffers took, stays far below what was offered).
+	openCT, small := multipartBody(t, nil, "user[avatar]", "big.png", testPNG(t, 10, 10))
+	head := small[:strings.LastIndex(small, "\r\n--")] // the file part, open-ended
+	sent := &countingReader{r: io.MultiReader(strings.NewReader(head), io.LimitReader(zeros{}, 64<<20))}
+	req, _ := http.NewRequest(http.MethodPut, a.srv.URL+"/users/me/profile", sent)
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", openCT)
+	req.Header.Set("X-Forwarded-For", bob.ip)
+	res, err := bob.http.Do(req)
+	if err == nil {
+		wantStatus(t, res, http.StatusRequestEntityTooLarge)
+		res.Body.Close()
+	}
+	if sent.n > 32<<20 {
+		t.Errorf("the server read %d MiB of a 64 MiB avatar", sent.n>>20)
+	}
+	if a.avatarKey(bob.user.ID) != "" {
+		t.Error("an oversize avatar was stored")
+	}
+}
+
+// A stored image lost from the storage folder (a partial restore) falls back
+// to the initials, never an error.
+func TestAvatarMissingFileFallsBackToInitials(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	admin := a.admin()
+	wantStatus(t, admin.upload(http.MethodPut, "/users/me/profile", nil, "user[avatar]", "a.png", testPNG(t, 20, 20)), http.StatusSeeOther)
+	key := a.avatarKey(admin.user.ID)
+	if err := os.Remove(filepath.Join(filepath.Dir(a.dbPath), "files", files.RelPath(key))); err != nil {
+		t.Fatal(err)
+	}
+	res := admin.get(avatarPath(admin.user.ID))
+	wantStatus(t, res, http.StatusOK)
+	if ct := res.Header.Get("Content-Type"); ct != "image/svg+xml" {
+		t.Errorf("missing avatar file served as %q, want the initials", ct)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

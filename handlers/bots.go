@@ -41,8 +41,8 @@ func (h *Handler) newBot(w http.ResponseWriter, r *http.Request) {
 }
 
 // botForm reads and checks user[name] and user[webhook_url].
-func botForm(r *http.Request) (name, webhookURL string, errs map[string]string, err error) {
-	if err := parseForm(r); err != nil {
+func botForm(w http.ResponseWriter, r *http.Request) (name, webhookURL string, errs map[string]string, err error) {
+	if err := parseImageForm(w, r); err != nil {
 		return "", "", nil, err
 	}
 	name = strings.TrimSpace(r.PostForm.Get("user[name]"))
@@ -72,7 +72,7 @@ func botForm(r *http.Request) (name, webhookURL string, errs map[string]string, 
 }
 
 func (h *Handler) createBot(w http.ResponseWriter, r *http.Request) {
-	name, webhookURL, errs, err := botForm(r)
+	name, webhookURL, errs, err := botForm(w, r)
 	if err != nil {
 		h.formError(w, r, err)
 		return
@@ -124,7 +124,7 @@ func (h *Handler) updateBot(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	name, webhookURL, errs, err := botForm(r)
+	name, webhookURL, errs, err := botForm(w, r)
 	if err != nil {
 		h.formError(w, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"io/fs"
 	"mime"
 	"net/http"
 	"time"
@@ -25,10 +26,19 @@ const multipartMemory = 1 << 20
 // errImageTooLarge is an image file over maxImageUpload.
 var errImageTooLarge = errors.New("the image is larger than 10 MiB")
 
-// parseForm reads a form in either encoding: plain forms are urlencoded,
-// forms with a file input multipart.
-func parseForm(r *http.Request) error {
+// parseImageForm reads a form that may carry an avatar or a logo, in either
+// encoding: plain forms are urlencoded, forms with a file input multipart. A
+// multipart body is held to an image's limit and its other fields, not the
+// upload limit of attachments: a larger one is refused by its length, or
+// cut off as soon as it passes the limit (a *http.MaxBytesError, 413), never
+// read whole.
+func parseImageForm(w http.ResponseWriter, r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		const limit = maxImageUpload + maxBody
+		if r.ContentLength > limit {
+			return &http.MaxBytesError{Limit: limit}
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		return r.ParseMultipartForm(multipartMemory)
 	}
 	return r.ParseForm()
@@ -114,12 +124,18 @@ func (h *Handler) releaseBlobs(ctx context.Context, keys ...string) {
 // serveBlob answers with a stored image. When the address carries the
 // image's current version (v), the answer never changes and is cached for
 // a year; otherwise browsers revalidate after half an hour. scope is the
-// Cache-Control scope: "private", or "public" for what anyone may see.
-func (h *Handler) serveBlob(w http.ResponseWriter, r *http.Request, key, version, scope string) {
+// Cache-Control scope: "private", or "public" for what anyone may see. It
+// answers nothing and returns false when the file is missing from the
+// storage folder (lost with a partial restore, say): the caller falls back.
+func (h *Handler) serveBlob(w http.ResponseWriter, r *http.Request, key, version, scope string) bool {
 	f, err := h.cfg.Files.Open(key)
+	if errors.Is(err, fs.ErrNotExist) {
+		h.log.Warn("stored image missing from the storage folder", "key", key)
+		return false
+	}
 	if err != nil {
 		h.serverError(w, r, err)
-		return
+		return true
 	}
 	defer f.Close()
 	hd := w.Header()
@@ -133,4 +149,5 @@ func (h *Handler) serveBlob(w http.ResponseWriter, r *http.Request, key, version
 	n, _ := f.ReadAt(head[:], 0)
 	hd.Set("Content-Type", http.DetectContentType(head[:n]))
 	http.ServeContent(w, r, "", time.Time{}, f)
+	return true
 }

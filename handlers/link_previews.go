@@ -67,5 +67,7 @@ func (h *Handler) showLinkPreviewImage(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	h.serveBlob(w, r, key, views.URLVersion(key), "private")
+	if !h.serveBlob(w, r, key, views.URLVersion(key), "private") {
+		h.notFound(w, r)
+	}
 }

@@ -50,9 +50,8 @@ func (h *Handler) serveLogo(w http.ResponseWriter, r *http.Request, size int) {
 		return
 	}
 	key := map[int]string{512: logo.Key, 192: logo.Key192, 32: logo.Key32}[size]
-	if key != "" {
-		// Anyone may see the logo, so shared caches may keep it too.
-		h.serveBlob(w, r, key, views.URLVersion(logo.Key), "public")
+	// Anyone may see the logo, so shared caches may keep it too.
+	if key != "" && h.serveBlob(w, r, key, views.URLVersion(logo.Key), "public") {
 		return
 	}
 	icon, err := static.ReadFile(ourIcons[size])

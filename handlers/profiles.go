@@ -27,8 +27,8 @@ type profileForm struct {
 	AvatarProblem string
 }
 
-func parseProfileForm(r *http.Request, current model.User) (profileForm, error) {
-	if err := parseForm(r); err != nil {
+func parseProfileForm(w http.ResponseWriter, r *http.Request, current model.User) (profileForm, error) {
+	if err := parseImageForm(w, r); err != nil {
 		return profileForm{}, err
 	}
 	f := profileForm{userForm: userForm{Name: current.Name, Email: current.Email}, Bio: current.Bio}
@@ -106,7 +106,7 @@ func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status i
 // another's.
 func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) {
 	u := mustUser(r)
-	f, err := parseProfileForm(r, u)
+	f, err := parseProfileForm(w, r, u)
 	if err != nil {
 		h.formError(w, r, err)
 		return

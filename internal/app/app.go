@@ -119,7 +119,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		Files:   blobs, MaxUpload: maxUpload,
 	}, store, hub, chatSvc, log)
 	// After a message with a link is posted: its preview, in the background.
-	previews := linkpreview.Start(chatSvc, blobs, linkpreview.Options{AllowLocal: cfg.AllowLocalFetch}, log)
+	previews := linkpreview.Start(chatSvc, blobs, linkpreview.Options{AllowLocal: cfg.AllowLocalFetch, Self: cfg.BaseURL}, log)
 
 	// After a message is posted: bots' webhooks and Web Push, both queued.
 	n, err := notify.Start(ctx, store, hub, chatSvc, notify.Options{

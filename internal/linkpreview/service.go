@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/campfire-go/campfire/internal/chat"
@@ -34,6 +36,10 @@ type Options struct {
 	// AllowLocal (CAMPFIRE_ALLOW_LOCAL_FETCH) lets previews come from this
 	// host and the local networks: tests and development only.
 	AllowLocal bool
+	// Self is the app's own address (CAMPFIRE_URL), when known: links to it
+	// get no preview, since fetched without a session every page of ours is
+	// the sign-in page.
+	Self string
 	// Done, when set, is told each message whose preview was tried, with
 	// the reason it got none (nil when it got one). Tests wait on it.
 	Done func(messageID int64, err error)
@@ -46,6 +52,7 @@ type Service struct {
 	pub   Publisher
 	log   *slog.Logger
 	done  func(int64, error)
+	self  string // the app's own host, lower case, or ""
 
 	queue  chan job
 	ctx    context.Context
@@ -69,7 +76,7 @@ func Start(chatSvc *chat.Service, blobs *files.Store, opt Options, log *slog.Log
 // New returns a running Service publishing through pub, not yet hooked.
 func New(pub Publisher, blobs *files.Store, opt Options, log *slog.Logger) *Service {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{fetch: NewFetcher(opt.AllowLocal), files: blobs, pub: pub, log: log, done: opt.Done,
+	s := &Service{fetch: NewFetcher(opt.AllowLocal), files: blobs, pub: pub, log: log, done: opt.Done, self: hostOf(opt.Self),
 		queue: make(chan job, queueSize), ctx: ctx, cancel: cancel}
 	for range workers {
 		s.wg.Go(s.run)
@@ -81,7 +88,7 @@ func New(pub Publisher, blobs *files.Store, opt Options, log *slog.Logger) *Serv
 // and never waits.
 func (s *Service) Hook(_ context.Context, _ model.SidebarRoom, p chat.Posted) {
 	u := FirstURL(p.Message.HTML)
-	if u == "" {
+	if u == "" || (s.self != "" && hostOf(u) == s.self) {
 		return
 	}
 	select {
@@ -122,7 +129,7 @@ func (s *Service) make(j job) error {
 	}
 	p := model.LinkPreview{URL: j.url, Title: page.Title, Description: page.Description}
 	var image *files.Pending
-	if page.ImageURL != "" {
+	if page.ImageURL != "" && s.files != nil {
 		// A card is still worth showing without its picture.
 		if image, err = s.image(page.ImageURL, &p); err != nil {
 			s.log.Debug("no link preview image", "url", page.ImageURL, "error", err)
@@ -161,4 +168,13 @@ func (s *Service) image(rawURL string, p *model.LinkPreview) (*files.Pending, er
 	b := img.Bounds()
 	p.ImageWidth, p.ImageHeight = b.Dx(), b.Dy()
 	return pending, nil
+}
+
+// hostOf is the lower-case host (without port) of an address, or "".
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
 }
