@@ -48,7 +48,7 @@ type NewAttachment struct {
 	Preview    *files.Blob // a preview made apart from the blob, or nil
 }
 
-func insertAttachment(ctx context.Context, tx cachedTx, messageID int64, na NewAttachment, t int64) (int64, error) {
+func insertAttachment(ctx context.Context, tx queryer, messageID int64, na NewAttachment, t int64) (int64, error) {
 	if err := insertBlob(ctx, tx, na.Blob); err != nil {
 		return 0, err
 	}

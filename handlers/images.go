@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"image"
-	"image/png"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -86,14 +85,7 @@ func uploadedImage(r *http.Request, field string) (img image.Image, ok bool, pro
 // a JPEG when opaque, else a PNG; asPNG makes it a PNG always (icons).
 func (h *Handler) keepSquare(img image.Image, side int, asPNG bool) (*files.Pending, error) {
 	var buf bytes.Buffer
-	sq := imaging.Square(img, side)
-	var err error
-	if asPNG {
-		err = png.Encode(&buf, sq)
-	} else {
-		_, err = imaging.Encode(&buf, sq)
-	}
-	if err != nil {
+	if err := imaging.EncodeSquare(&buf, img, side, asPNG); err != nil {
 		return nil, err
 	}
 	return h.cfg.Files.Put(&buf, int64(buf.Len()))

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/importer"
 	"github.com/campfire-go/campfire/internal/importer/oncetest"
 )
@@ -34,7 +36,12 @@ func importedApp(t *testing.T) (*testApp, *oncetest.Fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importer.Run(context.Background(), store, importer.Options{DB: f.DB, Files: f.StorageDir}); err != nil {
+	// The files go where the server finds them: files/ beside the database.
+	storage, err := files.Open(filepath.Join(dir, "files"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.Run(context.Background(), store, importer.Options{DB: f.DB, Files: f.StorageDir, Storage: storage}); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()
@@ -154,6 +161,43 @@ func TestImportedCampfireWorks(t *testing.T) {
 		}
 		if got := cat.search(t, oncetest.UniqueWord); len(got) != 0 {
 			t.Errorf("Cat found %v in a room she is not in", got)
+		}
+	})
+
+	t.Run("files download with the same bytes, for the room's members", func(t *testing.T) {
+		page := document(t, ada.get(fmt.Sprintf("/rooms/%d/@%d", oncetest.OpenRoom, f.PDFMessage)))
+		link := page.Find(fmt.Sprintf("#messages article[data-message-id='%d'] a.message__attachment[href]", f.PDFMessage))
+		href := link.AttrOr("href", "")
+		if href == "" {
+			t.Fatal("the imported PDF has no download link")
+		}
+		res := ben.get(href)
+		wantStatus(t, res, http.StatusOK)
+		if got, _ := io.ReadAll(res.Body); !bytes.Equal(got, f.PDFBytes) || res.Header.Get("Content-Type") != "application/pdf" {
+			t.Errorf("the PDF downloads as %d bytes of %s", len(got), res.Header.Get("Content-Type"))
+		}
+		page = document(t, ada.get(fmt.Sprintf("/rooms/%d/@%d", oncetest.OpenRoom, f.FileMessage)))
+		img := page.Find(fmt.Sprintf("#messages article[data-message-id='%d'] .message__attachment img", f.FileMessage))
+		if img.AttrOr("width", "") != "1200" || !strings.HasSuffix(img.AttrOr("src", ""), "?variant=preview") {
+			t.Errorf("the imported picture shows as %v", img.Nodes)
+		}
+		if res := ben.get(strings.TrimSuffix(img.AttrOr("src", ""), "?variant=preview")); res.StatusCode != http.StatusOK {
+			t.Errorf("the picture: %d", res.StatusCode)
+		} else if got, _ := io.ReadAll(res.Body); !bytes.Equal(got, f.PictureBytes) {
+			t.Error("the picture downloads with other bytes")
+		}
+	})
+
+	t.Run("avatars and the logo come along", func(t *testing.T) {
+		res := ada.get(fmt.Sprintf("/users/%d/avatar", oncetest.Member))
+		wantStatus(t, res, http.StatusOK)
+		if ct := res.Header.Get("Content-Type"); ct == "image/svg+xml" {
+			t.Error("Ben's avatar is drawn initials, not his picture")
+		}
+		res = ada.get("/favicon.ico")
+		wantStatus(t, res, http.StatusOK)
+		if ct := res.Header.Get("Content-Type"); ct != "image/png" {
+			t.Errorf("the favicon is %s, want the imported logo (image/png)", ct)
 		}
 	})
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/app"
+	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/importer"
 )
 
@@ -20,11 +21,11 @@ func importOnce(ctx context.Context, cfg app.Config, args []string, stdout io.Wr
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dbFile := fs.String("db", "", "the ONCE Campfire SQLite file")
-	files := fs.String("files", "", "its Active Storage folder")
+	filesDir := fs.String("files", "", "its Active Storage folder")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("import: %w\n\n%s", err, usage)
 	}
-	opt := importer.Options{DB: *dbFile, Files: *files}
+	opt := importer.Options{DB: *dbFile, Files: *filesDir}
 	switch {
 	case fs.NArg() == 1 && opt.DB == "":
 		dir := fs.Arg(0)
@@ -48,6 +49,10 @@ func importOnce(ctx context.Context, cfg app.Config, args []string, stdout io.Wr
 		return err
 	}
 	defer store.Close()
+	// Files go where the server will look for them (CAMPFIRE_STORAGE).
+	if opt.Storage, err = files.Open(cfg.StoragePath); err != nil {
+		return fmt.Errorf("import: %w; create it, or set CAMPFIRE_STORAGE", err)
+	}
 	opt.Progress = stdout
 	if f, ok := stdout.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {

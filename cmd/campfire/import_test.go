@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -23,10 +24,15 @@ func TestImportCommand(t *testing.T) {
 	if err := run(ctx, []string{"import", f.StorageDir}, e, nil, &out); err != nil {
 		t.Fatalf("import: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"messages", "300", "avatar: attachments are not supported yet", "Skipped or changed:"} {
+	for _, want := range []string{"messages", strconv.Itoa(f.Messages), "attachments", "file not found", "Skipped or changed:"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the output does not say %q:\n%s", want, out.String())
 		}
+	}
+
+	// The files are where the server looks for them: files/ beside the database.
+	if matches, _ := filepath.Glob(filepath.Join(dir, "new", "files", "*", "*", "*")); len(matches) < 4 {
+		t.Errorf("the files did not come to new/files: %v", matches)
 	}
 
 	out.Reset()

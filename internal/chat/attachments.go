@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 
@@ -40,7 +41,9 @@ func (s *Service) MaxUpload() int64 { return s.maxUpload }
 // Upload is a file received for a message: on disk, inspected, not yet
 // recorded. Post records it; Release it in any case once the post is over.
 type Upload struct {
-	s       *Service
+	fs      *files.Store
+	idx     files.Index
+	log     *slog.Logger
 	att     db.NewAttachment
 	pending []*files.Pending
 }
@@ -59,8 +62,8 @@ func (u *Upload) Release() {
 		keys = append(keys, p.Key)
 	}
 	u.pending = nil
-	if err := u.s.files.RemoveUnused(context.Background(), u.s.store, keys...); err != nil {
-		u.s.log.Warn("remove unused upload", "error", err)
+	if err := u.fs.RemoveUnused(context.Background(), u.idx, keys...); err != nil {
+		u.log.Warn("remove unused upload", "error", err)
 	}
 }
 
@@ -74,28 +77,46 @@ func (s *Service) Upload(ctx context.Context, r io.Reader, name string) (*Upload
 	if s.files == nil {
 		return nil, &ValidationError{"This server does not keep files."}
 	}
-	p, err := s.files.Put(r, s.maxUpload)
+	return KeepFile(ctx, FileKeeper{Files: s.files, Index: s.store, Log: s.log, Limit: s.maxUpload, Slots: s.previews}, r, name)
+}
+
+// FileKeeper says where KeepFile keeps a file and how.
+type FileKeeper struct {
+	Files *files.Store
+	Index files.Index // what tells whether a blob is still in use
+	Log   *slog.Logger
+	Limit int64         // the largest file taken
+	Slots chan struct{} // bounds the previews made at once; nil for no bound
+}
+
+// KeepFile is Upload for callers without a Service (campfire import): the
+// same checks, the same preview, the same cleaned name.
+func KeepFile(ctx context.Context, k FileKeeper, r io.Reader, name string) (*Upload, error) {
+	p, err := k.Files.Put(r, k.Limit)
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.Is(err, files.ErrTooLarge), errors.As(err, &mbe):
-		return nil, &TooLargeError{Limit: s.maxUpload}
+		return nil, &TooLargeError{Limit: k.Limit}
 	case errors.Is(err, files.ErrEmpty):
 		return nil, &ValidationError{"The file is empty."}
 	case err != nil:
 		return nil, err
 	}
-	u := &Upload{s: s, pending: []*files.Pending{p}}
+	u := &Upload{fs: k.Files, idx: k.Index, log: k.Log, pending: []*files.Pending{p}}
 	u.att = db.NewAttachment{Blob: p.Blob, Attachment: model.Attachment{
 		Filename: files.CleanName(name), ContentType: p.ContentType, ByteSize: p.Size, Key: p.Key,
 	}}
 	if isDecodable(p.ContentType) {
-		if err := s.preview(ctx, u); err != nil {
+		if err := u.preview(ctx, k.Slots); err != nil {
 			u.Release()
 			return nil, err
 		}
 	}
 	return u, nil
 }
+
+// Attachment is the row to record for the file, with its message.
+func (u *Upload) Attachment() db.NewAttachment { return u.att }
 
 // isDecodable reports whether the sniffed type is one imaging reads.
 func isDecodable(contentType string) bool {
@@ -108,15 +129,17 @@ func isDecodable(contentType string) bool {
 
 // preview makes the image's preview, once, on upload. An image that does
 // not decode becomes a plain download; one with too many pixels is refused.
-func (s *Service) preview(ctx context.Context, u *Upload) error {
-	select {
-	case s.previews <- struct{}{}:
-		defer func() { <-s.previews }()
-	case <-ctx.Done():
-		return ctx.Err()
+func (u *Upload) preview(ctx context.Context, slots chan struct{}) error {
+	if slots != nil {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	a := &u.att.Attachment
-	f, err := s.files.Open(a.Key)
+	f, err := u.fs.Open(a.Key)
 	if err != nil {
 		return fmt.Errorf("chat: preview: %w", err)
 	}
@@ -135,7 +158,7 @@ func (s *Service) preview(ctx context.Context, u *Upload) error {
 	a.Width, a.Height = pv.Original.Width, pv.Original.Height
 	a.PreviewKey, a.PreviewWidth, a.PreviewHeight = a.Key, pv.Width, pv.Height
 	if pv.Data != nil {
-		pp, err := s.files.Put(bytes.NewReader(pv.Data), int64(len(pv.Data)))
+		pp, err := u.fs.Put(bytes.NewReader(pv.Data), int64(len(pv.Data)))
 		if err != nil {
 			return fmt.Errorf("chat: preview: %w", err)
 		}

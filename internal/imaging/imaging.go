@@ -187,3 +187,15 @@ func Encode(w io.Writer, img image.Image) (string, error) {
 	}
 	return "png", (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, img)
 }
+
+// EncodeSquare writes Square(img, side): as a PNG when asPNG (icons must
+// keep any transparency and every size the same format), else as Encode
+// chooses. Avatars and the logo are kept this way, uploaded or imported.
+func EncodeSquare(w io.Writer, img image.Image, side int, asPNG bool) error {
+	sq := Square(img, side)
+	if asPNG {
+		return png.Encode(w, sq)
+	}
+	_, err := Encode(w, sq)
+	return err
+}

@@ -17,16 +17,18 @@ import (
 	"time"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/model"
 )
 
 // Options say what to import and how to show progress.
 type Options struct {
-	DB       string    // the ONCE Campfire SQLite file
-	Files    string    // its Active Storage folder; "" when not given
-	Progress io.Writer // where progress goes; nil for none
-	Terminal bool      // Progress is a terminal: draw a bar
-	Workers  int       // bodies converted at once; 0 for one per CPU
+	DB       string       // the ONCE Campfire SQLite file
+	Files    string       // its Active Storage folder; "" when not given
+	Storage  *files.Store // the target's storage folder, where files are copied; nil leaves them behind
+	Progress io.Writer    // where progress goes; nil for none
+	Terminal bool         // Progress is a terminal: draw a bar
+	Workers  int          // bodies converted at once; 0 for one per CPU
 }
 
 // ErrTargetNotEmpty is returned when the target already has users.
@@ -34,19 +36,21 @@ var ErrTargetNotEmpty = errors.New("the target database already has users: impor
 
 // Reasons used in the report, named so that tests can ask for them.
 const (
-	ReasonAttachmentsUnsupported = "file attached to a message: attachments are not supported yet"
-	ReasonAttachmentOnly         = "message that was only a file: attachments are not supported yet"
-	ReasonAvatarUnsupported      = "avatar: attachments are not supported yet"
-	ReasonLogoUnsupported        = "account logo: attachments are not supported yet"
-	ReasonInlineFile             = "file inside a message body: attachments are not supported yet, the text is kept"
-	ReasonCreatorGone            = "message whose creator is not in the database"
-	ReasonRoomGone               = "message whose room is not in the database"
-	ReasonNoText                 = "message with no text once sanitized (not valid HTML, or markup only)"
-	ReasonNoBody                 = "message without a body"
-	ReasonRepeatedClientID       = "client_message_id repeated within a room: the later message got a fresh one"
-	ReasonInvalidClientID        = "client_message_id not usable here: replaced"
-	ReasonStrangerMention        = "mention of a user not in the database: kept as text"
-	ReasonSessions               = "sign-in session: not imported, everyone signs in again"
+	ReasonFileMissing      = "file not found in the files folder: left behind"
+	ReasonFileUnusable     = "file not kept"
+	ReasonPictureUnusable  = "avatar or logo that is not a PNG, JPEG, GIF or WebP image: left behind"
+	ReasonOtherFile        = "file of a kind Campfire in Go does not keep: left behind"
+	ReasonNoStorage        = "file: no storage folder to copy it into"
+	ReasonAttachmentOnly   = "message that was only a file, and the file could not be brought"
+	ReasonInlineFile       = "file inside a message body, not attached to it: the text is kept, the file is not"
+	ReasonCreatorGone      = "message whose creator is not in the database"
+	ReasonRoomGone         = "message whose room is not in the database"
+	ReasonNoText           = "message with no text once sanitized (not valid HTML, or markup only)"
+	ReasonNoBody           = "message without a body"
+	ReasonRepeatedClientID = "client_message_id repeated within a room: the later message got a fresh one"
+	ReasonInvalidClientID  = "client_message_id not usable here: replaced"
+	ReasonStrangerMention  = "mention of a user not in the database: kept as text"
+	ReasonSessions         = "sign-in session: not imported, everyone signs in again"
 )
 
 type run struct {
@@ -59,6 +63,7 @@ type run struct {
 	roles  map[int64]model.Role
 	rooms  map[int64]model.RoomKind
 	anyone int64 // the user that stands in for a room's missing creator
+	files  *broughtFiles
 }
 
 // Run imports the database opt.DB into store, which must have no users.
@@ -78,12 +83,23 @@ func Run(ctx context.Context, store *db.Store, opt Options) (*Report, error) {
 		opt.Workers = runtime.NumCPU()
 	}
 	r := newReport()
+	ru := &run{ctx: ctx, src: src, r: r, opt: opt,
+		names: map[int64]string{}, roles: map[int64]model.Role{}, rooms: map[int64]model.RoomKind{}}
+	// Files first, outside the transaction: if anything fails after, the
+	// release removes them again, since no committed row refers to them.
+	// After a good import it keeps those the rows use. Anything it misses is
+	// removed by the collection at the server's next start.
+	if opt.Storage != nil {
+		defer func() { _ = ru.files.release(ctx, opt.Storage, store) }()
+	}
+	if ru.files, err = ru.copyFiles(store); err != nil {
+		return nil, err
+	}
 	err = store.Import(ctx, func(im *db.Importer) error {
-		ru := &run{ctx: ctx, src: src, im: im, r: r, opt: opt,
-			names: map[int64]string{}, roles: map[int64]model.Role{}, rooms: map[int64]model.RoomKind{}}
+		ru.im = im
 		for _, step := range []func() error{
-			ru.account, ru.users, ru.roomsStep, ru.memberships, ru.messages, ru.boosts,
-			ru.bans, ru.webhooks, ru.pushSubscriptions, ru.searches, ru.files, ru.sessions,
+			ru.account, ru.users, ru.avatarsAndLogo, ru.roomsStep, ru.memberships, ru.messages, ru.boosts,
+			ru.bans, ru.webhooks, ru.pushSubscriptions, ru.searches, ru.sessions,
 		} {
 			if err := step(); err != nil {
 				return err
@@ -435,39 +451,6 @@ func (ru *run) searches() error {
 			return err
 		}
 		ru.r.Counts["searches"]++
-	}
-	return rows.Err()
-}
-
-// files reports the Active Storage files, none of which can come along until
-// Campfire in Go has attachments.
-func (ru *run) files() error {
-	s := ru.src
-	if !s.has("active_storage_attachments") {
-		return nil
-	}
-	rows, err := s.db.QueryContext(ru.ctx, `
-		SELECT record_type, name, count(*), min(record_id) FROM active_storage_attachments GROUP BY 1, 2 ORDER BY 1, 2`)
-	if err != nil {
-		return fmt.Errorf("reading attachments: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var typ, name string
-		var n, example int64
-		if err := rows.Scan(&typ, &name, &n, &example); err != nil {
-			return err
-		}
-		reason := typ + "." + name + " file: attachments are not supported yet"
-		switch typ + "." + name {
-		case "Message.attachment":
-			reason = ReasonAttachmentsUnsupported
-		case "User.avatar":
-			reason = ReasonAvatarUnsupported
-		case "Account.logo":
-			reason = ReasonLogoUnsupported
-		}
-		ru.r.skipN(reason, strings.ToLower(typ)+" "+strconv.FormatInt(example, 10), n)
 	}
 	return rows.Err()
 }

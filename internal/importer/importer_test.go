@@ -1,10 +1,13 @@
 package importer_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"errors"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/importer"
 	"github.com/campfire-go/campfire/internal/importer/oncetest"
 )
@@ -62,8 +66,9 @@ func TestImportBringsEverythingTextualAndReportsTheRest(t *testing.T) {
 		t.Fatalf("FindDatabase = %q, %v; want %q", dbPath, err, f.DB)
 	}
 	s, _ := target(t)
+	storage := storageFor(t)
 	var out strings.Builder
-	r, err := importer.Run(context.Background(), s, importer.Options{DB: dbPath, Files: f.StorageDir, Progress: &out})
+	r, err := importer.Run(context.Background(), s, importer.Options{DB: dbPath, Files: f.StorageDir, Storage: storage, Progress: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +76,8 @@ func TestImportBringsEverythingTextualAndReportsTheRest(t *testing.T) {
 		t.Error("the source database changed")
 	}
 	want := map[string]int64{"account": 1, "users": 6, "rooms": 4, "memberships": 10, "messages": int64(f.Messages),
-		"boosts": 2, "bans": 1, "webhooks": 1, "push subscriptions": 1, "searches": 2}
+		"boosts": 2, "bans": 1, "webhooks": 1, "push subscriptions": 1, "searches": 2,
+		"attachments": 2, "avatars": 1, "logo": 1}
 	for k, n := range want {
 		if r.Counts[k] != n {
 			t.Errorf("count of %s = %d, want %d", k, r.Counts[k], n)
@@ -83,13 +89,11 @@ func TestImportBringsEverythingTextualAndReportsTheRest(t *testing.T) {
 		}
 	}
 	for reason, n := range map[string]int64{
-		importer.ReasonCreatorGone:            1,
-		importer.ReasonNoText:                 1,
-		importer.ReasonRepeatedClientID:       1,
-		importer.ReasonAttachmentOnly:         1,
-		importer.ReasonAttachmentsUnsupported: 1,
-		importer.ReasonAvatarUnsupported:      1,
-		importer.ReasonSessions:               1,
+		importer.ReasonCreatorGone:      1,
+		importer.ReasonNoText:           1,
+		importer.ReasonRepeatedClientID: 1,
+		importer.ReasonFileMissing:      1,
+		importer.ReasonSessions:         1,
 	} {
 		if got := r.SkipCount(reason); got != n {
 			t.Errorf("skipped %q: %d, want %d", reason, got, n)
@@ -97,7 +101,7 @@ func TestImportBringsEverythingTextualAndReportsTheRest(t *testing.T) {
 	}
 	var printed strings.Builder
 	r.Print(&printed)
-	for _, s := range []string{"messages", "attachments are not supported yet", "message " + itoa(f.BrokenCreator)} {
+	for _, s := range []string{"messages", "attachments", "file not found", "gone.txt", "message " + itoa(f.BrokenCreator)} {
 		if !strings.Contains(printed.String(), s) {
 			t.Errorf("the report does not mention %q:\n%s", s, printed.String())
 		}
@@ -142,6 +146,112 @@ func TestImportBringsEverythingTextualAndReportsTheRest(t *testing.T) {
 	}
 }
 
+// storageFor is a target storage folder, as files beside the database.
+func storageFor(t testing.TB) *files.Store {
+	t.Helper()
+	st, err := files.Open(filepath.Join(t.TempDir(), "files"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// storedFiles counts the files in a storage folder.
+func storedFiles(t testing.TB, st *files.Store) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(st.Dir(), func(_ string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The files come along: a message that was only a picture keeps it, with a
+// preview; a PDF keeps its bytes and is found by its name; the avatar and
+// the logo are kept as uploaded ones are; a missing file is reported and its
+// message kept; nothing else is left in the storage folder.
+func TestImportBringsTheFiles(t *testing.T) {
+	f := build(t, oncetest.Options{Messages: 200})
+	s, _ := target(t)
+	storage := storageFor(t)
+	r, err := importer.Run(context.Background(), s, importer.Options{DB: f.DB, Files: f.StorageDir, Storage: storage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(key string) []byte {
+		t.Helper()
+		file, err := storage.Open(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer file.Close()
+		b, err := io.ReadAll(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var key, name, ctype string
+	var width, previewWidth sql.NullInt64
+	var previewKey sql.NullString
+	if err := s.Writer().QueryRow(`SELECT blob_key, filename, content_type, width, preview_key, preview_width FROM attachments WHERE message_id = ?`,
+		f.FileMessage).Scan(&key, &name, &ctype, &width, &previewKey, &previewWidth); err != nil {
+		t.Fatalf("the picture message has no file: %v", err)
+	}
+	if name != "cat.png" || ctype != "image/png" || width.Int64 != 1300 || !bytes.Equal(read(key), f.PictureBytes) {
+		t.Errorf("the picture came as %q %q %d px wide", name, ctype, width.Int64)
+	}
+	if !previewKey.Valid || previewKey.String == key || previewWidth.Int64 != 1200 {
+		t.Errorf("the picture has no 1,200 px preview: %v %d", previewKey, previewWidth.Int64)
+	}
+	if err := s.Writer().QueryRow(`SELECT blob_key, filename, content_type FROM attachments WHERE message_id = ?`,
+		f.PDFMessage).Scan(&key, &name, &ctype); err != nil {
+		t.Fatalf("the PDF message has no file: %v", err)
+	}
+	if name != "Q3 report.pdf" || ctype != "application/pdf" || !bytes.Equal(read(key), f.PDFBytes) {
+		t.Errorf("the PDF came as %q %q", name, ctype)
+	}
+	if n := count(t, s, `SELECT count(*) FROM messages WHERE id = ? AND body_plain = 'cat.png'`, f.FileMessage); n != 1 {
+		t.Error("the picture message does not read as its file's name")
+	}
+	if n := count(t, s, `SELECT count(*) FROM messages m JOIN attachments a ON a.message_id = m.id WHERE m.id = ?`, f.MissingFileMessage); n != 0 {
+		t.Error("a message whose file is missing got one")
+	}
+	if n := count(t, s, `SELECT count(*) FROM messages WHERE id = ?`, f.MissingFileMessage); n != 1 {
+		t.Error("the message whose file is missing was not kept")
+	}
+	if got := r.SkipCount(importer.ReasonFileMissing); got != 1 {
+		t.Errorf("%d missing files reported, want 1", got)
+	}
+	if n := count(t, s, `SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'Q3'`); n != 1 {
+		t.Errorf("searching the file's name finds %d messages, want 1", n)
+	}
+	var avatar string
+	if err := s.Writer().QueryRow(`SELECT avatar_key FROM users WHERE id = ?`, oncetest.Member).Scan(&avatar); err != nil {
+		t.Fatalf("Ben has no avatar: %v", err)
+	}
+	if img, _, err := image.Decode(bytes.NewReader(read(avatar))); err != nil || img.Bounds().Dx() != 96 || img.Bounds().Dy() != 96 {
+		t.Errorf("the avatar does not decode as a 96 px square: %v", err)
+	}
+	var logo, logo192, logo32 string
+	if err := s.Writer().QueryRow(`SELECT logo_key, logo_192_key, logo_32_key FROM accounts`).Scan(&logo, &logo192, &logo32); err != nil {
+		t.Fatalf("no logo: %v", err)
+	}
+	if img, err := png.Decode(bytes.NewReader(read(logo32))); err != nil || img.Bounds().Dx() != 32 {
+		t.Errorf("the logo's favicon is not a 32 px PNG: %v", err)
+	}
+	// Every file kept is one a row refers to.
+	if n, want := storedFiles(t, storage), count(t, s, `SELECT count(*) FROM blobs`); int64(n) != want {
+		t.Errorf("%d files in the storage folder, %d blobs", n, want)
+	}
+}
+
 func itoa(n int64) string { return strings.TrimSpace(strings.Repeat(" ", 0) + formatInt(n)) }
 
 func formatInt(n int64) string {
@@ -158,12 +268,32 @@ func formatInt(n int64) string {
 func TestImportAnOlderSchema(t *testing.T) {
 	f := build(t, oncetest.Options{Messages: 100, Older: true})
 	s, _ := target(t)
-	r, err := importer.Run(context.Background(), s, importer.Options{DB: f.DB})
+	r, err := importer.Run(context.Background(), s, importer.Options{DB: f.DB, Files: f.StorageDir, Storage: storageFor(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Counts["messages"] != int64(f.Messages) {
 		t.Errorf("%d messages, want %d", r.Counts["messages"], f.Messages)
+	}
+}
+
+// Given only the database, the import brings the words and says which files
+// stayed behind; a message that was only a file has nothing left to show.
+func TestImportWithoutTheFiles(t *testing.T) {
+	f := build(t, oncetest.Options{Messages: 100})
+	s, _ := target(t)
+	r, err := importer.Run(context.Background(), s, importer.Options{DB: f.DB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.SkipCount(importer.ReasonNoStorage); got != 5 {
+		t.Errorf("%d files reported left behind, want 5", got)
+	}
+	if got := r.SkipCount(importer.ReasonAttachmentOnly); got != 1 {
+		t.Errorf("%d file-only messages reported, want 1", got)
+	}
+	if r.Counts["messages"] != int64(f.Messages-1) || count(t, s, `SELECT count(*) FROM attachments`) != 0 {
+		t.Errorf("%d messages, want %d, and no files", r.Counts["messages"], f.Messages-1)
 	}
 }
 
@@ -233,11 +363,15 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ := target(t)
-	_, err = importer.Run(context.Background(), s, importer.Options{DB: f.DB, Progress: io.Discard})
+	storage := storageFor(t)
+	_, err = importer.Run(context.Background(), s, importer.Options{DB: f.DB, Files: f.StorageDir, Storage: storage, Progress: io.Discard})
 	if err == nil || !strings.Contains(err.Error(), "user 7") {
 		t.Fatalf("import with a repeated address: %v, want an error naming user 7", err)
 	}
-	for _, table := range []string{"accounts", "users", "rooms", "memberships", "messages", "messages_fts"} {
+	if n := storedFiles(t, storage); n != 0 {
+		t.Errorf("the failed import left %d files in the storage folder", n)
+	}
+	for _, table := range []string{"accounts", "users", "rooms", "memberships", "messages", "messages_fts", "blobs", "attachments"} {
 		if n := count(t, s, `SELECT count(*) FROM `+table); n != 0 {
 			t.Errorf("after the failed import %s has %d rows", table, n)
 		}
@@ -248,9 +382,12 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	if _, err := src.Exec(`DELETE FROM users WHERE id = 7`); err != nil {
 		t.Fatal(err)
 	}
-	r, err := importer.Run(context.Background(), s, importer.Options{DB: f.DB})
+	r, err := importer.Run(context.Background(), s, importer.Options{DB: f.DB, Files: f.StorageDir, Storage: storage})
 	if err != nil {
 		t.Fatalf("second run: %v", err)
+	}
+	if r.Counts["attachments"] != 2 {
+		t.Errorf("second run: %d attachments, want 2", r.Counts["attachments"])
 	}
 	if r.Counts["messages"] != int64(f.Messages) {
 		t.Errorf("second run: %d messages, want %d", r.Counts["messages"], f.Messages)

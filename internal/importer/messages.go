@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/campfire-go/campfire/db"
+	"github.com/campfire-go/campfire/internal/richtext"
 )
 
 // chunkSize is how many messages travel together from the reader through the
@@ -168,7 +169,8 @@ func (ru *run) writeMessage(m *sourceMessage, b *body) error {
 		ru.r.skip(ReasonCreatorGone, example)
 		return nil
 	}
-	if b.Plain == "" {
+	file := ru.files.attachment(m.id)
+	if b.Plain == "" && file == nil {
 		switch {
 		case m.hasFile:
 			ru.r.skip(ReasonAttachmentOnly, example)
@@ -187,6 +189,9 @@ func (ru *run) writeMessage(m *sourceMessage, b *body) error {
 	}
 	im := db.ImportMessage{ID: m.id, RoomID: m.roomID, CreatorID: m.creatorID, ClientMessageID: m.clientID,
 		HTML: b.HTML, Plain: b.Plain, CreatedAt: orNow(m.created)}
+	if file != nil {
+		im.Plain = richtext.WithFilename(b.Plain, file.Attachment().Attachment.Filename)
+	}
 	im.UpdatedAt = max(m.updated, im.CreatedAt)
 	if !db.ValidClientMessageID(im.ClientMessageID) {
 		ru.r.skip(ReasonInvalidClientID, example)
@@ -209,6 +214,12 @@ func (ru *run) writeMessage(m *sourceMessage, b *body) error {
 		im.ClientMessageID = freshClientID(m.id, attempt)
 	}
 	ru.r.Counts["messages"]++
+	if file != nil {
+		if err := ru.im.Attachment(m.id, file.Attachment(), max(ru.files.created[m.id], im.CreatedAt)); err != nil {
+			return fmt.Errorf("message %d: %w", m.id, err)
+		}
+		ru.r.Counts["attachments"]++
+	}
 	return nil
 }
 

@@ -26,7 +26,7 @@ type Skip struct {
 }
 
 // kinds is the order counts are printed in.
-var kinds = []string{"account", "users", "rooms", "memberships", "messages", "boosts", "bans", "webhooks", "push subscriptions", "searches"}
+var kinds = []string{"account", "users", "rooms", "memberships", "messages", "attachments", "avatars", "logo", "boosts", "bans", "webhooks", "push subscriptions", "searches"}
 
 func newReport() *Report {
 	return &Report{Counts: map[string]int64{}, skips: map[string]*Skip{}}

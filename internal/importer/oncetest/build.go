@@ -1,10 +1,14 @@
 package oncetest
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/base64"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,7 +65,10 @@ type Fixture struct {
 	SoundMessage    int64 // "/play tada"
 	UniqueMessage   int64 // the only message with UniqueWord
 	BoostedMessage  int64 // has two boosts
-	FileMessage     int64 // only a file: skipped for now
+	// Files: a message that is only a picture, one with words and a PDF,
+	// and one whose file is missing from the folder (kept without it).
+	FileMessage, PDFMessage, MissingFileMessage int64
+	PictureBytes, PDFBytes                      []byte
 	// With Options.Broken: a message whose creator is gone, one whose body is
 	// only a script, and a client_message_id used twice in a room.
 	BrokenCreator, BrokenBody, RepeatedClientID int64
@@ -366,33 +373,65 @@ func (g *gen) extras() error {
 	return nil
 }
 
-// files adds what Active Storage would hold: a message that is only a
-// picture and an avatar, each with its blob row and its file on disk under
-// the two-level key folders.
+// files adds what Active Storage would hold, each with its blob row and its
+// file on disk under the two-level key folders: a message that is only a
+// picture (wider than a preview, so one is made), a message with a PDF and
+// words, an avatar, the account's logo, and a message whose file is missing.
 func (g *gen) files() error {
 	now := railsTime(epoch)
-	g.f.FileMessage = int64(g.opt.Messages) + 100
-	if err := g.exec(`INSERT INTO messages (id, room_id, creator_id, client_message_id, created_at, updated_at) VALUES (?, ?, ?, 'file-message', ?, ?)`,
-		g.f.FileMessage, OpenRoom, Member, now, now); err != nil {
+	picture, err := pngOf(1300, 40)
+	if err != nil {
 		return err
 	}
-	for i, f := range []struct {
-		key, name, recordType, attachment string
-		record                            int64
-	}{
-		{"k3y1abcdefghijklmnop", "cat.png", "Message", "attachment", g.f.FileMessage},
-		{"k3y2abcdefghijklmnop", "ben.png", "User", "avatar", Member},
-	} {
-		data := []byte("\x89PNG\r\n\x1a\nnot really a picture " + f.name)
-		p := filepath.Join(g.dir, f.key[:2], f.key[2:4], f.key)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	square, err := pngOf(96, 96)
+	if err != nil {
+		return err
+	}
+	g.f.PictureBytes = picture
+	g.f.PDFBytes = []byte("%PDF-1.4\n% a report\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	base := int64(g.opt.Messages) + 100
+	g.f.FileMessage, g.f.PDFMessage, g.f.MissingFileMessage = base, base+1, base+2
+	for _, m := range []struct {
+		id       int64
+		clientID string
+		body     string
+	}{{g.f.FileMessage, "file-message", ""}, {g.f.PDFMessage, "pdf-message", "<div>the quarterly report</div>"},
+		{g.f.MissingFileMessage, "missing-file-message", "<div>the file of this one is gone</div>"}} {
+		if err := g.exec(`INSERT INTO messages (id, room_id, creator_id, client_message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			m.id, OpenRoom, Member, m.clientID, now, now); err != nil {
 			return err
 		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return err
+		if m.body != "" {
+			if err := g.exec(`INSERT INTO action_text_rich_texts (name, body, record_type, record_id, created_at, updated_at)
+				VALUES ('body', ?, 'Message', ?, ?, ?)`, m.body, m.id, now, now); err != nil {
+				return err
+			}
+		}
+		g.f.MessagesPerRoom[OpenRoom]++
+		g.f.Messages++
+	}
+	for i, f := range []struct {
+		key, name, contentType, recordType, attachment string
+		record                                         int64
+		data                                           []byte // nil: the file is missing
+	}{
+		{"k3y1abcdefghijklmnop", "cat.png", "image/png", "Message", "attachment", g.f.FileMessage, picture},
+		{"k3y2abcdefghijklmnop", "ben.png", "image/png", "User", "avatar", Member, square},
+		{"k3y3abcdefghijklmnop", "Q3 report.pdf", "application/pdf", "Message", "attachment", g.f.PDFMessage, g.f.PDFBytes},
+		{"k3y4abcdefghijklmnop", "logo.png", "image/png", "Account", "logo", 1, square},
+		{"k3y5abcdefghijklmnop", "gone.txt", "text/plain", "Message", "attachment", g.f.MissingFileMessage, nil},
+	} {
+		if f.data != nil {
+			p := filepath.Join(g.dir, f.key[:2], f.key[2:4], f.key)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, f.data, 0o644); err != nil {
+				return err
+			}
 		}
 		if err := g.exec(`INSERT INTO active_storage_blobs (id, key, filename, content_type, metadata, service_name, byte_size, checksum, created_at)
-			VALUES (?, ?, ?, 'image/png', '{}', 'local', ?, 'x', ?)`, i+1, f.key, f.name, len(data), now); err != nil {
+			VALUES (?, ?, ?, ?, '{}', 'local', ?, 'x', ?)`, i+1, f.key, f.name, f.contentType, len(f.data), now); err != nil {
 			return err
 		}
 		if err := g.exec(`INSERT INTO active_storage_attachments (name, record_type, record_id, blob_id, created_at) VALUES (?, ?, ?, ?, ?)`,
@@ -401,4 +440,17 @@ func (g *gen) files() error {
 		}
 	}
 	return nil
+}
+
+// pngOf is a w × h picture: a gradient, so it is not all one colour.
+func pngOf(w, h int) ([]byte, error) {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), 160, 255})
+		}
+	}
+	var buf bytes.Buffer
+	err := png.Encode(&buf, img)
+	return buf.Bytes(), err
 }
