@@ -165,10 +165,79 @@ func scale(img image.Image, src image.Rectangle, w, h int) image.Image {
 		draw.Draw(dst, dst.Bounds(), img, src.Min, draw.Src)
 		return dst
 	}
-	// Catmull-Rom is the sharpest of x/image's kernels on a downscale; at
-	// these sizes it costs well under a second (docs/BENCHMARKS.md).
+	// Catmull-Rom is the sharpest of x/image's kernels, but its cost grows
+	// with the ratio: a 12-megapixel photo took 0.8 s. Averaging whole
+	// blocks of pixels first brings the ratio under 2 for a fraction of
+	// that, and the kernel then only has the rest to do
+	// (docs/BENCHMARKS.md).
+	if f := min(src.Dx()/w, src.Dy()/h); f >= 2 {
+		if y, ok := img.(*image.YCbCr); ok {
+			img = shrinkYCbCr(y, src, f)
+		} else {
+			img = shrink(img, src, f)
+		}
+		src = img.Bounds()
+	}
 	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, src, xdraw.Src, nil)
 	return dst
+}
+
+// shrinkYCbCr is shrink for a JPEG's own pixels, without converting them
+// to RGBA first (which cost as much as the rest): brightness is averaged
+// over each block, colour (already at a lower resolution in a JPEG) is taken
+// at its centre.
+func shrinkYCbCr(m *image.YCbCr, src image.Rectangle, f int) *image.YCbCr {
+	w, h := src.Dx()/f, src.Dy()/f
+	out := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
+	area := uint32(f * f)
+	for y := range h {
+		sy := src.Min.Y + y*f
+		for x := range w {
+			sx := src.Min.X + x*f
+			var sum uint32
+			for yy := range f {
+				for _, v := range m.Y[m.YOffset(sx, sy+yy):][:f] {
+					sum += uint32(v)
+				}
+			}
+			out.Y[y*out.YStride+x] = uint8(sum / area)
+			ci := m.COffset(sx+f/2, sy+f/2)
+			out.Cb[y*out.CStride+x], out.Cr[y*out.CStride+x] = m.Cb[ci], m.Cr[ci]
+		}
+	}
+	return out
+}
+
+// shrink returns the part src of img made f times smaller by averaging each
+// f × f block (in premultiplied RGBA, so transparency averages right).
+func shrink(img image.Image, src image.Rectangle, f int) *image.RGBA {
+	rgba, ok := img.(*image.RGBA)
+	if !ok || rgba.Bounds() != src {
+		rgba = image.NewRGBA(image.Rect(0, 0, src.Dx(), src.Dy()))
+		draw.Draw(rgba, rgba.Bounds(), img, src.Min, draw.Src)
+	}
+	w, h := src.Dx()/f, src.Dy()/f
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	area := uint32(f * f)
+	var sum [4]uint32
+	for y := range h {
+		for x := range w {
+			sum = [4]uint32{}
+			for yy := range f {
+				row := rgba.Pix[(y*f+yy)*rgba.Stride+x*f*4:]
+				for xx := range f {
+					p := row[xx*4 : xx*4+4]
+					sum[0] += uint32(p[0])
+					sum[1] += uint32(p[1])
+					sum[2] += uint32(p[2])
+					sum[3] += uint32(p[3])
+				}
+			}
+			d := out.Pix[y*out.Stride+x*4 : y*out.Stride+x*4+4]
+			d[0], d[1], d[2], d[3] = uint8(sum[0]/area), uint8(sum[1]/area), uint8(sum[2]/area), uint8(sum[3]/area)
+		}
+	}
+	return out
 }
 
 // Opaque reports whether every pixel of img is fully opaque.

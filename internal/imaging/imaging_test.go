@@ -172,3 +172,35 @@ func TestEncodeKeepsTransparency(t *testing.T) {
 		t.Fatalf("opaque image encoded as %s, %v", f, err)
 	}
 }
+
+// Shrinking a photo keeps its colours: a flat JPEG colour (YCbCr, shrunk in
+// place) and a flat PNG colour with transparency come out the same.
+func TestShrinkKeepsColours(t *testing.T) {
+	ycc := image.NewYCbCr(image.Rect(0, 0, 5000, 400), image.YCbCrSubsampleRatio420)
+	for i := range ycc.Y {
+		ycc.Y[i] = 120
+	}
+	for i := range ycc.Cb {
+		ycc.Cb[i], ycc.Cr[i] = 90, 200
+	}
+	wantR, wantG, wantB := color.YCbCrToRGB(120, 90, 200)
+	got := color.RGBAModel.Convert(Fit(ycc, 1200).At(600, 50)).(color.RGBA)
+	if d := absDiff(got.R, wantR) + absDiff(got.G, wantG) + absDiff(got.B, wantB); d > 6 {
+		t.Errorf("YCbCr shrink: %v, want %d,%d,%d", got, wantR, wantG, wantB)
+	}
+	nrgba := image.NewNRGBA(image.Rect(0, 0, 4000, 300))
+	for i := 0; i < len(nrgba.Pix); i += 4 {
+		copy(nrgba.Pix[i:], []uint8{200, 40, 10, 128})
+	}
+	got2 := color.NRGBAModel.Convert(Fit(nrgba, 1200).At(600, 50)).(color.NRGBA)
+	if d := absDiff(got2.R, 200) + absDiff(got2.G, 40) + absDiff(got2.B, 10) + absDiff(got2.A, 128); d > 8 {
+		t.Errorf("RGBA shrink: %v", got2)
+	}
+}
+
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}
