@@ -30,6 +30,7 @@ func (h *Handler) bots(w http.ResponseWriter, r *http.Request) {
 		for _, room := range b.Rooms {
 			list[i].Rooms = append(list[i].Rooms, views.BotRoomLine{
 				ID: room.ID, Name: room.Name, Curl: views.CurlLine(base, room.ID, b.Key()),
+				CurlFile: views.CurlFileLine(base, room.ID, b.Key()),
 			})
 		}
 	}

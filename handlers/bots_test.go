@@ -54,8 +54,12 @@ func TestAdminsCreateRenameRekeyAndDeleteBots(t *testing.T) {
 	if got := doc.Find("input.bot__curl").AttrOr("value", ""); got != want {
 		t.Errorf("curl line %q, want %q", got, want)
 	}
-	if doc.Find(`label[for^="curl_"]`).Length() != 1 {
-		t.Error("the curl line has no label")
+	wantFile := fmt.Sprintf(`curl -F "attachment=@/path/to/file" %s/rooms/%d/%s/messages`, a.srv.URL, room, bot.Key())
+	if got := doc.Find("input.bot__curl").Eq(1).AttrOr("value", ""); got != wantFile {
+		t.Errorf("file curl line %q, want %q", got, wantFile)
+	}
+	if doc.Find(`label[for^="curl_"]`).Length() != 2 {
+		t.Error("the curl lines have no labels")
 	}
 	// And the line that listens to its rooms, with no public URL needed.
 	wantListen := fmt.Sprintf("campfire listen %s/bots/%s/events --exec ./reply.sh --cursor bot.cursor", a.srv.URL, bot.Key())
