@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -191,6 +192,71 @@ func TestJourneyAttachWithoutJavaScriptAndDownload(t *testing.T) {
 		if time.Now().After(deadline) {
 			entries, _ := os.ReadDir(downloads)
 			t.Fatalf("no downloaded minutes.pdf (read %d bytes, %v); folder has %v", len(b), err, entries)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A slow upload shows its progress and can be stopped: Cancel takes the
+// pending message away and nothing is stored; the composer goes on working.
+func TestJourneyCancelAnUpload(t *testing.T) {
+	a := newApp(t)
+	ada := a.newPerson(t, "Ada Admin")
+	room := a.allTalk(ada.user)
+	ada.signedIn()
+	ada.openRoom(room)
+
+	big := filepath.Join(t.TempDir(), "big.bin")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("campfire "), 300_000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Uploads from this tab crawl at 64 KB/s: the 2.7 MB file takes 40 s.
+	ada.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{DownloadThroughput: -1, UploadThroughput: 64 << 10}},
+		})
+		return err
+	}))
+	ada.do(chromedp.SetUploadFiles(chromedp.CSS(`#composer input[type=file]`), []string{big}))
+	ada.waitUntil("the file waiting", `!!document.querySelector("#composer .composer__file-chip")`)
+	eval[bool](ada, composerFieldJS+`.focus(), true`)
+	ada.typeKeys("\n")
+	ada.waitUntil("the upload under way", `(() => {
+		const bar = document.querySelector("#messages .message--pending .message__upload progress");
+		return !!bar && bar.value > 0 && bar.value < 100;
+	})()`)
+	ada.do(chromedp.Click(chromedp.CSS(`#messages .message--pending .message__cancel`), chromedp.NodeVisible))
+	ada.waitUntil("the pending message gone", `document.querySelectorAll("#messages .message").length === 0`)
+
+	ada.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{DownloadThroughput: -1, UploadThroughput: -1}},
+		})
+		return err
+	}))
+	ada.typeMessage("after the cancel\n")
+	ada.waitForMessage("after the cancel")
+	if msgs := a.messages(room); len(msgs) != 1 || msgs[0].Attachment != nil {
+		t.Fatalf("stored %+v, want only the text message", msgs)
+	}
+	// The server dropped the half-received file.
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		var left []string
+		filepath.WalkDir(a.srv.Files.Dir(), func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				left = append(left, path)
+			}
+			return err
+		})
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("files left in the storage folder after the cancel: %v", left)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
