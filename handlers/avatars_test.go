@@ -100,6 +100,13 @@ func TestAvatarInDirectRoomsPresenceAndPeopleLists(t *testing.T) {
 	if !ok || src != versioned {
 		t.Errorf("direct room line avatar %q, want %q", src, versioned)
 	}
+	// Who is here: Bob has the room open.
+	room := a.allTalk()
+	bob.openStream(t, room, 0, 0)
+	doc = document(t, admin.get(views.RoomURL(room)))
+	if src, _ := doc.Find(fmt.Sprintf(`#presence .presence__person[data-user-id="%d"] img`, bob.user.ID)).Attr("src"); src != versioned {
+		t.Errorf("presence avatar %q, want %q", src, versioned)
+	}
 	// The people one may start a direct room with.
 	doc = document(t, admin.get("/rooms/directs/new"))
 	if doc.Find(fmt.Sprintf(`label[for="user_%d"] img[src="%s"]`, bob.user.ID, versioned)).Length() != 1 {
