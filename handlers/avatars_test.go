@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/campfire-go/campfire/internal/files"
@@ -271,8 +272,8 @@ func TestAvatarOversizeIsRefusedBeforeItIsReadWhole(t *testing.T) {
 		wantStatus(t, res, http.StatusRequestEntityTooLarge)
 		res.Body.Close()
 	}
-	if sent.n > 32<<20 {
-		t.Errorf("the server read %d MiB of a 64 MiB avatar", sent.n>>20)
+	if n := sent.n.Load(); n > 32<<20 {
+		t.Errorf("the server read %d MiB of a 64 MiB avatar", n>>20)
 	}
 	if a.avatarKey(bob.user.ID) != "" {
 		t.Error("an oversize avatar was stored")
@@ -304,13 +305,15 @@ func (zeros) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// countingReader counts what the client's transport read of a body; the
+// transport may still be reading when the answer arrives, hence atomic.
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
