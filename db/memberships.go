@@ -156,3 +156,27 @@ func checkActiveUsers(ctx context.Context, q queryer, ids []int64) error {
 	}
 	return nil
 }
+
+// MarkReadMany clears the unread mark of each {room, user} in one
+// transaction and returns those that had one.
+func (s *Store) MarkReadMany(ctx context.Context, pairs [][2]int64) ([][2]int64, error) {
+	var changed [][2]int64
+	err := s.tx(ctx, func(tx cachedTx) error {
+		for _, p := range pairs {
+			res, err := tx.ExecContext(ctx, `
+				UPDATE memberships SET unread_at = NULL
+				WHERE room_id = ? AND user_id = ? AND unread_at IS NOT NULL`, p[0], p[1])
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				changed = append(changed, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("db: mark read: %w", err)
+	}
+	return changed, nil
+}

@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/live"
+	"github.com/campfire-go/campfire/internal/streamtoken"
 )
 
 // SessionCookie names the cookie of a signed-in browser.
@@ -78,7 +80,13 @@ type Handler struct {
 	botPosts        *rateLimiter
 	// transfer is the secret of session-transfer links, read once.
 	transfer transferKey
-	stopGC   func()
+	// tokens makes and checks stream tokens (stream_tokens.go); nil when
+	// they could not be set up, and streams then use the cookie.
+	tokens *streamtoken.Keeper
+	// cookieStream is the stream behind the session's middleware, for
+	// requests without a good token.
+	cookieStream http.Handler
+	stopGC       func()
 	// stopChecks ends the check of open streams' sign-ins.
 	stopChecks chan struct{}
 	dummyState
@@ -138,6 +146,10 @@ func New(cfg Config, store *db.Store, hub *live.Hub, chatSvc *chat.Service, log 
 		posts:           newRateLimiter(cfg.PostLimit, cfg.PostWindow),
 		botPosts:        newRateLimiter(cfg.BotPostLimit, cfg.BotPostWindow),
 	}
+	if err := h.startStreamTokens(context.Background()); err != nil {
+		log.Warn("stream tokens are off; streams use the session cookie", "error", err)
+	}
+	h.cookieStream = sm.LoadAndSave(h.loadUser(h.refuseSubresources(h.requireUser(http.HandlerFunc(h.stream)))))
 	h.stopGC = sessionStore.Stop
 	h.stopChecks = make(chan struct{})
 	go h.checkSessions(sessionCheckInterval, h.stopChecks)

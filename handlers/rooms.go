@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
@@ -137,6 +138,9 @@ func (h *Handler) showRoomAtMessage(w http.ResponseWriter, r *http.Request) {
 
 // roomPage renders a room with a page of its messages and marks it read.
 func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, status int, composer views.ComposerProps) {
+	// Before the membership is read: a removal committed after that read is
+	// later than the token, which it then ends.
+	issued := time.Now()
 	room, ok := h.memberRoom(w, r)
 	if !ok {
 		return
@@ -190,13 +194,14 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 	http.SetCookie(w, &http.Cookie{Name: lastRoomCookie, Value: strconv.FormatInt(room.ID, 10), Path: "/",
 		MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.cfg.SecureCookies})
 	h.render(w, r, status, views.RoomPage(page, views.RoomPageProps{
-		Room:     room,
-		Rooms:    rooms,
-		Messages: msgs,
-		Cursor:   cursor,
-		Older:    len(msgs) > 0 && (p.Around > 0 || p.After > 0 || len(msgs) >= db.PageSize),
-		Newer:    len(msgs) > 0 && (p.Around > 0 || p.Before > 0 || (p.After > 0 && len(msgs) >= db.PageSize)),
-		Composer: composer,
+		Room:        room,
+		Rooms:       rooms,
+		Messages:    msgs,
+		Cursor:      cursor,
+		StreamToken: h.streamToken(r, u.ID, room.ID, issued),
+		Older:       len(msgs) > 0 && (p.Around > 0 || p.After > 0 || len(msgs) >= db.PageSize),
+		Newer:       len(msgs) > 0 && (p.Around > 0 || p.Before > 0 || (p.After > 0 && len(msgs) >= db.PageSize)),
+		Composer:    composer,
 		Header: views.RoomHeaderProps{
 			Room:      room,
 			CanDelete: canAdministerRoom(u, room.Room) || room.IsDirect(),

@@ -43,6 +43,8 @@ func (h *Handler) Routes() http.Handler {
 	})
 	// A bot's event stream: every room it is in, so no room in the path.
 	r.Get("/bots/{botKey}/events", h.botStream)
+	// A tab's event stream: its token, or else the session (streamEntry).
+	r.Get("/events", h.streamEntry)
 
 	r.Group(func(r chi.Router) {
 		r.Use(h.sessions.LoadAndSave, h.loadUser)
@@ -142,9 +144,6 @@ func (h *Handler) Routes() http.Handler {
 				r.Post("/users/{userID}/ban", h.createBan)
 				r.Delete("/users/{userID}/ban", h.deleteBan)
 			})
-
-			// Real time.
-			r.Get("/events", h.stream)
 
 			// Search, bots, Web Push.
 			r.Get("/searches", h.searches)

@@ -73,6 +73,8 @@ func (h *Handler) destroySession(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
+		// The sign-in's streams end now, and its stream tokens with them.
+		h.hub.DisconnectSessions(sid)
 	}
 	if err := h.sessions.Destroy(r.Context()); err != nil {
 		h.serverError(w, r, err)

@@ -28,9 +28,14 @@ func MessageURL(roomID, messageID int64) string {
 	return fmt.Sprintf("/rooms/%d/messages/%d", roomID, messageID)
 }
 
-// StreamURL is the room tab's event stream, starting after the cursor.
-func StreamURL(roomID, after int64) string {
-	return fmt.Sprintf("/events?room_id=%d&after=%d", roomID, after)
+// StreamURL is the room tab's event stream, starting after the cursor, with
+// the page's stream token when it has one (the stream then needs no read of
+// the session; without it, or once it expires, the cookie serves).
+func StreamURL(roomID, after int64, token string) string {
+	if token == "" {
+		return fmt.Sprintf("/events?room_id=%d&after=%d", roomID, after)
+	}
+	return fmt.Sprintf("/events?room_id=%d&after=%d&token=%s", roomID, after, url.QueryEscape(token))
 }
 
 // streamEvents are the events a room tab swaps in from its stream: the names

@@ -340,15 +340,16 @@ func idleCmd(ctx context.Context, args []string) error {
 }
 
 type reconnectReport struct {
-	Command    string   `json:"command"`
-	Streams    int      `json:"streams"`
-	GotFirst   int      `json:"got_first_event"`
-	Errors     int      `json:"errors"`
-	ErrSample  []string `json:"err_sample,omitempty"`
-	FirstEvent dist     `json:"first_event"`
-	MemBefore  memory   `json:"mem_before_kib"`
-	MemAfter   memory   `json:"mem_after_kib"`
-	ServerCPU  cpuUse   `json:"server_cpu"`
+	Command      string   `json:"command"`
+	Streams      int      `json:"streams"`
+	StreamTokens bool     `json:"stream_tokens"`
+	GotFirst     int      `json:"got_first_event"`
+	Errors       int      `json:"errors"`
+	ErrSample    []string `json:"err_sample,omitempty"`
+	FirstEvent   dist     `json:"first_event"`
+	MemBefore    memory   `json:"mem_before_kib"`
+	MemAfter     memory   `json:"mem_after_kib"`
+	ServerCPU    cpuUse   `json:"server_cpu"`
 }
 
 func reconnectCmd(ctx context.Context, args []string) error {
@@ -356,6 +357,7 @@ func reconnectCmd(ctx context.Context, args []string) error {
 	var c common
 	c.register(fs)
 	n := fs.Int("conns", 10000, "streams connecting at once")
+	pageURLs := fs.Bool("stream-tokens", true, "reconnect to the stream address the room page gives (with its token), as a browser does; false: the address without a token")
 	fs.Parse(args)
 	if err := c.load(*n); err != nil {
 		return err
@@ -365,7 +367,12 @@ func reconnectCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep := reconnectReport{Command: "reconnect", Streams: len(conns), MemBefore: readMemory(c.pid)}
+	if *pageURLs {
+		if err := pageStreamPaths(ctx, c.base, tokens, conns); err != nil {
+			return err
+		}
+	}
+	rep := reconnectReport{Command: "reconnect", Streams: len(conns), StreamTokens: *pageURLs, MemBefore: readMemory(c.pid)}
 	p, _, err := startPool(workerSpec{Mode: "storm", Addr: c.addr, Tokens: tokens}, conns, c.procs)
 	if err != nil {
 		return err

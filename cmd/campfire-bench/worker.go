@@ -20,6 +20,9 @@ type connSpec struct {
 	User        int64 `json:"u"`
 	Room        int64 `json:"r"`
 	LastEventID int64 `json:"l,omitempty"`
+	// Path, when set, is the stream's address as the room page gave it
+	// (with its stream token); otherwise the address without a token.
+	Path string `json:"p,omitempty"`
 	// Bot, when set, is a bot key: the stream is that bot's own (User and
 	// Room are unused).
 	Bot string `json:"b,omitempty"`
@@ -141,6 +144,9 @@ func workerMain(ctx context.Context, in io.Reader, out io.Writer) error {
 		tok := spec.Tokens[c.User]
 		if tok == "" {
 			return nil, fmt.Errorf("no session for user %d", c.User)
+		}
+		if c.Path != "" {
+			return dialPath(dctx, d, spec.Addr, c.Path, "session_token="+tok, c.LastEventID)
 		}
 		return dialStream(dctx, d, spec.Addr, tok, c.Room, c.LastEventID)
 	}

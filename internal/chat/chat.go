@@ -77,21 +77,24 @@ type Service struct {
 	maxUpload int64
 	previews  chan struct{}
 
-	presence presence // who is here, announced by one goroutine (presence.go)
+	presence presence  // who is here, announced by one goroutine (presence.go)
+	marks    readMarks // rooms to mark read, gathered (read_marks.go)
 	typing   *typing.Gate
 
 	closing   chan struct{}
 	closeOnce sync.Once
-	workers   sync.WaitGroup // the committer and the presence announcer
+	workers   sync.WaitGroup // the committer, the presence announcer, the read marker
 }
 
 // New returns a Service and starts its committer and presence announcer;
 // Close stops them. Give the hub its PresenceChanged (live.Hub.OnPresence).
 func New(store *db.Store, hub *live.Hub, log *slog.Logger) *Service {
 	s := &Service{store: store, hub: hub, log: log,
-		queue: make(chan *postRequest), presence: newPresence(), typing: typing.New(), closing: make(chan struct{})}
+		queue: make(chan *postRequest), presence: newPresence(), marks: newReadMarks(), typing: typing.New(),
+		closing: make(chan struct{})}
 	s.workers.Go(s.run)
 	s.workers.Go(s.announcePresence)
+	s.workers.Go(s.markReads)
 	return s
 }
 

@@ -60,6 +60,8 @@ type Hub struct {
 	userStreams map[int64]int
 	addrStreams map[string]int
 
+	revokers revokers // revoke.go
+
 	stop chan struct{}
 	wg   sync.WaitGroup
 }

@@ -1,5 +1,7 @@
 package live
 
+import "time"
+
 // PresentUserIDs returns the users with a visible stream on the room.
 func (h *Hub) PresentUserIDs(roomID int64) []int64 {
 	h.mu.RLock()
@@ -69,6 +71,7 @@ func (h *Hub) HasStreams(userID int64) bool {
 
 // DisconnectUser ends every stream of a user (deactivated, banned, signed out).
 func (h *Hub) DisconnectUser(userID int64) {
+	h.revoke(func(r Revoker, now time.Time) { r.RevokeUser(now, userID, 0) })
 	h.mu.RLock()
 	conns := append(setSlice(h.byUser[userID], 0), setSlice(h.bots[userID], 0)...)
 	h.mu.RUnlock()
@@ -80,6 +83,7 @@ func (h *Hub) DisconnectUser(userID int64) {
 // DisconnectUserFromRoom ends the user's streams on a room they left or were
 // removed from. A bot's streams stay open but follow the room no more.
 func (h *Hub) DisconnectUserFromRoom(userID, roomID int64) {
+	h.revoke(func(r Revoker, now time.Time) { r.RevokeRoom(now, userID, roomID) })
 	h.mu.Lock()
 	for c := range h.bots[userID] {
 		h.leaveBotRoom(c, roomID)

@@ -1,5 +1,7 @@
 package live
 
+import "time"
+
 // Sessions returns the sign-ins that have streams open, for a check that
 // the sign-ins still stand (one ended by another process, such as
 // `campfire reset-password`, is only seen in the database).
@@ -19,6 +21,7 @@ func (h *Hub) Sessions() []int64 {
 
 // DisconnectSessions ends every stream opened with one of the sign-ins.
 func (h *Hub) DisconnectSessions(sessionIDs ...int64) {
+	h.revoke(func(r Revoker, now time.Time) { r.RevokeSessions(now, sessionIDs...) })
 	ended := make(map[int64]bool, len(sessionIDs))
 	for _, id := range sessionIDs {
 		ended[id] = true
@@ -40,6 +43,7 @@ func (h *Hub) DisconnectSessions(sessionIDs ...int64) {
 // after a password change, the other sign-ins have ended, the one that made
 // the change has not.
 func (h *Hub) DisconnectUserExcept(userID, keepSessionID int64) {
+	h.revoke(func(r Revoker, now time.Time) { r.RevokeUser(now, userID, keepSessionID) })
 	h.mu.RLock()
 	var conns []*conn
 	for c := range h.byUser[userID] {
