@@ -103,7 +103,7 @@ func (h *Hub) serveConn(ctx context.Context, c *conn, s *netSink, head []byte, s
 	ctx = context.WithoutCancel(ctx)
 	// The head and the replayed frames (shared with other streams when the
 	// replay was cached) go out in one writev, without being copied together.
-	frames := []frame{{b: head}}
+	frames := []frame{{b: head}, {b: retryField()}}
 	through, err := h.replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
 	truncated := errors.Is(err, ErrReplayTruncated)
 	if err != nil && !truncated {
@@ -149,7 +149,7 @@ func (h *Hub) serveWriter(w http.ResponseWriter, r *http.Request, c *conn, st St
 
 	setStreamHeaders(w.Header())
 	w.WriteHeader(http.StatusOK)
-	var frames []frame
+	frames := []frame{{b: retryField()}}
 	through, err := h.replay(ctx, st, func(f Frame) { frames = append(frames, frame{b: f.bytes()}) })
 	truncated := errors.Is(err, ErrReplayTruncated)
 	if err != nil && !truncated {

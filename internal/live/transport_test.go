@@ -67,6 +67,7 @@ func TestStreamsThroughProxyAndHTTP2(t *testing.T) {
 			hub.PublishRoom(1, 42, []byte("hello\nthere"))
 			br := bufio.NewReader(res.Body)
 			var got []string
+			skipRetry(t, br)
 			for len(got) < 4 {
 				line, err := br.ReadString('\n')
 				if err != nil {
@@ -157,6 +158,7 @@ func TestSlowReaderGetsEveryEventWhole(t *testing.T) {
 		hub.PublishRoom(1, id, []byte(strconv.FormatInt(id, 10)+" "+payload))
 	}
 	br := bufio.NewReaderSize(res.Body, 64<<10)
+	skipRetry(t, br)
 	for want := int64(1); want <= events; want++ {
 		var id, data string
 		for {
@@ -178,6 +180,17 @@ func TestSlowReaderGetsEveryEventWhole(t *testing.T) {
 		w := strconv.FormatInt(want, 10)
 		if id != w || data != w+" "+payload {
 			t.Fatalf("event %d: id %q, data of %d bytes starting %.12q", want, id, len(data), data)
+		}
+	}
+}
+
+// skipRetry reads the reconnect delay every stream starts with (retry.go).
+func skipRetry(t *testing.T, br *bufio.Reader) {
+	t.Helper()
+	for _, prefix := range []string{"retry: ", ""} {
+		line, err := br.ReadString('\n')
+		if err != nil || !strings.HasPrefix(line, prefix) || (prefix == "" && line != "\n") {
+			t.Fatalf("stream starts %q (%v), want the retry field", line, err)
 		}
 	}
 }
