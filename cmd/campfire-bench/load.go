@@ -347,6 +347,8 @@ type reconnectReport struct {
 	Errors       int      `json:"errors"`
 	ErrSample    []string `json:"err_sample,omitempty"`
 	FirstEvent   dist     `json:"first_event"`
+	Spread       string   `json:"spread"`
+	LastLiveMS   float64  `json:"last_live_ms"` // "go" to the last stream's first event
 	MemBefore    memory   `json:"mem_before_kib"`
 	MemAfter     memory   `json:"mem_after_kib"`
 	ServerCPU    cpuUse   `json:"server_cpu"`
@@ -357,6 +359,7 @@ func reconnectCmd(ctx context.Context, args []string) error {
 	var c common
 	c.register(fs)
 	n := fs.Int("conns", 10000, "streams connecting at once")
+	spreadOver := fs.Duration("spread", 0, "each stream reconnects after a uniform random part of this (the server's SSE retry jitter, 2s); 0: all at once")
 	pageURLs := fs.Bool("stream-tokens", true, "reconnect to the stream address the room page gives (with its token), as a browser does; false: the address without a token")
 	fs.Parse(args)
 	if err := c.load(*n); err != nil {
@@ -373,7 +376,7 @@ func reconnectCmd(ctx context.Context, args []string) error {
 		}
 	}
 	rep := reconnectReport{Command: "reconnect", Streams: len(conns), StreamTokens: *pageURLs, MemBefore: readMemory(c.pid)}
-	p, _, err := startPool(workerSpec{Mode: "storm", Addr: c.addr, Tokens: tokens}, conns, c.procs)
+	p, _, err := startPool(workerSpec{Mode: "storm", Addr: c.addr, Tokens: tokens, Spread: *spreadOver}, conns, c.procs)
 	if err != nil {
 		return err
 	}
@@ -399,6 +402,8 @@ func reconnectCmd(ctx context.Context, args []string) error {
 		first = append(first, 60_000_000)
 	}
 	rep.FirstEvent = summarize(first)
+	rep.Spread = spreadOver.String()
+	rep.LastLiveMS = float64(m.LastLiveUS) / 1000
 	c.write(rep)
 	return nil
 }

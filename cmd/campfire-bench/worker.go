@@ -35,6 +35,10 @@ type workerSpec struct {
 	Local  string           `json:"local"`
 	Conns  []connSpec       `json:"conns"`
 	Tokens map[int64]string `json:"tokens"`
+	// Spread (storm): each stream waits a uniform random part of it before
+	// connecting, as tabs told a jittered SSE retry come back after a
+	// restart. Its first event is then timed from its own dial.
+	Spread time.Duration `json:"spread,omitempty"`
 }
 
 // workerReport is every line a worker writes to its parent.
@@ -45,9 +49,10 @@ type workerReport struct {
 	ErrSample   []string `json:"err_sample,omitempty"`
 	Events      int64    `json:"events"`
 	Disconnects int64    `json:"disconnects"`
-	LatencyUS   []int64  `json:"latency_us,omitempty"` // per delivered timed message
-	SentMS      []int64  `json:"sent_ms,omitempty"`    // its send time, Unix ms
-	FirstUS     []int64  `json:"first_us,omitempty"`   // storm: "go" to first event, per stream
+	LatencyUS   []int64  `json:"latency_us,omitempty"`   // per delivered timed message
+	SentMS      []int64  `json:"sent_ms,omitempty"`      // its send time, Unix ms
+	FirstUS     []int64  `json:"first_us,omitempty"`     // storm: dial (with no spread: "go") to first event, per stream
+	LastLiveUS  int64    `json:"last_live_us,omitempty"` // storm: "go" to the last stream's first event
 }
 
 type errLog struct {
@@ -208,6 +213,11 @@ func workerMain(ctx context.Context, in io.Reader, out io.Writer) error {
 			go func() {
 				defer wg.Done()
 				once := sync.OnceFunc(got.Done)
+				dialed := start
+				if spec.Spread > 0 {
+					time.Sleep(rand.N(spec.Spread))
+					dialed = time.Now()
+				}
 				dctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 				s, err := connect(c, dctx)
 				cancel()
@@ -221,7 +231,11 @@ func workerMain(ctx context.Context, in io.Reader, out io.Writer) error {
 				streams = append(streams, s)
 				smu.Unlock()
 				read(s, func() {
-					first[i] = time.Since(start).Microseconds()
+					now := time.Now()
+					first[i] = now.Sub(dialed).Microseconds()
+					smu.Lock()
+					rep.LastLiveUS = max(rep.LastLiveUS, now.Sub(start).Microseconds())
+					smu.Unlock()
 					once()
 				})
 				once()
@@ -358,6 +372,7 @@ func merged(reps []workerReport) workerReport {
 		m.LatencyUS = append(m.LatencyUS, r.LatencyUS...)
 		m.SentMS = append(m.SentMS, r.SentMS...)
 		m.FirstUS = append(m.FirstUS, r.FirstUS...)
+		m.LastLiveUS = max(m.LastLiveUS, r.LastLiveUS)
 		if len(m.ErrSample) < 5 {
 			m.ErrSample = append(m.ErrSample, r.ErrSample...)
 		}
