@@ -3,7 +3,8 @@
 # paths and references, then load runs of campfire-bench against a real server
 # on a freshly seeded database. Results go to $BENCH_OUT (default bench-out/).
 # Knobs (environment): BENCHTIME, MESSAGES, FANOUT, RATE, POST_RATE, DURATION,
-# IDLE, STORM. docs/BENCHMARKS.md has the full-size commands.
+# IDLE, STORM, GROWTH (stream counts for the growth table and plot).
+# docs/BENCHMARKS.md has the full-size commands.
 set -euo pipefail
 export GOFLAGS=${GOFLAGS:--tags=sqlite_fts5}
 export CGO_CFLAGS=${CGO_CFLAGS:--O2 -g -DSQLITE_ENABLE_QPSG} # see the Makefile
@@ -17,6 +18,7 @@ post_rate=${POST_RATE:-2000}
 duration=${DURATION:-10s}
 idle=${IDLE:-2000}
 storm=${STORM:-2000}
+growth=${GROWTH:-100 1000 5000}
 port=${BENCH_PORT:-3917}
 
 mkdir -p "$out"
@@ -46,6 +48,7 @@ echo "== load: build, seed $messages messages, serve"
 go build -o "$work/campfire" ./cmd/campfire
 go build -o "$work/campfire-bench" ./cmd/campfire-bench
 "$work/campfire-bench" seed -db "$work/bench.db" -users 1200 -messages "$messages" -ten-k 5000
+cp "$work/bench.db" "$work/pristine.db"
 PORT=$port CAMPFIRE_DB="$work/bench.db" CAMPFIRE_TRUST_PROXY=1 CAMPFIRE_LOG_LEVEL=warn \
 	"$work/campfire" serve >"$out/server.log" 2>&1 &
 server=$!
@@ -63,4 +66,25 @@ echo "== post: $post_rate posts/s into 10-member rooms for $duration"
 "${b[@]}" post "${common[@]}" -rooms 100 -rate "$post_rate" -duration "$duration" -json "$out/post.json"
 echo "== reconnect: $storm streams at once"
 "${b[@]}" reconnect "${common[@]}" -conns "$storm" -json "$out/reconnect.json"
+
+# Growth: the fan-out on one room at each stream count, each on a fresh
+# server over a fresh copy of the database, then a table and a plot.
+kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+server=
+for n in $growth; do
+	echo "== growth: fanout $n streams, $rate posts/s for $duration"
+	cp "$work/pristine.db" "$work/growth.db"
+	cp "$work/bench.db.layout.json" "$work/growth.db.layout.json"
+	PORT=$port CAMPFIRE_DB="$work/growth.db" CAMPFIRE_TRUST_PROXY=1 CAMPFIRE_LOG_LEVEL=warn \
+		"$work/campfire" serve >>"$out/server.log" 2>&1 &
+	server=$!
+	for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/up" >/dev/null && break; sleep 0.1; done
+	"${b[@]}" fanout -url "http://127.0.0.1:$port" -layout "$work/growth.db.layout.json" -pid "$server" \
+		-conns "$n" -rate "$rate" -duration "$duration" -json "$out/growth-$n.json"
+	kill "$server"; wait "$server" 2>/dev/null || true
+	server=
+	rm -f "$work"/growth.db*
+done
+"${b[@]}" growth -out "$out" "$out"/growth-*.json
+cat "$out/growth.md"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"

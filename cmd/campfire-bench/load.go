@@ -23,6 +23,9 @@ type common struct {
 	lay      perf.Layout
 	addr     string
 	sessions string
+	// peer names the server measured when it is not Campfire ("centrifugo",
+	// peer.go); the layout is then unused.
+	peer string
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -31,14 +34,22 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.pid, "pid", 0, "server process id, to read its memory from /proc")
 	fs.IntVar(&c.procs, "procs", 0, "worker processes (default: one per 9,000 streams)")
 	fs.StringVar(&c.jsonOut, "json", "", "also write the results as JSON to this file")
+	fs.StringVar(&c.peer, "peer", "", `"centrifugo": run the workload against Centrifugo at -url instead (fanout, idle)`)
 }
 
 func (c *common) load(conns int) error {
-	l, err := readLayout(c.layout)
-	if err != nil {
-		return fmt.Errorf("read layout (run seed first): %w", err)
+	switch c.peer {
+	case "", "centrifugo":
+	default:
+		return fmt.Errorf("unknown peer %q", c.peer)
 	}
-	c.lay = l
+	if c.peer == "" {
+		l, err := readLayout(c.layout)
+		if err != nil {
+			return fmt.Errorf("read layout (run seed first): %w", err)
+		}
+		c.lay = l
+	}
 	u, err := url.Parse(c.base)
 	if err != nil {
 		return err
@@ -79,6 +90,7 @@ func usersOf(conns []connSpec, more ...int64) []int64 {
 // deliveryReport is what fanout and post print.
 type deliveryReport struct {
 	Command        string   `json:"command"`
+	Peer           string   `json:"peer,omitempty"`
 	Streams        int      `json:"streams"`
 	StreamErrors   int      `json:"stream_errors"`
 	Rate           float64  `json:"rate_per_s"`
@@ -108,10 +120,14 @@ type deliveryReport struct {
 // deliver connects the streams, posts at the rate, and reports both sides.
 func deliver(ctx context.Context, c *common, name string, conns []connSpec, posters []int64, rate float64,
 	dur time.Duration, who func(i int) (int64, int64), perPost func(i int) int) (deliveryReport, error) {
-	tokens, err := signIn(ctx, c.base, c.sessions, usersOf(conns, posters...))
-	if err != nil {
-		return deliveryReport{}, err
+	tokens := map[int64]string{}
+	if c.peer == "" {
+		var err error
+		if tokens, err = signIn(ctx, c.base, c.sessions, usersOf(conns, posters...)); err != nil {
+			return deliveryReport{}, err
+		}
 	}
+	var err error
 	rep := deliveryReport{Command: name, Rate: rate, DurationS: dur.Seconds(), MemBefore: readMemory(c.pid)}
 	var p *pool
 	if len(conns) > 0 {
@@ -191,6 +207,17 @@ func fanoutCmd(ctx context.Context, args []string) error {
 	fs.Parse(args)
 	if err := c.load(*n); err != nil {
 		return err
+	}
+	if c.peer != "" {
+		postVia = publishPeer
+		rep, err := deliver(ctx, &c, "fanout", peerConns(*n), nil, *rate, *dur,
+			func(int) (int64, int64) { return 0, 0 }, func(int) int { return *n })
+		if err != nil {
+			return err
+		}
+		rep.Peer = c.peer
+		c.write(rep)
+		return nil
 	}
 	members := c.lay.FanoutMemberIDs(min(*n, c.lay.Users-1))
 	conns := make([]connSpec, 0, *n)
@@ -275,6 +302,7 @@ func spread(l perf.Layout, n int, cursor bool) []connSpec {
 
 type idleReport struct {
 	Command        string   `json:"command"`
+	Peer           string   `json:"peer,omitempty"`
 	Streams        int      `json:"streams"`
 	ConnectErrors  int      `json:"connect_errors"`
 	HoldS          float64  `json:"hold_s"`
@@ -300,12 +328,15 @@ func idleCmd(ctx context.Context, args []string) error {
 	if err := c.load(*n); err != nil {
 		return err
 	}
-	conns := spread(c.lay, *n, false)
-	tokens, err := signIn(ctx, c.base, c.sessions, usersOf(conns))
-	if err != nil {
-		return err
+	conns, tokens := peerConns(*n), map[int64]string{}
+	if c.peer == "" {
+		var err error
+		conns = spread(c.lay, *n, false)
+		if tokens, err = signIn(ctx, c.base, c.sessions, usersOf(conns)); err != nil {
+			return err
+		}
 	}
-	rep := idleReport{Command: "idle", HoldS: hold.Seconds(), MemBefore: readMemory(c.pid)}
+	rep := idleReport{Command: "idle", Peer: c.peer, HoldS: hold.Seconds(), MemBefore: readMemory(c.pid)}
 	start, cpu0 := time.Now(), readCPU(c.pid)
 	p, ready, err := startPool(workerSpec{Mode: "listen", Addr: c.addr, Tokens: tokens}, conns, c.procs)
 	if err != nil {

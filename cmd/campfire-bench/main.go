@@ -32,6 +32,8 @@ commands:
   post        posts at a fixed rate into 10-member rooms: POST latency and throughput
   idle        hold N idle streams: server memory per connection
   reconnect   N streams connecting at once with Last-Event-ID: time to the first event
+  growth      fanout reports at several stream counts: growth.md (table) and growth.svg (plot)
+  ratios      Campfire against Centrifugo from scripts/bench-peer.sh's runs (fanout and idle take -peer centrifugo)
   coldstart   start the server on a seeded database: time to the first room page
   import      generate a ONCE Campfire install and time "campfire import" on it: time and peak memory
   worker      (internal) one load process, driven by its parent over stdin/stdout
@@ -65,6 +67,10 @@ func main() {
 		err = coldstartCmd(ctx, args)
 	case "import":
 		err = importCmd(ctx, args)
+	case "growth":
+		err = growthCmd(args)
+	case "ratios":
+		err = ratiosCmd(args)
 	case "worker":
 		err = workerMain(ctx, os.Stdin, os.Stdout)
 	case "help", "-h", "--help":

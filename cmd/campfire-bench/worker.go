@@ -133,7 +133,9 @@ func workerMain(ctx context.Context, in io.Reader, out io.Writer) error {
 				first()
 				first = nil
 			}
-			if ev.name == "message" || ev.name == "message_created" {
+			// Unnamed events come only from the peer, whose publications
+			// carry the same marker.
+			if ev.name == "message" || ev.name == "message_created" || ev.name == "" {
 				if t, ok := sentAt(ev.data); ok {
 					mine = append(mine, (now-t)/1000)
 					mineSent = append(mineSent, t/1_000_000)
@@ -147,11 +149,15 @@ func workerMain(ctx context.Context, in io.Reader, out io.Writer) error {
 			return dialBotStream(dctx, d, spec.Addr, c.Bot, c.LastEventID)
 		}
 		tok := spec.Tokens[c.User]
+		if c.Path != "" {
+			cookie := ""
+			if tok != "" {
+				cookie = "session_token=" + tok
+			}
+			return dialPath(dctx, d, spec.Addr, c.Path, cookie, c.LastEventID)
+		}
 		if tok == "" {
 			return nil, fmt.Errorf("no session for user %d", c.User)
-		}
-		if c.Path != "" {
-			return dialPath(dctx, d, spec.Addr, c.Path, "session_token="+tok, c.LastEventID)
 		}
 		return dialStream(dctx, d, spec.Addr, tok, c.Room, c.LastEventID)
 	}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Campfire against Centrifugo in the same session: the fan-out and idle
+# workloads of campfire-bench, alternating runs, each on a fresh server, then
+# Campfire's figures as ratios to Centrifugo's (docs/BENCHMARKS.md).
+#
+# Centrifugo is built from the Go module proxy in a scratch folder, with its
+# unidirectional SSE transport, its in-memory broker, and history and
+# recovery on (the fair comparison for a server that replays). It is a
+# benchmark-only tool: it never enters this module's go.mod.
+#
+# Knobs (environment): OUT, ROUNDS, FANOUT, RATE, DURATION, IDLE, HOLD,
+# CENTRIFUGO_VERSION, CENTRIFUGO (a built binary, to skip the build).
+set -euo pipefail
+export GOFLAGS=${GOFLAGS:--tags=sqlite_fts5}
+export CGO_CFLAGS=${CGO_CFLAGS:--O2 -g -DSQLITE_ENABLE_QPSG}
+
+out=${OUT:-bench-out/peer}
+rounds=${ROUNDS:-2}
+fanout=${FANOUT:-1000}
+rate=${RATE:-10}
+duration=${DURATION:-20s}
+idle=${IDLE:-2000}
+hold=${HOLD:-15s}
+version=${CENTRIFUGO_VERSION:-v6.9.1}
+port=${BENCH_PORT:-3919}
+
+mkdir -p "$out"
+work=$(mktemp -d)
+server=
+cleanup() {
+	if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+centrifugo=${CENTRIFUGO:-}
+if [ -z "$centrifugo" ]; then
+	echo "== build Centrifugo $version in a scratch folder"
+	GOFLAGS= GOBIN="$work/bin" go install "github.com/centrifugal/centrifugo/v6@$version"
+	centrifugo="$work/bin/centrifugo"
+fi
+cat >"$work/centrifugo.json" <<JSON
+{
+  "http_server": {"port": $port},
+  "log": {"level": "error"},
+  "client": {"insecure": true, "allowed_origins": ["*"]},
+  "http_api": {"insecure": true},
+  "uni_sse": {"enabled": true},
+  "health": {"enabled": true},
+  "channel": {"without_namespace": {"history_size": 100, "history_ttl": "300s", "force_recovery": true}}
+}
+JSON
+
+go build -o "$work/campfire" ./cmd/campfire
+go build -o "$work/campfire-bench" ./cmd/campfire-bench
+"$work/campfire-bench" seed -db "$work/pristine.db" -users 1200 -messages 20000 -ten-k 2000
+b="$work/campfire-bench"
+
+up() { for _ in $(seq 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
+
+start_campfire() {
+	cp "$work/pristine.db" "$work/run.db"
+	cp "$work/pristine.db.layout.json" "$work/run.db.layout.json"
+	PORT=$port CAMPFIRE_DB="$work/run.db" CAMPFIRE_TRUST_PROXY=1 CAMPFIRE_LOG_LEVEL=warn \
+		"$work/campfire" serve >>"$out/campfire.log" 2>&1 &
+	server=$!
+	up "http://127.0.0.1:$port/up"
+}
+start_centrifugo() {
+	"$centrifugo" --config "$work/centrifugo.json" >>"$out/centrifugo.log" 2>&1 &
+	server=$!
+	up "http://127.0.0.1:$port/health"
+}
+stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=; rm -f "$work"/run.db*; }
+
+for i in $(seq "$rounds"); do
+	for side in campfire centrifugo; do
+		peer=(); [ "$side" = centrifugo ] && peer=(-peer centrifugo)
+		echo "== round $i, $side: idle $idle streams"
+		"start_$side"
+		"$b" idle -url "http://127.0.0.1:$port" -layout "$work/run.db.layout.json" -pid "$server" "${peer[@]}" \
+			-conns "$idle" -hold "$hold" -settle 5s -json "$out/idle-$side-$i.json"
+		stop
+		echo "== round $i, $side: fanout $fanout streams, $rate posts/s for $duration"
+		"start_$side"
+		"$b" fanout -url "http://127.0.0.1:$port" -layout "$work/run.db.layout.json" -pid "$server" "${peer[@]}" \
+			-conns "$fanout" -rate "$rate" -duration "$duration" -json "$out/fanout-$side-$i.json"
+		stop
+	done
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$b" ratios "$out"
