@@ -58,7 +58,7 @@ func TestPreviewTurnsSidewaysPhotosUpright(t *testing.T) {
 		origW, origH int
 	}{
 		{"small", 600, 400, 400, 600, 400, 600},
-		{"large", 3000, 2000, 1200, 1800, 2000, 3000},
+		{"large", 300, 2400, 1200, 150, 2400, 300},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := withOrientation(t, halves(t, tc.w, tc.h), 6)
