@@ -90,6 +90,11 @@ func TestBackupCopiesFilesAndRestores(t *testing.T) {
 	if err := exec.Command("cp", "-a", dest+".files/.", rcfg.StoragePath).Run(); err != nil {
 		t.Fatal(err)
 	}
+	var report bytes.Buffer
+	_ = doctor(ctx, rcfg, &report) // other checks may fail here: no server listens
+	if !strings.Contains(report.String(), "holds all 2 files the database records") {
+		t.Errorf("doctor after the restore:\n%s", report.String())
+	}
 	srv, err := app.New(ctx, rcfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +129,11 @@ func TestBackupRefusesASnapshotWithoutItsFiles(t *testing.T) {
 	store.Close()
 	if err := os.Remove(filepath.Join(cfg.StoragePath, files.RelPath(keys[1]))); err != nil {
 		t.Fatal(err)
+	}
+	// campfire doctor says so, and what to do.
+	var report bytes.Buffer
+	if err := doctor(ctx, cfg, &report); err == nil || !strings.Contains(report.String(), "1 of the 2 files the database records are not in") {
+		t.Errorf("doctor with a file missing: %v\n%s", err, report.String())
 	}
 	dest := filepath.Join(dir, "campfire-1.db")
 	err = backup(ctx, cfg, dest, io.Discard)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -17,7 +18,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/app"
+	"github.com/campfire-go/campfire/internal/files"
 	_ "github.com/mattn/go-sqlite3" // the driver the store uses
 	"golang.org/x/crypto/acme/autocert"
 )
@@ -55,6 +58,7 @@ func doctor(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 	checks := []finding{
 		checkStorageFolder(dir),
 		checkDatabaseIntegrity(ctx, cfg.DBPath),
+		checkFiles(ctx, cfg.DBPath, cmp.Or(cfg.StoragePath, filepath.Join(dir, "files"))),
 		checkFreeDisk(dir),
 		checkClock(ctx, cfg),
 	}
@@ -80,6 +84,38 @@ func checkStorageFolder(dir string) finding {
 		return finding{fail, err.Error(), "the server cannot start without it"}
 	}
 	return finding{pass, "storage folder " + dir + " is writable", ""}
+}
+
+// checkFiles checks the folder of uploaded files is writable and holds
+// every file the database records (a restore that forgot the backup's
+// .files folder shows here).
+func checkFiles(ctx context.Context, dbPath, folder string) finding {
+	if err := app.CheckStorage(folder); err != nil {
+		return finding{fail, "files folder: " + err.Error(), "uploads fail without it; fix CAMPFIRE_STORAGE or the folder's owner"}
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		return finding{pass, "files folder " + folder + " is writable", ""}
+	}
+	keys, err := db.BlobKeysIn(ctx, dbPath)
+	if err != nil {
+		// A database from before files: nothing to find.
+		return finding{pass, "files folder " + folder + " is writable", ""}
+	}
+	var missing int
+	for _, k := range keys {
+		if !files.ValidKey(k) {
+			missing++
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(folder, files.RelPath(k))); err != nil {
+			missing++
+		}
+	}
+	if missing > 0 {
+		return finding{fail, fmt.Sprintf("%d of the %d files the database records are not in %s", missing, len(keys), folder),
+			"restore the folder from the backup's .files folder (README: Backups and restore), or fix CAMPFIRE_STORAGE"}
+	}
+	return finding{pass, fmt.Sprintf("files folder %s is writable and holds all %d files the database records", folder, len(keys)), ""}
 }
 
 // checkDatabaseIntegrity runs SQLite's own integrity check on the file, read-only.
