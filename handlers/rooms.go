@@ -181,6 +181,11 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 		return
 	}
 
+	invite, err := h.inviteURL(r, u)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	composer.RoomID = room.ID
 	composer.UserName = u.Name
 	composer.MaxUpload = h.cfg.MaxUpload
@@ -208,6 +213,7 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 			Present:   present,
 		},
 		CanCreateRooms: canCreate,
+		InviteURL:      invite,
 	}))
 }
 
@@ -218,4 +224,27 @@ func containsMessage(msgs []model.Message, id int64) bool {
 		}
 	}
 	return false
+}
+
+// inviteURL is the join link when the person is an administrator with
+// nobody else on the account yet (bots aside): the room then invites them
+// to invite people. Otherwise it is "".
+func (h *Handler) inviteURL(r *http.Request, u model.User) (string, error) {
+	if !u.IsAdmin() {
+		return "", nil
+	}
+	people, err := h.store.ActivePeople(r.Context())
+	if err != nil {
+		return "", err
+	}
+	for _, p := range people {
+		if p.ID != u.ID && p.Role != model.RoleBot {
+			return "", nil
+		}
+	}
+	a, err := h.store.Account(r.Context())
+	if err != nil {
+		return "", err
+	}
+	return h.remote(r).url(views.JoinURL(a.JoinCode)), nil
 }

@@ -195,20 +195,30 @@
     }
   });
 
-  // Times are rendered in UTC; show them in the reader's zone.
+  // Times are rendered in UTC, labelled so; show them in the reader's zone,
+  // as what data-format says: a time of day (messages), a date, or both.
+  var timeFormats = {
+    time: function (d) { return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); },
+    date: function (d) { return d.toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" }); },
+    datetime: function (d) {
+      return d.toLocaleString([], { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    }
+  };
   function localizeTimes(root) {
-    (root || document).querySelectorAll("time[datetime]").forEach(function (t) {
-      if (t.dataset.local) return;
+    if (!root || !root.querySelectorAll) return;
+    root.querySelectorAll("time[datetime][data-format]").forEach(function (t) {
+      var format = timeFormats[t.dataset.format];
+      if (t.dataset.local || !format) return;
       var d = new Date(t.getAttribute("datetime"));
       if (isNaN(d)) return;
-      t.textContent = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-      t.title = d.toLocaleString();
+      t.textContent = format(d);
+      t.title = d.toLocaleString([], { dateStyle: "full", timeStyle: "long" });
       t.dataset.local = "1";
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
     noteSounds();
-    localizeTimes();
+    localizeTimes(document);
     if (messages()) scrollToEnd();
     if (document.getElementById("composer_body") && document.getElementById("composer_body").tagName === "TEXTAREA") focusOnArrival();
   });

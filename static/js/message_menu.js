@@ -81,16 +81,24 @@
     return insertIntoComposer(html, "> " + name + ": " + text.replace(/\n/g, "\n> ") + "\n\n");
   }
 
-  function copyLink(link) {
-    var url = new URL(link.getAttribute("href"), location.href).href;
-    var done = function () { toast("Link copied"); };
+  // copy puts text on the clipboard and says so (or that it could not).
+  function copy(text, said) {
+    var done = function () { toast(said); };
+    var failed = function () { toast("Could not copy"); };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(url).then(done, function () { copyByHand(url) ? done() : toast("Could not copy the link"); });
-    } else if (copyByHand(url)) {
+      navigator.clipboard.writeText(text).then(done, function () { if (copyByHand(text)) done(); else failed(); });
+    } else if (copyByHand(text)) {
       done();
     } else {
-      toast("Could not copy the link");
+      failed();
     }
+  }
+  // The other copy buttons of the app (page_tools.js) use it too.
+  window.Campfire = window.Campfire || {};
+  window.Campfire.copy = copy;
+
+  function copyLink(link) {
+    copy(new URL(link.getAttribute("href"), location.href).href, "Link copied");
   }
 
   // For browsers without the asynchronous clipboard (or that refuse it).

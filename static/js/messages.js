@@ -50,7 +50,7 @@
       var when = new Date(time.getAttribute("datetime"));
       if (isNaN(when)) return;
       time.textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-      time.title = when.toLocaleString();
+      time.title = when.toLocaleString([], { dateStyle: "full", timeStyle: "long" });
       time.dataset.local = "1";
     });
   }
