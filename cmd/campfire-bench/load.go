@@ -219,7 +219,14 @@ func fanoutCmd(ctx context.Context, args []string) error {
 		c.write(rep)
 		return nil
 	}
-	members := c.lay.FanoutMemberIDs(min(*n, c.lay.Users-1))
+	// Only members may open the room's stream: more streams than members
+	// are several tabs of the same people (beyond 1,000 members, a 404 each
+	// for the rest was counted as a failed stream).
+	inRoom := c.lay.FanoutMembers
+	if inRoom == 0 {
+		inRoom = 1000
+	}
+	members := c.lay.FanoutMemberIDs(min(*n, c.lay.Users-1, inRoom))
 	conns := make([]connSpec, 0, *n)
 	for i := 0; i < *n; i++ {
 		conns = append(conns, connSpec{User: members[i%len(members)], Room: c.lay.Fanout})

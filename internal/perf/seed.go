@@ -56,17 +56,21 @@ func (o *Options) defaults() {
 
 // Layout is what was seeded, for load tools and benchmarks to find their way.
 type Layout struct {
-	Users     int             `json:"users"`
-	AdminID   int64           `json:"admin_id"`
-	AllTalk   int64           `json:"all_talk"`
-	Fanout    int64           `json:"fanout"`
-	History   int64           `json:"history"`
-	TenK      int64           `json:"ten_k"`
-	Small     []int64         `json:"small"` // 10-member rooms; room i holds users 10i+2 .. 10i+11
-	Messages  int             `json:"messages"`
-	PerRoom   map[int64]int   `json:"per_room"`
-	Cursors   map[int64]int64 `json:"cursors"` // per room: an event id with 5 events after it
-	LastEvent int64           `json:"last_event"`
+	Users   int   `json:"users"`
+	AdminID int64 `json:"admin_id"`
+	AllTalk int64 `json:"all_talk"`
+	Fanout  int64 `json:"fanout"`
+	// FanoutMembers is how many people besides the administrator are in
+	// Fanout (ids 2 onwards); 0 in layouts written before it was recorded,
+	// which had the default 1,000.
+	FanoutMembers int             `json:"fanout_members,omitempty"`
+	History       int64           `json:"history"`
+	TenK          int64           `json:"ten_k"`
+	Small         []int64         `json:"small"` // 10-member rooms; room i holds users 10i+2 .. 10i+11
+	Messages      int             `json:"messages"`
+	PerRoom       map[int64]int   `json:"per_room"`
+	Cursors       map[int64]int64 `json:"cursors"` // per room: an event id with 5 events after it
+	LastEvent     int64           `json:"last_event"`
 }
 
 // Email is the address of seeded user id.
@@ -118,7 +122,7 @@ func Seed(ctx context.Context, store *db.Store, o Options) (Layout, error) {
 	}
 	start := time.Now()
 	t0 := time.Now().Add(-365 * 24 * time.Hour).UnixMilli()
-	l := Layout{Users: o.Users, AdminID: 1, PerRoom: map[int64]int{}, Cursors: map[int64]int64{}}
+	l := Layout{Users: o.Users, AdminID: 1, FanoutMembers: o.FanoutMembers, PerRoom: map[int64]int{}, Cursors: map[int64]int64{}}
 
 	// People and rooms.
 	err = tx(ctx, w, func(tx *sql.Tx) error {
