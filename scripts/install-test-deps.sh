@@ -12,6 +12,8 @@ command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v chromium >/dev/null || need+=(chromium)
 command -v git >/dev/null || need+=(git)
 command -v npm >/dev/null || need+=(npm)
+# Emoji in the README's screenshots (E2E_SCREENSHOTS=1) draw as boxes without it.
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
