@@ -56,35 +56,86 @@ type Page struct {
 	Around int64 // the message with this id and its neighbours
 }
 
+// Window is a page of a room's messages and whether the room goes on
+// before and after it, so that a page links only to pages that hold
+// messages.
+type Window struct {
+	Messages     []model.Message
+	Older, Newer bool
+}
+
 // Messages returns a page of a room's messages, oldest first, with boosts.
 // With a zero Page it is the newest page.
 func (s *Store) Messages(ctx context.Context, roomID int64, p Page) ([]model.Message, error) {
-	var msgs []model.Message
+	w, err := s.MessageWindow(ctx, roomID, p)
+	return w.Messages, err
+}
+
+// MessageWindow returns a page of a room's messages, oldest first, with
+// boosts, and whether there are messages before and after it. Each side
+// reads one message more than it shows to know whether the room goes on.
+func (s *Store) MessageWindow(ctx context.Context, roomID int64, p Page) (Window, error) {
+	var w Window
 	var err error
 	switch {
 	case p.Around > 0:
 		var before, after []model.Message
-		if before, err = s.messagesBefore(ctx, roomID, p.Around+1, PageSize/2+1); err == nil {
-			after, err = s.messagesAfter(ctx, roomID, p.Around, PageSize/2)
+		if before, err = s.messagesBefore(ctx, roomID, p.Around+1, PageSize/2+2); err == nil {
+			after, err = s.messagesAfter(ctx, roomID, p.Around, PageSize/2+1)
 		}
-		msgs = append(before, after...)
+		before, w.Older = trimFirst(before, PageSize/2+1)
+		after, w.Newer = trimLast(after, PageSize/2)
+		w.Messages = append(before, after...)
 	case p.After > 0:
-		msgs, err = s.messagesAfter(ctx, roomID, p.After, PageSize)
+		if w.Messages, err = s.messagesAfter(ctx, roomID, p.After, PageSize+1); err == nil {
+			w.Messages, w.Newer = trimLast(w.Messages, PageSize)
+			w.Older, err = s.hasMessage(ctx, roomID, `id <= ?`, p.After)
+		}
 	case p.Before > 0:
-		msgs, err = s.messagesBefore(ctx, roomID, p.Before, PageSize)
+		if w.Messages, err = s.messagesBefore(ctx, roomID, p.Before, PageSize+1); err == nil {
+			w.Messages, w.Older = trimFirst(w.Messages, PageSize)
+			w.Newer, err = s.hasMessage(ctx, roomID, `id >= ?`, p.Before)
+		}
 	default:
-		msgs, err = s.messagesBefore(ctx, roomID, 1<<62, PageSize)
+		w.Messages, err = s.messagesBefore(ctx, roomID, 1<<62, PageSize+1)
+		w.Messages, w.Older = trimFirst(w.Messages, PageSize)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("db: messages: %w", err)
+		return Window{}, fmt.Errorf("db: messages: %w", err)
 	}
-	if err := s.attachBoosts(ctx, msgs); err != nil {
-		return nil, err
+	if len(w.Messages) == 0 {
+		// An empty page links nowhere: it is a room without messages, or
+		// an address past either end of one.
+		w.Older, w.Newer = false, false
 	}
-	if err := s.attachPreviews(ctx, msgs); err != nil {
-		return nil, err
+	if err := s.attachBoosts(ctx, w.Messages); err != nil {
+		return Window{}, err
 	}
-	return msgs, nil
+	if err := s.attachPreviews(ctx, w.Messages); err != nil {
+		return Window{}, err
+	}
+	return w, nil
+}
+
+func trimFirst(msgs []model.Message, n int) ([]model.Message, bool) {
+	if len(msgs) > n {
+		return msgs[len(msgs)-n:], true
+	}
+	return msgs, false
+}
+
+func trimLast(msgs []model.Message, n int) ([]model.Message, bool) {
+	if len(msgs) > n {
+		return msgs[:n], true
+	}
+	return msgs, false
+}
+
+// hasMessage reports whether the room has a message where cond (on id) holds.
+func (s *Store) hasMessage(ctx context.Context, roomID int64, cond string, id int64) (bool, error) {
+	var ok bool
+	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE room_id = ? AND `+cond+`)`, roomID, id).Scan(&ok)
+	return ok, err
 }
 
 func (s *Store) messagesBefore(ctx context.Context, roomID, before int64, n int) ([]model.Message, error) {

@@ -27,16 +27,27 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request) {
 		h.badRequest(w, r, "before and after take a message id.")
 		return
 	}
-	msgs, err := h.store.Messages(r.Context(), room.ID, p)
+	win, err := h.store.MessageWindow(r.Context(), room.ID, p)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	if len(msgs) == 0 {
+	if len(win.Messages) == 0 {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.Messages(msgs))
+	if !isPartial(r) || (p.Before == 0 && p.After == 0) {
+		h.render(w, r, http.StatusOK, views.Messages(win.Messages))
+		return
+	}
+	// A pager's request: the next pager comes along, or goes at the end.
+	more := win.Newer
+	if p.Before > 0 {
+		more = win.Older
+	}
+	h.render(w, r, http.StatusOK, views.MessagesPage(views.MessagesPageProps{
+		RoomID: room.ID, Messages: win.Messages, Before: p.Before > 0, More: more,
+	}))
 }
 
 // messageForm reads message[body] and message[client_message_id].

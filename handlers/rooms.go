@@ -22,7 +22,7 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(lastRoomCookie); err == nil {
 		if id, err := parseID(c.Value); err == nil {
 			if ok, err := h.store.IsMember(r.Context(), id, u.ID); err == nil && ok {
-				h.redirect(w, r, views.RoomURL(id))
+				h.redirect(w, r, views.RoomLatestURL(id))
 				return
 			}
 		}
@@ -44,7 +44,7 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.redirect(w, r, views.RoomURL(id))
+	h.redirect(w, r, views.RoomLatestURL(id))
 }
 
 // memberRoom loads the route's room for the current user. When the id is bad
@@ -151,11 +151,12 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 	// The cursor is read before the messages: whatever commits in between is
 	// both on the page and replayed, and the browser keeps one copy.
 	cursor := h.hub.LastEventID()
-	msgs, err := h.store.Messages(ctx, room.ID, p)
+	win, err := h.store.MessageWindow(ctx, room.ID, p)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
+	msgs := win.Messages
 	if p.Around > 0 && !containsMessage(msgs, p.Around) {
 		h.notFound(w, r)
 		return
@@ -196,6 +197,7 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 	page.CurrentRoomID = room.ID
 	page.Notice = h.sessions.PopString(ctx, flashKey)
 	page.Alert = h.sessions.PopString(ctx, alertKey)
+	page.FocusMessageID = p.Around
 	http.SetCookie(w, &http.Cookie{Name: lastRoomCookie, Value: strconv.FormatInt(room.ID, 10), Path: "/",
 		MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.cfg.SecureCookies})
 	h.render(w, r, status, views.RoomPage(page, views.RoomPageProps{
@@ -204,8 +206,9 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 		Messages:    msgs,
 		Cursor:      cursor,
 		StreamToken: h.streamToken(r, u.ID, room.ID, issued),
-		Older:       len(msgs) > 0 && (p.Around > 0 || p.After > 0 || len(msgs) >= db.PageSize),
-		Newer:       len(msgs) > 0 && (p.Around > 0 || p.Before > 0 || (p.After > 0 && len(msgs) >= db.PageSize)),
+		Older:       win.Older,
+		Newer:       win.Newer,
+		Focus:       p.Around,
 		Composer:    composer,
 		Header: views.RoomHeaderProps{
 			Room:      room,

@@ -25,10 +25,20 @@ func pageStyle(p Page) string {
 	if p.CurrentUserID == 0 {
 		return p.CustomStyles
 	}
-	return viewerStyle(p.CurrentUserID, p.CurrentUserAdmin) + "\n" + p.CustomStyles
+	return viewerStyle(p.CurrentUserID, p.CurrentUserAdmin) + focusStyle(p.FocusMessageID) + "\n" + p.CustomStyles
 }
 
 func withRichText(p Page) Page {
 	p.RichText = true
 	return p
+}
+
+// focusStyle highlights the message a permalink points at, as a link to its
+// fragment (.message:target in app.css) does, so the page shows it without
+// scripts too.
+func focusStyle(messageID int64) string {
+	if messageID == 0 {
+		return ""
+	}
+	return fmt.Sprintf(".message[data-message-id=\"%d\"]{background:var(--accent-soft);box-shadow:inset 3px 0 var(--focus)}", messageID)
 }

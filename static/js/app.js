@@ -121,8 +121,16 @@
     var el = document.scrollingElement || document.documentElement;
     el.scrollTop = el.scrollHeight;
   }
-  document.addEventListener("htmx:partialAfterSwap", function () { if (pinned) scrollToEnd(); });
-  document.addEventListener("htmx:afterSwap", function () { if (pinned) scrollToEnd(); });
+  // Pages of history (timeline.js) keep the reader's place instead.
+  document.addEventListener("htmx:partialAfterSwap", function (e) {
+    var t = e.detail.target;
+    if (pinned && !(t && /^pager_/.test(t.id))) scrollToEnd();
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var cfg = e.detail.requestConfig;
+    if (cfg && cfg.elt && cfg.elt.closest && cfg.elt.closest(".pager")) return;
+    if (pinned) scrollToEnd();
+  });
 
   // The composer: Enter sends, Shift+Enter breaks the line; after a send the
   // form is cleared and gets a new client_message_id, so a retry of the same
@@ -219,7 +227,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     noteSounds();
     localizeTimes(document);
-    if (messages()) scrollToEnd();
     if (document.getElementById("composer_body") && document.getElementById("composer_body").tagName === "TEXTAREA") focusOnArrival();
   });
 

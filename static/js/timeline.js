@@ -1,0 +1,96 @@
+// Where the room's page opens and how it grows: at the newest messages, or
+// centred on the message a permalink names; older pages load above as the
+// reader scrolls up (keeping their place), newer ones below; live messages
+// join the list only when it reaches the newest, else a bar offers a jump
+// there. The server renders the pagers as links; without scripts they are
+// the way through the room.
+(function () {
+  "use strict";
+
+  var list = document.getElementById("messages");
+  if (!list) return;
+  var scroller = document.scrollingElement || document.documentElement;
+
+  function latestShown() { return !document.getElementById("pager_newer"); }
+  function fromPager(e) {
+    var cfg = e.detail && e.detail.requestConfig;
+    return !!(cfg && cfg.elt && cfg.elt.closest && cfg.elt.closest(".pager"));
+  }
+
+  // This runs as a deferred script, before htmx sets up the pagers, so a
+  // pager that scrolls out of view here does not load at once.
+  function place() {
+    var focus = list.dataset.focus && list.querySelector('.message[data-message-id="' + list.dataset.focus + '"]');
+    var target = location.hash.length > 1 && location.hash !== "#latest" && document.getElementById(location.hash.slice(1));
+    var at = focus || (target && list.contains(target) ? target : null);
+    if (at) {
+      at.scrollIntoView({ block: "center" });
+    } else if (latestShown()) {
+      scroller.scrollTop = scroller.scrollHeight;
+    }
+  }
+  place();
+  // The browser scrolls to a link's #fragment as the page finishes loading,
+  // which puts the message at the top; the middle is where it belongs.
+  window.addEventListener("load", function () {
+    if (scroller.scrollTop > 0 || list.dataset.focus) place();
+  }, { once: true });
+
+  // An older page goes in above: the message that was first stays where the
+  // reader sees it (whatever the browser's own scroll anchoring did).
+  // The next pager comes in before the messages do, and finds itself in
+  // view for a moment; what it asks for then is asked again once the page
+  // is in place, if it is still in view.
+  var anchor = null;
+  var swapping = false;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.target !== list || !fromPager(e)) return;
+    swapping = true;
+    var first = list.querySelector(".message");
+    anchor = first ? { el: first, top: first.getBoundingClientRect().top } : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target !== list || !fromPager(e)) return;
+    // messages.js regroups the list in the next frame (a day heading may
+    // go from the old first message); measure after it, before painting.
+    queueMicrotask(function () { requestAnimationFrame(settle); });
+  });
+  function settle() {
+    if (anchor && anchor.el.isConnected) {
+      window.scrollBy(0, anchor.el.getBoundingClientRect().top - anchor.top);
+    }
+    anchor = null;
+    swapping = false;
+    list.removeAttribute("aria-busy");
+    if (latestShown()) jump.textContent = "";
+    // htmx looks at revealed triggers again after a scroll.
+    window.dispatchEvent(new Event("scroll"));
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    if (!fromPager(e)) return;
+    if (swapping) {
+      e.preventDefault();
+      e.detail.elt.removeAttribute("data-hx-revealed");
+      return;
+    }
+    // The log announces additions; a page of history is not news.
+    list.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    if (fromPager(e) && !e.detail.successful) list.removeAttribute("aria-busy");
+  });
+
+  // A live message below an older page would leave a gap: it waits on the
+  // server, and the bar says it is there.
+  var jump = document.getElementById("jump_latest") || document.createElement("div");
+  document.addEventListener("htmx:partialBeforeSwap", function (e) {
+    if (e.detail.target !== list || latestShown()) return;
+    e.detail.shouldSwap = false;
+    var first = e.detail.fragment && e.detail.fragment.firstElementChild;
+    if (!first || document.getElementById(first.id) || jump.firstChild) return;
+    var a = document.createElement("a");
+    a.href = jump.dataset.href;
+    a.textContent = "New messages below — jump to latest";
+    jump.appendChild(a);
+  });
+})();
