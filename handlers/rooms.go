@@ -22,7 +22,7 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(lastRoomCookie); err == nil {
 		if id, err := parseID(c.Value); err == nil {
 			if ok, err := h.store.IsMember(r.Context(), id, u.ID); err == nil && ok {
-				h.redirect(w, r, views.RoomLatestURL(id))
+				h.redirect(w, r, roomLanding(r, id))
 				return
 			}
 		}
@@ -44,7 +44,18 @@ func (h *Handler) welcome(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.redirect(w, r, views.RoomLatestURL(id))
+	h.redirect(w, r, roomLanding(r, id))
+}
+
+// roomLanding is where the landing page sends a person: for a browser's
+// navigation, the room's #latest anchor, so that it opens at the newest
+// messages also without scripts; for other clients, which make URLs of
+// the Location, the plain room URL.
+func roomLanding(r *http.Request, roomID int64) string {
+	if r.Header.Get("Sec-Fetch-Mode") == "navigate" {
+		return views.RoomLatestURL(roomID)
+	}
+	return views.RoomURL(roomID)
 }
 
 // memberRoom loads the route's room for the current user. When the id is bad
