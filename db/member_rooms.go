@@ -62,7 +62,7 @@ const roomDisplayName = `coalesce(r.name, (
 // sidebarRoomColumns are a room and one member's view of it (?1 is the
 // member), in the order scanSidebarRoom reads them.
 const sidebarRoomColumns = `r.id, r.kind, coalesce(r.name, ''), r.creator_id, r.created_at, r.updated_at,
-	` + roomDisplayName + `, m.involvement, m.unread_at, ` + directAvatar
+	` + roomDisplayName + `, m.involvement, m.unread_at, m.mentioned_at, ` + directAvatar
 
 // directAvatar is the SQL for whose avatar stands for a direct room: the
 // first other participant by name, as "id key" (key empty for initials);
@@ -74,11 +74,15 @@ const directAvatar = `CASE WHEN r.kind = 'direct' THEN (
 func scanSidebarRoom(row interface{ Scan(...any) error }) (model.SidebarRoom, error) {
 	var sr model.SidebarRoom
 	var created, updated int64
-	var unread sql.NullInt64
+	var unread, mentioned sql.NullInt64
 	var avatar sql.NullString
 	err := row.Scan(&sr.ID, &sr.Kind, &sr.Name, &sr.CreatorID, &created, &updated,
-		&sr.DisplayName, &sr.Involvement, &unread, &avatar)
+		&sr.DisplayName, &sr.Involvement, &unread, &mentioned, &avatar)
 	sr.CreatedAt, sr.UpdatedAt, sr.Unread = Time(created), Time(updated), unread.Valid
+	sr.Mentioned = mentioned.Valid
+	if unread.Valid {
+		sr.UnreadAt = Time(unread.Int64)
+	}
 	if id, key, ok := strings.Cut(avatar.String, " "); ok {
 		sr.AvatarUserID, _ = strconv.ParseInt(id, 10, 64)
 		sr.AvatarKey = key

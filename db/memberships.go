@@ -21,7 +21,8 @@ func (s *Store) SetInvolvement(ctx context.Context, roomID, userID int64, involv
 		// A hidden room is never unread: it could not be seen to be read.
 		_, err = tx.ExecContext(ctx, `
 			UPDATE memberships SET involvement = ?1,
-			       unread_at = CASE WHEN ?1 = 'invisible' THEN NULL ELSE unread_at END
+			       unread_at = CASE WHEN ?1 = 'invisible' THEN NULL ELSE unread_at END,
+			       mentioned_at = CASE WHEN ?1 = 'invisible' THEN NULL ELSE mentioned_at END
 			WHERE room_id = ?2 AND user_id = ?3`, involvement, roomID, userID)
 		return err
 	})
@@ -82,11 +83,12 @@ func (s *Store) IsMember(ctx context.Context, roomID, userID int64) (bool, error
 	return ok, nil
 }
 
-// MarkRead clears the room's unread mark for the user, reporting whether it was set.
+// MarkRead clears the room's unread and mentioned marks for the user,
+// reporting whether one was set.
 func (s *Store) MarkRead(ctx context.Context, roomID, userID int64) (bool, error) {
 	res, err := s.w.ExecContext(ctx, `
-		UPDATE memberships SET unread_at = NULL
-		WHERE room_id = ? AND user_id = ? AND unread_at IS NOT NULL`, roomID, userID)
+		UPDATE memberships SET unread_at = NULL, mentioned_at = NULL
+		WHERE room_id = ? AND user_id = ? AND (unread_at IS NOT NULL OR mentioned_at IS NOT NULL)`, roomID, userID)
 	if err != nil {
 		return false, fmt.Errorf("db: mark read: %w", err)
 	}

@@ -234,6 +234,8 @@ type NewMessage struct {
 	// PresentUserIDs are the members looking at the room now: they read the
 	// message as it arrives, so it does not make the room unread for them.
 	PresentUserIDs []int64
+	// MentionIDs are the members the message mentions.
+	MentionIDs []int64
 	// CreatorName and CreatorRole, when the caller has them, spare reading
 	// the new message back: everything else about it is known here.
 	CreatorName   string
@@ -249,6 +251,7 @@ type Posted struct {
 	EventID   int64
 	Duplicate bool    // the client_message_id was used before; Message is the original
 	Unread    []int64 // members for whom the room just became unread
+	Mentioned []int64 // members the message mentioned while they were away
 	// Err is why this message of a batch was not stored (CreateMessages);
 	// the others are stored all the same.
 	Err error
@@ -341,6 +344,9 @@ func createMessage(ctx context.Context, tx cachedTx, nm NewMessage) (Posted, err
 		if p.Unread, err = markUnread(ctx, tx, nm, t); err != nil {
 			return Posted{}, err
 		}
+		if p.Mentioned, err = markMentioned(ctx, tx, nm, t); err != nil {
+			return Posted{}, err
+		}
 		var att *model.Attachment
 		if nm.Attachment != nil {
 			a := nm.Attachment.Attachment
@@ -411,6 +417,39 @@ func markUnread(ctx context.Context, tx cachedTx, nm NewMessage, t int64) ([]int
 		UPDATE memberships SET unread_at = ?
 		WHERE room_id = ? AND user_id IN (SELECT value FROM json_each(?))`, t, nm.RoomID, int64sJSON(unread))
 	return unread, err
+}
+
+// markMentioned marks the room for the members the message mentions who
+// are not looking at it, and returns those not marked before. Most
+// messages mention nobody and cost nothing here.
+func markMentioned(ctx context.Context, tx cachedTx, nm NewMessage, t int64) ([]int64, error) {
+	var ids []int64
+	for _, id := range nm.MentionIDs {
+		if id != nm.CreatorID && !slices.Contains(nm.PresentUserIDs, id) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `
+		UPDATE memberships SET mentioned_at = ?
+		WHERE room_id = ? AND mentioned_at IS NULL AND involvement != 'invisible'
+		  AND user_id IN (SELECT value FROM json_each(?))
+		RETURNING user_id`, t, nm.RoomID, int64sJSON(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var marked []int64
+	for rows.Next() {
+		var uid int64
+		if err := rows.Scan(&uid); err != nil {
+			return nil, err
+		}
+		marked = append(marked, uid)
+	}
+	return marked, rows.Err()
 }
 
 func messageOn(ctx context.Context, q queryer, id int64) (model.Message, error) {

@@ -172,6 +172,8 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 		h.notFound(w, r)
 		return
 	}
+	// Where the reader left off, read before the room is marked read.
+	unreadFrom := firstUnread(room, win, u.ID)
 	if room, err = h.chat.MarkRead(ctx, room, u.ID); err != nil {
 		h.serverError(w, r, err)
 		return
@@ -204,7 +206,7 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 	if composer.ClientMessageID == "" || composer.Error != "" {
 		composer.ClientMessageID = chat.NewClientMessageID()
 	}
-	page := h.page(r, room.DisplayName)
+	page := h.page(r, unreadTitle(rooms, room.ID)+room.DisplayName)
 	page.CurrentRoomID = room.ID
 	page.Notice = h.sessions.PopString(ctx, flashKey)
 	page.Alert = h.sessions.PopString(ctx, alertKey)
@@ -220,6 +222,7 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 		Older:       win.Older,
 		Newer:       win.Newer,
 		Focus:       p.Around,
+		UnreadFrom:  unreadFrom,
 		Composer:    composer,
 		Header: views.RoomHeaderProps{
 			Room:      room,
@@ -229,6 +232,39 @@ func (h *Handler) roomPage(w http.ResponseWriter, r *http.Request, p db.Page, st
 		CanCreateRooms: canCreate,
 		InviteURL:      invite,
 	}))
+}
+
+// firstUnread is the page's first message the reader had not read, where
+// the "new messages" divider goes: 0 when the room was read, or when the
+// page may begin in the middle of what is unread.
+func firstUnread(room model.SidebarRoom, win db.Window, userID int64) int64 {
+	if !room.Unread || room.UnreadAt.IsZero() {
+		return 0
+	}
+	for i, m := range win.Messages {
+		if m.CreatorID != userID && !m.CreatedAt.Before(room.UnreadAt) {
+			if i == 0 && win.Older {
+				return 0
+			}
+			return m.ID
+		}
+	}
+	return 0
+}
+
+// unreadTitle starts a room's title with how many other rooms are unread,
+// as "(2) ", so a tab in the background shows it.
+func unreadTitle(rooms []model.SidebarRoom, currentID int64) string {
+	n := 0
+	for _, r := range rooms {
+		if r.Unread && r.ID != currentID {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return "(" + strconv.Itoa(n) + ") "
 }
 
 func containsMessage(msgs []model.Message, id int64) bool {

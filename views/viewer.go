@@ -12,7 +12,11 @@ import "fmt"
 func viewerStyle(userID int64, admin bool) string {
 	css := fmt.Sprintf(".message[data-user-id=\"%d\"] .message__own-action{display:inline-block}"+
 		".message[data-user-id=\"%d\"] .message__creator-action{display:inline-block}"+
-		".boost[data-user-id=\"%d\"] .boost__remove{display:inline-block}", userID, userID, userID)
+		".boost[data-user-id=\"%d\"] .boost__remove{display:inline-block}"+
+		// Messages that mention the reader stand out (an own message that
+		// mentions oneself is no news).
+		".message:not([data-user-id=\"%d\"]):has(.message__body a[data-mention=\"%d\"]){background:var(--ember-soft);box-shadow:inset 3px 0 var(--ember)}",
+		userID, userID, userID, userID, userID)
 	if admin {
 		css += ":root .message .message__own-action{display:inline-block}"
 	}

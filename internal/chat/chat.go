@@ -150,6 +150,7 @@ func (s *Service) Post(ctx context.Context, p PostParams) (Posted, error) {
 		ClientMessageID: p.ClientMessageID,
 		HTML:            body.HTML,
 		Plain:           body.Plain,
+		MentionIDs:      body.MentionIDs,
 		CreatorName:     p.Creator.Name,
 		CreatorRole:     p.Creator.Role,
 		CreatorAvatar:   p.Creator.AvatarKey,

@@ -154,7 +154,7 @@ func (s *Service) commitBatch(batch []*postRequest) {
 			s.hub.PublishRoom(r.room.ID, p.EventID, frag)
 			s.publishBots(ctx, botEvent{ev: model.Event{ID: p.EventID, RoomID: r.room.ID, Kind: model.EventCreated,
 				MessageID: p.Message.ID}, room: r.room.Room, msg: &p.Message}, true)
-			s.publishUnread(ctx, r.room, p.Unread)
+			s.publishUnread(ctx, r.room, p.Unread, p.Mentioned)
 		}
 		r.done <- postResult{posted: p, fragment: frag, err: p.Err}
 	}

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"slices"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/live"
@@ -138,19 +139,38 @@ func (s *Service) InvolvementChanged(ctx context.Context, roomID, userID int64, 
 }
 
 // publishUnread updates the room's line in the sidebars of those for whom it
-// just became unread; the committer calls it holding publishMu. A shared room
-// looks the same to all, so it is rendered once; a direct room's name depends
+// just became unread or who were just mentioned in it; the committer calls
+// it holding publishMu. A shared room looks the same to all (but the mark of
+// a mention), so it is rendered once or twice; a direct room's name depends
 // on who looks.
-func (s *Service) publishUnread(ctx context.Context, room model.SidebarRoom, userIDs []int64) {
-	if len(userIDs) == 0 {
+func (s *Service) publishUnread(ctx context.Context, room model.SidebarRoom, unread, mentioned []int64) {
+	if len(unread) == 0 && len(mentioned) == 0 {
 		return
+	}
+	userIDs := unread
+	for _, uid := range mentioned {
+		if !slices.Contains(userIDs, uid) {
+			userIDs = append(slices.Clip(userIDs), uid)
+		}
 	}
 	if !room.IsDirect() {
 		line := room
-		line.DisplayName, line.Unread = room.Name, true
-		frag := render(ctx, views.SidebarRoomUpdate(line))
+		line.DisplayName, line.Unread, line.Mentioned = room.Name, true, false
+		var plain, marked []byte
 		for _, uid := range userIDs {
-			s.hub.PublishUser(uid, live.EventSidebar, frag)
+			if slices.Contains(mentioned, uid) {
+				if marked == nil {
+					m := line
+					m.Mentioned = true
+					marked = render(ctx, views.SidebarRoomUpdate(m))
+				}
+				s.hub.PublishUser(uid, live.EventSidebar, marked)
+				continue
+			}
+			if plain == nil {
+				plain = render(ctx, views.SidebarRoomUpdate(line))
+			}
+			s.hub.PublishUser(uid, live.EventSidebar, plain)
 		}
 		return
 	}

@@ -47,6 +47,11 @@ type SidebarRoom struct {
 	// whose avatar stands for it (the first by name), else zero.
 	AvatarUserID int64
 	AvatarKey    string
+	// UnreadAt is when the first message the member has not read arrived
+	// (zero when the room is read).
+	UnreadAt time.Time
+	// Mentioned: a message mentioned the member since they last read it.
+	Mentioned bool
 }
 
 // Mentionable is a room member who can be @mentioned.

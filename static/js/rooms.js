@@ -108,13 +108,36 @@
       var current = a.dataset.roomId === id;
       a.classList.toggle("current", current);
       if (current) {
-        a.classList.remove("unread");
+        a.classList.remove("unread", "mentioned");
         a.setAttribute("aria-current", "page");
       } else {
         a.removeAttribute("aria-current");
       }
     });
+    updateTitle();
   }
+
+  // --- The tab's title counts the other unread rooms, and the messages
+  // that arrived here while the tab was hidden: "(3) Room".
+  var baseTitle = document.title.replace(/^\(\d+\) /, "");
+  var arrivedHidden = 0;
+  function updateTitle() {
+    if (!document.getElementById("sidebar_rooms")) return;
+    var n = document.querySelectorAll("#sidebar_rooms a.unread:not(.current)").length + arrivedHidden;
+    var want = (n > 0 ? "(" + n + ") " : "") + baseTitle;
+    if (document.title !== want) document.title = want;
+  }
+  document.addEventListener("htmx:sseMessage", function (e) {
+    if (!document.hidden || !e.detail || e.detail.type !== "message") return;
+    if (!/hx-swap="beforeend"/.test(e.detail.data || "")) return;
+    arrivedHidden++;
+    updateTitle();
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden || arrivedHidden === 0) return;
+    arrivedHidden = 0;
+    updateTitle();
+  });
   document.addEventListener("htmx:sseMessage", function (e) {
     if (e.detail && e.detail.type === "sidebar") markCurrent();
   });
