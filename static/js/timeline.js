@@ -62,7 +62,7 @@
     anchor = null;
     swapping = false;
     list.removeAttribute("aria-busy");
-    if (latestShown()) jump.textContent = "";
+    if (latestShown()) caughtUp();
     // htmx looks at revealed triggers again after a scroll.
     window.dispatchEvent(new Event("scroll"));
   }
@@ -83,11 +83,26 @@
   // A live message below an older page would leave a gap: it waits on the
   // server, and the bar says it is there.
   var jump = document.getElementById("jump_latest") || document.createElement("div");
+  // Those held back are kept: one posted after the last page was read from
+  // the server but before it arrived is in no page, and joins the list when
+  // the newest page is shown.
+  var held = [];
+  function caughtUp() {
+    jump.textContent = "";
+    held.forEach(function (m) {
+      if (document.getElementById(m.id)) return;
+      list.appendChild(m);
+      htmx.process(m);
+    });
+    held = [];
+  }
   document.addEventListener("htmx:partialBeforeSwap", function (e) {
     if (e.detail.target !== list || latestShown()) return;
     e.detail.shouldSwap = false;
     var first = e.detail.fragment && e.detail.fragment.firstElementChild;
-    if (!first || document.getElementById(first.id) || jump.firstChild) return;
+    if (!first || !first.id || document.getElementById(first.id)) return;
+    held.push(first.cloneNode(true));
+    if (jump.firstChild) return;
     var a = document.createElement("a");
     a.href = jump.dataset.href;
     a.textContent = "New messages below — jump to latest";
