@@ -69,7 +69,7 @@ func TestScreenshots(t *testing.T) {
 // TestReadmeScreenshots saves the README's pictures (docs/screenshots/
 // room-light.png, room-dark.png, phone.png, phone-rooms.png, sign-in.png)
 // when E2E_SCREENSHOTS=1: a room with a conversation (a reply, a quote, a
-// bot, boosts, a sound) in both schemes, the same room on a 390 px phone and
+// bot, a mention, boosts, a sound) in both schemes, the same room on a 390 px phone and
 // its room list opened from the Rooms button, and the sign-in page.
 func TestReadmeScreenshots(t *testing.T) {
 	if os.Getenv("E2E_SCREENSHOTS") != "1" {
@@ -104,6 +104,7 @@ func TestReadmeScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	post(bo.user.Email, "@Ada Lovelace staging looks good, shall I tag the release?")
 	post(bo.user.Email, "/play tada")
 	post(ada.user.Email, "🔥")
 	msgs := a.messages(room)
