@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,6 +42,8 @@ type app struct {
 	srv  *campfire.Server
 	stop context.CancelFunc
 	done chan error
+
+	readRate atomic.Int64 // slowReads
 }
 
 func newApp(t testing.TB) *app {
@@ -91,7 +94,8 @@ func (a *app) serve(ln net.Listener) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.srv, a.stop, a.done = srv, cancel, make(chan error, 1)
-	go func() { a.done <- srv.Serve(ctx, ln) }()
+	slow := slowListener{Listener: ln, rate: &a.readRate}
+	go func() { a.done <- srv.Serve(ctx, slow) }()
 }
 
 // Stop shuts the server down as a signal would: streams close, the listener
