@@ -140,6 +140,7 @@ func (h *Hub) serveWriter(w http.ResponseWriter, r *http.Request, c *conn, st St
 	defer cancel()
 	rc := http.NewResponseController(w)
 	s := &writerSink{w: w, rc: rc, cancel: cancel, timeout: h.writeTimeout, wakeup: make(chan struct{}, 1)}
+	defer s.finish() // after end below, which may close s from here
 	c.out = s
 	if !h.add(c) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -15,6 +16,13 @@ type writerSink struct {
 	cancel  context.CancelFunc
 	timeout time.Duration
 	wakeup  chan struct{}
+
+	// mu keeps close from using the writer once its handler has returned
+	// (finished): net/http's HTTP/2 server tears the stream down then, and a
+	// deadline set at the same moment is a data race (seen as one under
+	// -race when the hub closed while the server shut down).
+	mu       sync.Mutex
+	finished bool
 }
 
 // tryWrite never writes: only the handler's goroutine may use the writer.
@@ -39,6 +47,17 @@ func (s *writerSink) wake(func()) {
 
 func (s *writerSink) close() {
 	s.cancel()
-	// Cuts short a write to a peer that stopped reading.
-	_ = s.rc.SetWriteDeadline(time.Now())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.finished {
+		// Cuts short a write to a peer that stopped reading.
+		_ = s.rc.SetWriteDeadline(time.Now())
+	}
+}
+
+// finish is the handler's last word: after it, nobody touches the writer.
+func (s *writerSink) finish() {
+	s.mu.Lock()
+	s.finished = true
+	s.mu.Unlock()
 }
