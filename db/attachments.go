@@ -71,23 +71,10 @@ func insertAttachment(ctx context.Context, tx queryer, messageID int64, na NewAt
 // messageBlobKeys returns the blobs a message uses: its file, the file's
 // preview, its link preview's image.
 func messageBlobKeys(ctx context.Context, q queryer, messageID int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `
+	return scanStrings(q.QueryContext(ctx, `
 		SELECT blob_key FROM attachments WHERE message_id = ?1
 		UNION SELECT preview_key FROM attachments WHERE message_id = ?1 AND preview_key IS NOT NULL
-		UNION SELECT image_key FROM link_previews WHERE message_id = ?1 AND image_key IS NOT NULL`, messageID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
+		UNION SELECT image_key FROM link_previews WHERE message_id = ?1 AND image_key IS NOT NULL`, messageID))
 }
 
 // StoredAttachment is an attachment with where it belongs, for serving it.

@@ -63,18 +63,9 @@ func BlobKeysIn(ctx context.Context, path string) ([]string, error) {
 		return nil, err
 	}
 	defer d.Close()
-	rows, err := d.QueryContext(ctx, `SELECT key FROM blobs ORDER BY key`)
+	keys, err := scanStrings(d.QueryContext(ctx, `SELECT key FROM blobs ORDER BY key`))
 	if err != nil {
 		return nil, fmt.Errorf("db: blobs of %s: %w", path, err)
 	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
+	return keys, nil
 }

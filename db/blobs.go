@@ -71,20 +71,7 @@ func deleteUnreferencedBlobs(ctx context.Context, q queryer, keys []string) ([]s
 		query += ` AND key IN (SELECT value FROM json_each(?))`
 		args = append(args, string(b))
 	}
-	rows, err := q.QueryContext(ctx, query+` RETURNING key`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var gone []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		gone = append(gone, k)
-	}
-	return gone, rows.Err()
+	return scanStrings(q.QueryContext(ctx, query+` RETURNING key`, args...))
 }
 
 // DeleteUnreferencedBlobs deletes the rows of every blob nothing refers to

@@ -81,12 +81,7 @@ func (s *Store) attachPreviews(ctx context.Context, msgs []model.Message) error 
 	if len(msgs) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(msgs))
-	index := make(map[int64]int, len(msgs))
-	for i, m := range msgs {
-		ids[i] = m.ID
-		index[m.ID] = i
-	}
+	ids, index := messageIndex(msgs)
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT message_id, url, title, description, coalesce(image_key, ''), image_width, image_height
 		FROM link_previews WHERE message_id IN (SELECT value FROM json_each(?))`, int64sJSON(ids))

@@ -193,16 +193,23 @@ func (s *Store) MessagesByID(ctx context.Context, ids []int64) ([]model.Message,
 	return msgs, s.attachPreviews(ctx, msgs)
 }
 
-func (s *Store) attachBoosts(ctx context.Context, msgs []model.Message) error {
-	if len(msgs) == 0 {
-		return nil
-	}
+// messageIndex lists msgs' ids and where each stands, for the queries that
+// fill in a page's boosts and previews.
+func messageIndex(msgs []model.Message) ([]int64, map[int64]int) {
 	ids := make([]int64, len(msgs))
 	index := make(map[int64]int, len(msgs))
 	for i, m := range msgs {
 		ids[i] = m.ID
 		index[m.ID] = i
 	}
+	return ids, index
+}
+
+func (s *Store) attachBoosts(ctx context.Context, msgs []model.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	ids, index := messageIndex(msgs)
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT b.id, b.message_id, b.booster_id, u.name, b.content, b.created_at
 		FROM boosts b JOIN users u ON u.id = b.booster_id
@@ -432,24 +439,11 @@ func markMentioned(ctx context.Context, tx cachedTx, nm NewMessage, t int64) ([]
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `
+	return scanIDs(tx.QueryContext(ctx, `
 		UPDATE memberships SET mentioned_at = ?
 		WHERE room_id = ? AND mentioned_at IS NULL AND involvement != 'invisible'
 		  AND user_id IN (SELECT value FROM json_each(?))
-		RETURNING user_id`, t, nm.RoomID, int64sJSON(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var marked []int64
-	for rows.Next() {
-		var uid int64
-		if err := rows.Scan(&uid); err != nil {
-			return nil, err
-		}
-		marked = append(marked, uid)
-	}
-	return marked, rows.Err()
+		RETURNING user_id`, t, nm.RoomID, int64sJSON(ids)))
 }
 
 func messageOn(ctx context.Context, q queryer, id int64) (model.Message, error) {
