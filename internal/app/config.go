@@ -193,6 +193,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if len(c.TLSDomains) > 0 {
 		// Every request comes over TLS: cookies never travel in clear.
 		c.SecureCookies = true
+		if c.BaseURL == "" {
+			// The certificate names the app's address, so links need not
+			// trust the Host header, which any client can write.
+			c.BaseURL = "https://" + c.TLSDomains[0]
+			if c.HTTPSPort != 443 {
+				c.BaseURL += ":" + strconv.Itoa(c.HTTPSPort)
+			}
+		}
 	}
 	return c, nil
 }

@@ -94,3 +94,20 @@ func TestTLSConfig(t *testing.T) {
 		t.Fatalf("%+v %v", c, err)
 	}
 }
+
+func TestTLSDomainIsTheDefaultAddress(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"CAMPFIRE_TLS_DOMAIN": "chat.example.com, chat2.example.com"}, "https://chat.example.com"},
+		{map[string]string{"CAMPFIRE_TLS_DOMAIN": "chat.example.com", "CAMPFIRE_HTTPS_PORT": "8443"}, "https://chat.example.com:8443"},
+		{map[string]string{"CAMPFIRE_TLS_DOMAIN": "chat.example.com", "CAMPFIRE_URL": "https://campfire.example.org/"}, "https://campfire.example.org"},
+		{map[string]string{}, ""},
+	} {
+		c, err := LoadConfig(env(tc.env))
+		if err != nil || c.BaseURL != tc.want {
+			t.Errorf("%v: BaseURL %q (%v), want %q", tc.env, c.BaseURL, err, tc.want)
+		}
+	}
+}
