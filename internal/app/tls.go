@@ -173,8 +173,8 @@ func (s *Server) ServeTLS(ctx context.Context, tlsLn, httpLn net.Listener, m *au
 	httpsPort := tlsLn.Addr().(*net.TCPAddr).Port
 	gl := s.guard(tlsLn)
 	secure := s.httpServer(ctx, gl.Mark(withHSTS(s.routes)))
-	// Under TLS the hooks see *tls.Conn, so only the counting applies, not
-	// the anonymous idle limit.
+	// The hooks find the guarded connection under the TLS one, so HTTP/1.1
+	// gets the anonymous idle limit too; HTTP/2 keeps IdleTimeout.
 	secure.ConnState, secure.ConnContext = gl.ConnState, gl.ConnContext
 	secure.TLSConfig = m.TLSConfig()
 	secure.TLSConfig.MinVersion = tls.VersionTLS12

@@ -8,6 +8,7 @@ package connguard
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -192,10 +193,25 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 }
 
 // ConnState is the http.Server hook that notes when a connection goes idle.
+// An HTTP/2 connection is left alone: it does not wait for its next request
+// with a read deadline, and a shortened one would cut its streams.
 func (l *Listener) ConnState(nc net.Conn, s http.ConnState) {
-	if c, ok := nc.(*Conn); ok && s == http.StateIdle {
+	if c, ok := guarded(nc); ok && s == http.StateIdle {
+		if tc, isTLS := nc.(*tls.Conn); isTLS && tc.ConnectionState().NegotiatedProtocol == "h2" {
+			return
+		}
 		c.idleNext.Store(true)
 	}
+}
+
+// guarded finds the Conn under nc, which is a *tls.Conn when the server
+// serves HTTPS itself; its deadlines reach the Conn through the TLS layer.
+func guarded(nc net.Conn) (*Conn, bool) {
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
+	c, ok := nc.(*Conn)
+	return c, ok
 }
 
 type connKey struct{}
@@ -209,7 +225,8 @@ func (l *Listener) ConnContext(ctx context.Context, nc net.Conn) context.Context
 // session cookie), which decides how long its connection may idle after.
 func (l *Listener) Mark(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, ok := r.Context().Value(connKey{}).(*Conn); ok {
+		nc, _ := r.Context().Value(connKey{}).(net.Conn)
+		if c, ok := guarded(nc); ok {
 			_, err := r.Cookie(l.opt.SessionCookie)
 			c.anonymous.Store(err != nil)
 		}

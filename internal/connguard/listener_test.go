@@ -2,11 +2,13 @@ package connguard
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"syscall"
@@ -90,6 +92,45 @@ func TestAnonymousIdleConnectionsAreClosedSoon(t *testing.T) {
 	request(t, anon, ar, "")
 	closedByServer(t, anon, ar)
 	// The member's connection outlived the anonymous one and still serves.
+	request(t, member, mr, "session_token=abc")
+}
+
+// With built-in HTTPS the server's hooks see a *tls.Conn: the anonymous
+// client's idle connection was held for the whole idle timeout.
+func TestAnonymousIdleConnectionsAreClosedSoonOverTLS(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gl := Wrap(ln, Options{AnonymousIdle: 50 * time.Millisecond, SessionCookie: "session_token"})
+	certs := httptest.NewUnstartedServer(nil)
+	certs.StartTLS()
+	cfg := certs.TLS.Clone()
+	certs.Close()
+	cfg.NextProtos = []string{"http/1.1"}
+	srv := &http.Server{
+		Handler:     gl.Mark(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })),
+		IdleTimeout: time.Hour,
+		ConnState:   gl.ConnState,
+		ConnContext: gl.ConnContext,
+		TLSConfig:   cfg,
+	}
+	go srv.ServeTLS(gl, "", "")
+	t.Cleanup(func() { srv.Close() })
+
+	dialTLS := func() (net.Conn, *bufio.Reader) {
+		c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{InsecureSkipVerify: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c, bufio.NewReader(c)
+	}
+	member, mr := dialTLS()
+	request(t, member, mr, "session_token=abc")
+	anon, ar := dialTLS()
+	request(t, anon, ar, "")
+	closedByServer(t, anon, ar)
 	request(t, member, mr, "session_token=abc")
 }
 
