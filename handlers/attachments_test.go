@@ -347,3 +347,40 @@ func TestAttachmentFragmentForHTMX(t *testing.T) {
 		t.Fatalf("a small image is its own preview: %+v %v", msgs, err)
 	}
 }
+
+// A sound or a film plays in the message, in the browser's own player,
+// with the download card below it; other files keep the card alone.
+func TestSoundsAndFilmsPlayInTheMessage(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	ada := a.admin()
+	room := a.allTalk()
+	wav := append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), make([]byte, 64)...)
+	webm := append([]byte("\x1a\x45\xdf\xa3"), make([]byte, 64)...)
+	for _, tc := range []struct{ id, name, player string }{
+		{"snd", "standup.wav", "audio"},
+		{"film", "demo.webm", "video"},
+		{"doc", "notes.txt", ""},
+	} {
+		content := map[string][]byte{"audio": wav, "video": webm, "": []byte("plain words")}[tc.player]
+		wantStatus(t, ada.attach(room, "", tc.id, tc.name, content), http.StatusSeeOther)
+		m := a.stored(room, tc.id)
+		el := ada.roomMessage(room, tc.id)
+		href := fmt.Sprintf("/attachments/%d/%s", m.Attachment.ID, tc.name)
+		card := el.Find("a.message__attachment--file")
+		if card.Length() != 1 || card.AttrOr("href", "") != href || card.AttrOr("download", "") != tc.name {
+			t.Errorf("%s: download card %d, href %q", tc.name, card.Length(), card.AttrOr("href", ""))
+		}
+		players := el.Find("audio, video")
+		if tc.player == "" {
+			if players.Length() != 0 {
+				t.Errorf("%s: a player for a %s file", tc.name, m.Attachment.ContentType)
+			}
+			continue
+		}
+		p := el.Find("figure.message__attachment " + tc.player + "[controls]")
+		if p.Length() != 1 || p.AttrOr("src", "") != href || p.AttrOr("aria-label", "") != tc.name {
+			t.Errorf("%s (%s): %d %s players, src %q", tc.name, m.Attachment.ContentType, p.Length(), tc.player, p.AttrOr("src", ""))
+		}
+	}
+}

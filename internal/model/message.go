@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Message is a message with what is needed to show it.
 type Message struct {
@@ -47,6 +50,16 @@ type Attachment struct {
 
 // HasPreview reports whether the attachment is shown as an image.
 func (a Attachment) HasPreview() bool { return a.PreviewKey != "" }
+
+// Player names the element a browser plays the file in, "audio" or "video",
+// from its sniffed type; "" for every other file.
+func (a Attachment) Player() string {
+	kind, _, _ := strings.Cut(a.ContentType, "/")
+	if kind == "audio" || kind == "video" {
+		return kind
+	}
+	return ""
+}
 
 // LinkPreview is what the page a message links to says about itself.
 type LinkPreview struct {
