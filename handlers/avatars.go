@@ -75,7 +75,7 @@ func (h *Handler) setAvatar(ctx context.Context, userID int64, img image.Image) 
 	if err != nil {
 		return err
 	}
-	h.releaseBlobs(ctx, old)
+	h.chat.ReleaseFiles(ctx, old)
 	return nil
 }
 
@@ -85,7 +85,7 @@ func (h *Handler) removeAvatar(ctx context.Context, userID int64) error {
 	if err != nil {
 		return err
 	}
-	h.releaseBlobs(ctx, old)
+	h.chat.ReleaseFiles(ctx, old)
 	return nil
 }
 

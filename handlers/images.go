@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"image"
 	"io/fs"
@@ -89,28 +88,6 @@ func (h *Handler) keepSquare(img image.Image, side int, asPNG bool) (*files.Pend
 		return nil, err
 	}
 	return h.cfg.Files.Put(&buf, int64(buf.Len()))
-}
-
-// releaseBlobs forgets the blobs among keys nothing refers to any more and
-// removes their files. A failure leaves them for the collection at the next
-// start, so it is only logged.
-func (h *Handler) releaseBlobs(ctx context.Context, keys ...string) {
-	var ks []string
-	for _, k := range keys {
-		if k != "" {
-			ks = append(ks, k)
-		}
-	}
-	if len(ks) == 0 {
-		return
-	}
-	gone, err := h.store.ReleaseBlobs(ctx, ks)
-	if err == nil {
-		err = h.cfg.Files.RemoveUnused(ctx, h.store, gone...)
-	}
-	if err != nil {
-		h.log.Warn("release files", "error", err)
-	}
 }
 
 // serveBlob answers with a stored image. When the address carries the

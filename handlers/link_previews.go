@@ -24,7 +24,7 @@ func (h *Handler) deleteLinkPreview(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	key, err := h.chat.RemoveLinkPreview(r.Context(), m.ID)
+	err := h.chat.RemoveLinkPreview(r.Context(), m.ID)
 	if errors.Is(err, db.ErrNotFound) {
 		h.notFound(w, r)
 		return
@@ -33,7 +33,6 @@ func (h *Handler) deleteLinkPreview(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.releaseBlobs(r.Context(), key)
 	if isPartial(r) {
 		w.WriteHeader(http.StatusNoContent)
 		return

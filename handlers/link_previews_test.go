@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,6 +36,7 @@ func (a *testApp) startPreviews(t *testing.T) <-chan previewDone {
 		done <- previewDone{id, err}
 	}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	a.chat.AddHook(s.Hook)
+	a.chat.AddEditHook(s.EditHook)
 	t.Cleanup(s.Close)
 	return done
 }
@@ -256,4 +258,72 @@ func TestLinkPreviewRemovedByItsCreatorOnly(t *testing.T) {
 	}
 	wantStatus(t, bob.postForm(path, del), http.StatusNotFound)
 	wantStatus(t, bob.postForm(views.LinkPreviewURL(room, 999999), del), http.StatusNotFound)
+}
+
+// The card follows the message's link through edits: an edit that adds a
+// link gets a card, one that changes it gets the new link's, one that takes
+// it out loses it, and one that leaves it alone does not bring back a card
+// its creator removed.
+func TestLinkPreviewFollowsEdits(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	a.admin()
+	bob := a.member("Bob Builder")
+	done := a.startPreviews(t)
+	site, _ := linkSite(t)
+	room := a.allTalk()
+	m := bob.postOK(room, "no link yet", "ed1")
+	path := fmt.Sprintf("/rooms/%d/messages/%d", room, m.ID)
+	edit := func(body string) {
+		t.Helper()
+		wantStatus(t, bob.postForm(path, url.Values{"_method": {"put"}, "message[body]": {body}}), http.StatusSeeOther)
+	}
+	title := func() string {
+		if p := a.stored(room, "ed1").Preview; p != nil {
+			return p.Title
+		}
+		return ""
+	}
+
+	edit("now with " + site.URL + "/article")
+	if err := waitPreview(t, done, m.ID); err != nil || title() != "Fire & <b>safety</b>" {
+		t.Fatalf("after adding a link: %v, card %q", err, title())
+	}
+	oldImage := a.stored(room, "ed1").Preview.ImageKey
+
+	stream := bob.openStream(t, room, 0, 0)
+	edit("rather " + site.URL + "/bomb")
+	if err := waitPreview(t, done, m.ID); err != nil || title() != "Bomb" {
+		t.Fatalf("after changing the link: %v, card %q", err, title())
+	}
+	if a.blobOnDisk(oldImage) {
+		t.Error("the old card's image is still on disk")
+	}
+	for range 3 { // the edit, the old card's removal, the new card
+		if stream.next(t, "message").Data == "" {
+			t.Fatal("empty event")
+		}
+	}
+
+	edit("no link at all")
+	if err := waitPreview(t, done, m.ID); err == nil || title() != "" {
+		t.Fatalf("after taking the link out: %v, card %q", err, title())
+	}
+	edit("back to " + site.URL + "/bomb")
+	if err := waitPreview(t, done, m.ID); err != nil || title() != "Bomb" {
+		t.Fatalf("after putting a link back: %v, card %q", err, title())
+	}
+
+	edit("the same " + site.URL + "/bomb, reworded")
+	wantStatus(t, bob.postForm(views.LinkPreviewURL(room, m.ID), url.Values{"_method": {"delete"}}), http.StatusSeeOther)
+	edit("once more " + site.URL + "/bomb")
+	if title() != "" {
+		t.Errorf("card %q came back", title())
+	}
+	// Neither edit of the same link queued anything: the next attempt
+	// reported is the next post's.
+	next := bob.postOK(room, site.URL+"/untitled", "ed2")
+	if err := waitPreview(t, done, next.ID); err == nil {
+		t.Error("the untitled page made a card")
+	}
 }

@@ -80,7 +80,7 @@ func (h *Handler) setLogo(ctx context.Context, img image.Image) error {
 	if err != nil {
 		return err
 	}
-	h.releaseBlobs(ctx, old.Keys()...)
+	h.chat.ReleaseFiles(ctx, old.Keys()...)
 	return nil
 }
 
@@ -91,7 +91,7 @@ func (h *Handler) destroyLogo(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.releaseBlobs(r.Context(), old.Keys()...)
+	h.chat.ReleaseFiles(r.Context(), old.Keys()...)
 	h.sessions.Put(r.Context(), flashKey, "The logo is removed.")
 	h.redirect(w, r, "/account/edit")
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 
 	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/files"
@@ -168,6 +169,23 @@ func (u *Upload) preview(ctx context.Context, slots chan struct{}) error {
 		a.PreviewKey = pp.Key
 	}
 	return nil
+}
+
+// ReleaseFiles forgets the blobs among keys ("" skipped) that nothing refers
+// to any more and removes their files: after an avatar, a logo or a card was
+// replaced or removed. A failure leaves them for the collection at the next
+// start, so it is only logged.
+func (s *Service) ReleaseFiles(ctx context.Context, keys ...string) {
+	keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "" })
+	if len(keys) == 0 {
+		return
+	}
+	gone, err := s.store.ReleaseBlobs(context.WithoutCancel(ctx), keys)
+	if err != nil {
+		s.log.Warn("release files", "error", err)
+		return
+	}
+	s.removeFiles(ctx, gone)
 }
 
 // removeFiles removes the files of blobs whose rows are gone.

@@ -48,12 +48,17 @@ type Posted struct {
 // nor read the database: it hands the message to a queue.
 type Hook func(ctx context.Context, room model.SidebarRoom, p Posted)
 
+// EditHook is told about each edited message, before and after, once the
+// edit is committed and published. Like Hook, it must not block.
+type EditHook func(ctx context.Context, before, after model.Message)
+
 // Service posts, edits and deletes messages.
 type Service struct {
 	store *db.Store
 	hub   *live.Hub
 	log   *slog.Logger
 	hooks []Hook
+	edits []EditHook
 	// onCommit, when set, is told each batch's commit time and size (metrics).
 	onCommit func(d time.Duration, posts int)
 
@@ -100,6 +105,9 @@ func New(store *db.Store, hub *live.Hub, log *slog.Logger) *Service {
 
 // AddHook registers a hook. Call before serving.
 func (s *Service) AddHook(h Hook) { s.hooks = append(s.hooks, h) }
+
+// AddEditHook registers a hook on edits. Call before serving.
+func (s *Service) AddEditHook(h EditHook) { s.edits = append(s.edits, h) }
 
 // OnCommit registers fn to learn how long each batch of posts took to commit
 // and how many posts it held. Call before serving.
@@ -192,6 +200,9 @@ func (s *Service) Edit(ctx context.Context, m model.Message, raw string) (model.
 	s.hub.PublishRoom(m.RoomID, eventID, render(ctx, views.MessageReplace(updated)))
 	s.publishBots(ctx, botEvent{ev: model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID},
 		msg: &updated}, false)
+	for _, h := range s.edits {
+		h(ctx, m, updated)
+	}
 	return updated, nil
 }
 

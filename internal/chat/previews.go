@@ -18,16 +18,21 @@ func (s *Service) SetLinkPreview(ctx context.Context, messageID int64, p model.L
 	})
 }
 
-// RemoveLinkPreview takes a message's card away and replaces the message
-// live. It returns the key of the card's image ("" for none), for the
-// caller to release. A message without a card is db.ErrNotFound.
-func (s *Service) RemoveLinkPreview(ctx context.Context, messageID int64) (imageKey string, err error) {
-	err = s.changePreview(ctx, messageID, func() (int64, error) {
-		var eventID int64
-		eventID, imageKey, err = s.store.RemoveLinkPreview(ctx, messageID)
+// RemoveLinkPreview takes a message's card away, replaces the message live
+// and releases the card's image. A message without a card is
+// db.ErrNotFound.
+func (s *Service) RemoveLinkPreview(ctx context.Context, messageID int64) error {
+	var imageKey string
+	err := s.changePreview(ctx, messageID, func() (int64, error) {
+		eventID, key, err := s.store.RemoveLinkPreview(ctx, messageID)
+		imageKey = key
 		return eventID, err
 	})
-	return imageKey, err
+	if err != nil {
+		return err
+	}
+	s.ReleaseFiles(ctx, imageKey)
+	return nil
 }
 
 func (s *Service) changePreview(ctx context.Context, messageID int64, write func() (int64, error)) error {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/chat"
 	"github.com/campfire-go/campfire/internal/files"
 	"github.com/campfire-go/campfire/internal/imaging"
@@ -19,6 +20,9 @@ import (
 // none (a preview is a nicety, never worth memory or a post's time).
 const queueSize = 256
 
+// errNoLink is the outcome of an edit that took the message's link out.
+var errNoLink = errors.New("the message has no link any more")
+
 // workers is how many previews are made at once.
 const workers = 2
 
@@ -26,9 +30,11 @@ const workers = 2
 // small, and twice that covers sharp screens.
 const ImageWidth = 400
 
-// Publisher stores a preview and replaces the message live (chat.Service).
+// Publisher stores and removes previews and replaces the message live
+// (chat.Service).
 type Publisher interface {
 	SetLinkPreview(ctx context.Context, messageID int64, p model.LinkPreview, image *files.Blob) error
+	RemoveLinkPreview(ctx context.Context, messageID int64) error
 }
 
 // Options configure a Service.
@@ -62,14 +68,18 @@ type Service struct {
 
 type job struct {
 	messageID int64
-	url       string
+	url       string // "" after an edit that took the link out
+	// edited: the message's link changed in an edit, so the card it has
+	// (of the link before) goes, whether or not the new link gets one.
+	edited bool
 }
 
-// Start runs the workers and hangs the service on the chat service as a
-// hook; preview images are kept in blobs. Close stops it.
+// Start runs the workers and hangs the service on the chat service's posts
+// and edits; preview images are kept in blobs. Close stops it.
 func Start(chatSvc *chat.Service, blobs *files.Store, opt Options, log *slog.Logger) *Service {
 	s := New(chatSvc, blobs, opt, log)
 	chatSvc.AddHook(s.Hook)
+	chatSvc.AddEditHook(s.EditHook)
 	return s
 }
 
@@ -87,14 +97,41 @@ func New(pub Publisher, blobs *files.Store, opt Options, log *slog.Logger) *Serv
 // Hook is a chat.Hook: it queues the first link of a new message, if any,
 // and never waits.
 func (s *Service) Hook(_ context.Context, _ model.SidebarRoom, p chat.Posted) {
-	u := FirstURL(p.Message.HTML)
-	if u == "" || (s.self != "" && hostOf(u) == s.self) {
+	if u := s.previewable(p.Message.HTML); u != "" {
+		s.enqueue(job{messageID: p.Message.ID, url: u})
+	}
+}
+
+// EditHook is a chat.EditHook: when an edit changes a message's first link,
+// the card follows it: the old one goes and the new link gets its own. An
+// edit that leaves the link alone leaves the card alone, also one its
+// creator removed.
+func (s *Service) EditHook(_ context.Context, before, after model.Message) {
+	u := s.previewable(after.HTML)
+	if u == s.previewable(before.HTML) {
 		return
 	}
+	if u == "" && after.Preview == nil {
+		return
+	}
+	s.enqueue(job{messageID: after.ID, url: u, edited: true})
+}
+
+// previewable is the first link of a message's HTML that may get a card,
+// or "".
+func (s *Service) previewable(html string) string {
+	u := FirstURL(html)
+	if s.self != "" && hostOf(u) == s.self {
+		return ""
+	}
+	return u
+}
+
+func (s *Service) enqueue(j job) {
 	select {
-	case s.queue <- job{messageID: p.Message.ID, url: u}:
+	case s.queue <- j:
 	default:
-		s.log.Warn("link preview queue full; no preview", "message", p.Message.ID)
+		s.log.Warn("link preview queue full; no preview", "message", j.messageID)
 	}
 }
 
@@ -123,6 +160,16 @@ func (s *Service) run() {
 }
 
 func (s *Service) make(j job) error {
+	if j.edited {
+		// The card of the link before goes first: a card that outlived its
+		// link would point elsewhere than the message.
+		if err := s.pub.RemoveLinkPreview(s.ctx, j.messageID); err != nil && !errors.Is(err, db.ErrNotFound) {
+			return err
+		}
+		if j.url == "" {
+			return errNoLink
+		}
+	}
 	page, err := s.fetch.Page(s.ctx, j.url)
 	if err != nil {
 		return err

@@ -26,6 +26,13 @@ func (p *recordingPublisher) SetLinkPreview(_ context.Context, id int64, lp mode
 	return nil
 }
 
+func (p *recordingPublisher) RemoveLinkPreview(_ context.Context, id int64) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.got, id)
+	return nil
+}
+
 func posted(id int64, html string) chat.Posted {
 	return chat.Posted{Message: model.Message{ID: id, HTML: html}}
 }
