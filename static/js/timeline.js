@@ -80,32 +80,50 @@
     if (fromPager(e) && !e.detail.successful) list.removeAttribute("aria-busy");
   });
 
-  // A live message below an older page would leave a gap: it waits on the
-  // server, and the bar says it is there.
+  // A live message below an older page would leave a gap: it waits, hidden,
+  // and the bar says it is there. Those held back keep their ids in the
+  // page, so a later edit or deletion of one finds it and applies; one
+  // posted after the last page was read from the server but before it
+  // arrived is in no page, and joins the list when the newest page is shown.
   var jump = document.getElementById("jump_latest") || document.createElement("div");
-  // Those held back are kept: one posted after the last page was read from
-  // the server but before it arrived is in no page, and joins the list when
-  // the newest page is shown.
-  var held = [];
+  var held = document.createElement("div");
+  held.id = "held_messages";
+  held.hidden = true;
+  list.after(held);
   function caughtUp() {
     jump.textContent = "";
-    held.forEach(function (m) {
-      if (document.getElementById(m.id)) return;
-      list.appendChild(m);
-      htmx.process(m);
+    Array.prototype.slice.call(held.children).forEach(function (m) {
+      var shown = list.querySelector("#" + CSS.escape(m.id));
+      if (shown && shown !== m) m.remove();
+      else list.appendChild(m);
     });
-    held = [];
   }
   document.addEventListener("htmx:partialBeforeSwap", function (e) {
-    if (e.detail.target !== list || latestShown()) return;
-    e.detail.shouldSwap = false;
-    var first = e.detail.fragment && e.detail.fragment.firstElementChild;
-    if (!first || !first.id || document.getElementById(first.id)) return;
-    held.push(first.cloneNode(true));
+    if (e.detail.target !== list || latestShown() || !e.detail.shouldSwap) return;
+    e.detail.target = held;
     if (jump.firstChild) return;
     var a = document.createElement("a");
     a.href = jump.dataset.href;
     a.textContent = "New messages below — jump to latest";
     jump.appendChild(a);
   });
+
+  // A message sent from an older page belongs at the end of the room: once
+  // the server has it (its copy takes the pending one's place), the newest
+  // page opens, where it is last. A message that fails stays, with its
+  // Retry, where it was sent.
+  var sending = {};
+  new MutationObserver(function (records) {
+    records.forEach(function (r) {
+      Array.prototype.forEach.call(r.addedNodes, function (n) {
+        if (n.nodeType !== 1 || !n.classList.contains("message")) return;
+        if (n.classList.contains("message--pending")) {
+          sending[n.id] = true;
+        } else if (sending[n.id]) {
+          delete sending[n.id];
+          if (!latestShown()) location.assign(jump.dataset.href || location.pathname);
+        }
+      });
+    });
+  }).observe(list, { childList: true });
 })();
