@@ -19,6 +19,7 @@ func seedCmd(ctx context.Context, args []string) error {
 	fs.IntVar(&o.Messages, "messages", 100_000, "messages in all; most go to the History room")
 	fs.IntVar(&o.TenK, "ten-k", 10_000, "messages in the Ten Thousand room")
 	fs.IntVar(&o.Events, "events", 100, "newest messages per room with a replayable event")
+	fs.IntVar(&o.HundredRooms, "hundred-rooms", 10, "100-member rooms (no messages; -1: none), for posts against room size")
 	seed := fs.Uint64("seed", 1, "random seed")
 	fs.Parse(args)
 	o.Seed = *seed

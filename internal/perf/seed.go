@@ -29,6 +29,7 @@ type Options struct {
 	AllTalkMsgs   int // messages in All Talk (default 1,000)
 	FanoutMsgs    int // messages in the Fanout room (default 100)
 	Events        int // newest messages of each room that have an events row (default 100)
+	HundredRooms  int // 100-member rooms, without messages so the rest is as without them (default 10 or as many as people allow; -1: none)
 	Seed          uint64
 	Log           func(format string, args ...any)
 }
@@ -49,6 +50,10 @@ func (o *Options) defaults() {
 	def(&o.Events, 100)
 	o.FanoutMembers = min(o.FanoutMembers, o.Users-1)
 	o.TenK = min(o.TenK, o.Messages/10)
+	if o.HundredRooms == 0 {
+		o.HundredRooms = 10
+	}
+	o.HundredRooms = max(0, min(o.HundredRooms, (o.Users-1)/100))
 	if o.Log == nil {
 		o.Log = func(string, ...any) {}
 	}
@@ -66,7 +71,8 @@ type Layout struct {
 	FanoutMembers int             `json:"fanout_members,omitempty"`
 	History       int64           `json:"history"`
 	TenK          int64           `json:"ten_k"`
-	Small         []int64         `json:"small"` // 10-member rooms; room i holds users 10i+2 .. 10i+11
+	Small         []int64         `json:"small"`             // 10-member rooms; room i holds users 10i+2 .. 10i+11
+	Hundred       []int64         `json:"hundred,omitempty"` // 100-member rooms; room i holds users 100i+2 .. 100i+101 (not in older layouts)
 	Messages      int             `json:"messages"`
 	PerRoom       map[int64]int   `json:"per_room"`
 	Cursors       map[int64]int64 `json:"cursors"` // per room: an event id with 5 events after it
@@ -90,6 +96,15 @@ func (l Layout) SmallRoomMembers(i int) []int64 {
 	ids := make([]int64, 10)
 	for k := range ids {
 		ids[k] = int64((10*i+k)%(l.Users-1) + 2)
+	}
+	return ids
+}
+
+// HundredRoomMembers are the hundred members of 100-member room i.
+func (l Layout) HundredRoomMembers(i int) []int64 {
+	ids := make([]int64, 100)
+	for k := range ids {
+		ids[k] = int64((100*i+k)%(l.Users-1) + 2)
 	}
 	return ids
 }
@@ -172,6 +187,14 @@ func Seed(ctx context.Context, store *db.Store, o Options) (Layout, error) {
 			}
 			l.Small = append(l.Small, id)
 		}
+		// After every other room, so the others keep their ids.
+		for i := 0; i < o.HundredRooms; i++ {
+			id, err := room(model.RoomClosed, fmt.Sprintf("Hundred %d", i+1))
+			if err != nil {
+				return err
+			}
+			l.Hundred = append(l.Hundred, id)
+		}
 		mem, err := tx.PrepareContext(ctx, `INSERT INTO memberships (room_id, user_id, involvement, created_at)
 			VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 		if err != nil {
@@ -207,12 +230,22 @@ func Seed(ctx context.Context, store *db.Store, o Options) (Layout, error) {
 				}
 			}
 		}
+		for i, r := range l.Hundred {
+			if err := add(r, 1); err != nil {
+				return err
+			}
+			for _, id := range l.HundredRoomMembers(i) {
+				if err := add(r, id); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return Layout{}, fmt.Errorf("perf: seed people and rooms: %w", err)
 	}
-	o.Log("seeded %d users and %d rooms in %s", o.Users, 4+len(l.Small), time.Since(start).Round(time.Millisecond))
+	o.Log("seeded %d users and %d rooms in %s", o.Users, 4+len(l.Small)+len(l.Hundred), time.Since(start).Round(time.Millisecond))
 
 	// Messages, interleaved across rooms in proportion to their share, so ids
 	// and times mix the way a live install's do.

@@ -2,6 +2,9 @@ package perf
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -65,5 +68,67 @@ func TestSeedWritesTheLayout(t *testing.T) {
 	}
 	if _, err := s.MemberRoom(ctx, l.Small[0], 1); err != nil {
 		t.Errorf("the administrator is in every small room: %v", err)
+	}
+	if len(l.Hundred) != 1 {
+		t.Fatalf("%d hundred-member rooms for 101 people, want 1", len(l.Hundred))
+	}
+	if n := count(`SELECT count(*) FROM memberships WHERE room_id = ?`, l.Hundred[0]); n != 101 {
+		t.Errorf("hundred-member room has %d members, want 101 (with the administrator)", n)
+	}
+	for _, u := range l.HundredRoomMembers(0) {
+		if _, err := s.MemberRoom(ctx, l.Hundred[0], u); err != nil {
+			t.Fatalf("user %d is not in the room the layout says: %v", u, err)
+		}
+	}
+}
+
+// TestSeedIsDeterministic: the same options and seed write the same
+// messages, memberships and search index, and the 100-member rooms (added
+// after the other rooms, with no messages) leave the messages as they were,
+// so a database seeded before them holds the same text.
+func TestSeedIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	digest := func(o Options) string {
+		s := openStore(t)
+		if _, err := Seed(ctx, s, o); err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		for _, q := range []string{
+			`SELECT id, room_id, creator_id, client_message_id, body_plain FROM messages ORDER BY id`,
+			`SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'the' ORDER BY rowid`,
+		} {
+			rows, err := s.Writer().QueryContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			for rows.Next() {
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintln(h, vals...)
+			}
+			rows.Close()
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	o := Options{Users: 301, FanoutMembers: 50, Messages: 3000, Events: 10, Seed: 3}
+	a, b := digest(o), digest(o)
+	if a != b {
+		t.Fatalf("two seeds with the same options differ: %s, %s", a, b)
+	}
+	o.HundredRooms = -1
+	if c := digest(o); c != a {
+		t.Fatalf("the 100-member rooms changed the messages: %s, %s", a, c)
+	}
+	o.Seed = 4
+	if d := digest(o); d == a {
+		t.Fatal("another seed wrote the same messages: the digest sees nothing")
 	}
 }
