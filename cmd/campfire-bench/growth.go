@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,67 +60,19 @@ func growthTable(reps []deliveryReport) string {
 // vertical axis (p99 on the left, CPU per delivery on the right), so where
 // either bends shows at a glance.
 func growthSVG(reps []deliveryReport) string {
-	const w, h, left, right, top, bottom = 640.0, 360.0, 64.0, 64.0, 40.0, 48.0
-	pw, ph := w-left-right, h-top-bottom
-	lx := func(n int) float64 { return math.Log10(float64(n)) }
-	x0, x1 := lx(reps[0].Streams), lx(reps[len(reps)-1].Streams)
-	px := func(n int) float64 { return left + (lx(n)-x0)/(x1-x0)*pw }
-	series := []struct {
-		name, color, unit string
-		v                 func(r deliveryReport) float64
-		axisX             float64
-		anchor            string
-	}{
-		{"receive p99", "#b03a2e", "ms", func(r deliveryReport) float64 { return r.Latency.P99 }, left - 8, "end"},
-		{"server CPU per delivery", "#1f618d", "µs", func(r deliveryReport) float64 { return r.CPUPerDeliveryUS }, w - right + 8, "start"},
+	p := plot{
+		Title:  "Fan-out cost against streams on one room",
+		Desc:   strings.ReplaceAll(strings.TrimSpace(growthTable(reps)), "\n", "; "),
+		XLabel: "streams on one room",
+		XLog:   true,
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="t d" font-family="sans-serif" font-size="12">`+"\n", w, h, w, h)
-	b.WriteString(`<title id="t">Fan-out cost against streams on one room</title>` + "\n")
-	fmt.Fprintf(&b, `<desc id="d">%s</desc>`+"\n", strings.ReplaceAll(strings.TrimSpace(growthTable(reps)), "\n", "; "))
-	fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" fill="none" stroke="#888"/>`+"\n", left, top, pw, ph)
+	var p99, cpu []float64
 	for _, r := range reps {
-		x := px(r.Streams)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.0f" x2="%.1f" y2="%.0f" stroke="#ddd"/>`+"\n", x, top, x, top+ph)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" text-anchor="middle">%d</text>`+"\n", x, top+ph+16, r.Streams)
+		p.X = append(p.X, float64(r.Streams))
+		p99 = append(p99, r.Latency.P99)
+		cpu = append(cpu, r.CPUPerDeliveryUS)
 	}
-	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="middle">streams on one room (log scale)</text>`+"\n", left+pw/2, h-8)
-	for i, s := range series {
-		top0 := 0.0
-		for _, r := range reps {
-			top0 = max(top0, s.v(r))
-		}
-		top0 = niceCeil(top0)
-		py := func(v float64) float64 { return top + ph - v/top0*ph }
-		for k := 0; k <= 4; k++ {
-			v := top0 * float64(k) / 4
-			fmt.Fprintf(&b, `<text x="%.0f" y="%.1f" text-anchor="%s" fill="%s">%g</text>`+"\n", s.axisX, py(v)+4, s.anchor, s.color, v)
-		}
-		var pts []string
-		for _, r := range reps {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", px(r.Streams), py(s.v(r))))
-		}
-		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", strings.Join(pts, " "), s.color)
-		for _, r := range reps {
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", px(r.Streams), py(s.v(r)), s.color)
-		}
-		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" fill="%s">%s (%s, %s axis)</text>`+"\n", left+float64(i)*pw/2, top-14, s.color, s.name, s.unit,
-			map[string]string{"end": "left", "start": "right"}[s.anchor])
-	}
-	b.WriteString("</svg>\n")
-	return b.String()
-}
-
-// niceCeil rounds up to 1, 2 or 5 times a power of ten, for axis labels.
-func niceCeil(v float64) float64 {
-	if v <= 0 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if v <= m*p {
-			return m * p
-		}
-	}
-	return 10 * p
+	p.Left = plotAxis{Label: "receive p99, ms", Series: []plotSeries{{Name: "receive p99 (ms, left)", Color: plotColors[0], Y: p99}}}
+	p.Right = &plotAxis{Label: "server CPU per delivery, µs", Series: []plotSeries{{Name: "server CPU per delivery (µs, right)", Color: plotColors[1], Y: cpu}}}
+	return p.svg()
 }

@@ -36,3 +36,24 @@ func TestGrowthPlot(t *testing.T) {
 		t.Fatalf("%d points, want %d", n, 2*len(reps))
 	}
 }
+
+// TestCappedRate: a fan-out's rate is lowered only past the budget, and the
+// same for every stream count it is asked at.
+func TestCappedRate(t *testing.T) {
+	for _, c := range []struct {
+		rate, budget float64
+		n            int
+		want         float64
+	}{
+		{10, 0, 19000, 10},          // no cap
+		{10, 30000, 1000, 10},       // within it
+		{10, 30000, 3000, 10},       // exactly at it
+		{10, 30000, 5000, 6},        // 30,000 / 5,000
+		{10, 30000, 19000, 1.5},     // 1.578… rounded down to a tenth
+		{10, 30000, 1_000_000, 0.1}, // never zero
+	} {
+		if got := cappedRate(c.rate, c.budget, c.n); got != c.want {
+			t.Errorf("cappedRate(%g, %g, %d) = %g, want %g", c.rate, c.budget, c.n, got, c.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"slices"
@@ -204,9 +205,14 @@ func fanoutCmd(ctx context.Context, args []string) error {
 	n := fs.Int("conns", 1000, "streams on the Fanout room (one per member)")
 	rate := fs.Float64("rate", 10, "posts per second")
 	dur := fs.Duration("duration", 30*time.Second, "how long to post")
+	budget := fs.Float64("max-deliveries", 0, "lower -rate so that rate × streams stays within this many deliveries a second (the same for every server measured); 0: no cap")
 	fs.Parse(args)
 	if err := c.load(*n); err != nil {
 		return err
+	}
+	if r := cappedRate(*rate, *budget, *n); r != *rate {
+		logf("%d streams: %g posts/s instead of %g, to stay within %g deliveries/s", *n, r, *rate, *budget)
+		*rate = r
 	}
 	if c.peer != "" {
 		postVia = publishPeer
@@ -242,6 +248,16 @@ func fanoutCmd(ctx context.Context, args []string) error {
 	}
 	c.write(rep)
 	return nil
+}
+
+// cappedRate is the post rate for a fan-out to n streams within budget
+// deliveries a second, in steps of a tenth of a post per second so runs at
+// the same stream count post at the same rate.
+func cappedRate(rate, budget float64, n int) float64 {
+	if budget <= 0 || n <= 0 || rate*float64(n) <= budget {
+		return rate
+	}
+	return max(0.1, math.Floor(budget/float64(n)*10)/10)
 }
 
 func postCmd(ctx context.Context, args []string) error {

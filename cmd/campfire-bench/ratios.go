@@ -6,75 +6,171 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
-// ratiosCmd reads the alternating runs of scripts/bench-peer.sh from a
-// folder (fanout-campfire-*.json, fanout-centrifugo-*.json, idle-...) and
-// prints, as a Markdown table, each side's median with its runs and
-// Campfire's as a ratio to the peer's.
+// peerRun names one report of the alternating runs: KIND-SIDE-RUN.json, or
+// KIND-SIDE-STREAMS-RUN.json when a workload ran at several stream counts.
+var peerRun = regexp.MustCompile(`^(fanout|idle)-(campfire|centrifugo)-(?:(\d+)-)?(\d+)\.json$`)
+
+// peerReports are the reports of one folder by workload and stream count
+// ("fanout 5000", or "fanout" for a folder of one count), then by side.
+type peerReports map[string]map[string][]peerReport
+
+type peerReport struct {
+	d deliveryReport
+	i idleReport
+}
+
+func readPeerReports(dir string) (peerReports, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	names := []string{}
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	// Runs in their order (run 10 after run 9).
+	slices.SortFunc(names, func(a, b string) int {
+		ma, mb := peerRun.FindStringSubmatch(a), peerRun.FindStringSubmatch(b)
+		if ma == nil || mb == nil || ma[1] != mb[1] || ma[2] != mb[2] || ma[3] != mb[3] {
+			return strings.Compare(a, b)
+		}
+		x, _ := strconv.Atoi(ma[4])
+		y, _ := strconv.Atoi(mb[4])
+		return x - y
+	})
+	out := peerReports{}
+	for _, name := range names {
+		m := peerRun.FindStringSubmatch(name)
+		if m == nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		var r peerReport
+		if err := json.Unmarshal(b, &r.d); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		_ = json.Unmarshal(b, &r.i)
+		key := m[1]
+		if m[3] != "" {
+			key += " " + m[3]
+		}
+		if out[key] == nil {
+			out[key] = map[string][]peerReport{}
+		}
+		out[key][m[2]] = append(out[key][m[2]], r)
+	}
+	return out, nil
+}
+
+// ratiosTable is each metric's median per side, with its runs, and
+// Campfire's as a ratio to the peer's, per workload and stream count.
+func ratiosTable(reps peerReports) string {
+	type metric struct {
+		name, kind string
+		v          func(r peerReport) float64
+	}
+	metrics := []metric{
+		{"fan-out receive p50 (ms)", "fanout", func(r peerReport) float64 { return r.d.Latency.P50 }},
+		{"fan-out receive p99 (ms)", "fanout", func(r peerReport) float64 { return r.d.Latency.P99 }},
+		{"server CPU per delivery (µs)", "fanout", func(r peerReport) float64 { return r.d.CPUPerDeliveryUS }},
+		{"memory per idle stream (KiB)", "idle", func(r peerReport) float64 { return r.i.KiBPerConn }},
+	}
+	keys := make([]string, 0, len(reps))
+	for k := range reps {
+		keys = append(keys, k)
+	}
+	// Idle first, then fan-outs by stream count.
+	count := func(k string) int {
+		_, n, _ := strings.Cut(k, " ")
+		v, _ := strconv.Atoi(n)
+		return v
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		ka, kb := strings.Fields(a)[0], strings.Fields(b)[0]
+		if ka != kb {
+			return -strings.Compare(ka, kb)
+		}
+		return count(a) - count(b)
+	})
+	var b strings.Builder
+	b.WriteString("| What | Campfire (median; runs) | Centrifugo (median; runs) | Ratio |\n|---|---|---|---:|\n")
+	for _, k := range keys {
+		kind := strings.Fields(k)[0]
+		cf, peer := reps[k]["campfire"], reps[k]["centrifugo"]
+		if len(cf) == 0 || len(peer) == 0 {
+			continue
+		}
+		where := ""
+		if kind == "fanout" {
+			where = fmt.Sprintf(", %d streams at %g posts/s", cf[0].d.Streams, cf[0].d.Rate)
+			if n := count(k); n > 0 {
+				where = fmt.Sprintf(", %d streams at %g posts/s", n, cf[0].d.Rate)
+			}
+		}
+		for _, m := range metrics {
+			if m.kind != kind {
+				continue
+			}
+			var vals [2][]float64
+			for s, side := range [][]peerReport{cf, peer} {
+				for _, r := range side {
+					vals[s] = append(vals[s], m.v(r))
+				}
+			}
+			a, c := median(vals[0]), median(vals[1])
+			ratio := "—"
+			if c > 0 {
+				ratio = fmt.Sprintf("%.2f×", a/c)
+			}
+			fmt.Fprintf(&b, "| %s%s | %.1f; %s | %.1f; %s | %s |\n", m.name, where, a, runs(vals[0]), c, runs(vals[1]), ratio)
+		}
+		if kind == "fanout" {
+			// Whether every run delivered everything: a ratio of runs that
+			// lost messages would flatter the one that lost more.
+			var del [2][]string
+			for s, side := range [][]peerReport{cf, peer} {
+				for _, r := range side {
+					del[s] = append(del[s], fmt.Sprintf("%d/%d", r.d.Delivered, r.d.Expected))
+				}
+			}
+			fmt.Fprintf(&b, "| delivered%s | %s | %s | |\n", where, strings.Join(del[0], ", "), strings.Join(del[1], ", "))
+		}
+	}
+	return b.String()
+}
+
+// ratiosCmd reads the alternating runs of scripts/bench-peer.sh or
+// scripts/bench-issue17.sh from a folder (fanout-campfire-*.json,
+// fanout-centrifugo-*.json, idle-...) and prints, as a Markdown table, each
+// side's median with its runs and Campfire's as a ratio to the peer's.
 func ratiosCmd(args []string) error {
 	fs := flag.NewFlagSet("ratios", flag.ExitOnError)
 	fs.Parse(args)
 	if fs.NArg() != 1 {
 		return fmt.Errorf("usage: campfire-bench ratios DIR")
 	}
-	dir := fs.Arg(0)
-	type metric struct {
-		name, kind string
-		v          func(d deliveryReport, i idleReport) float64
+	reps, err := readPeerReports(fs.Arg(0))
+	if err != nil {
+		return err
 	}
-	metrics := []metric{
-		{"fan-out receive p50 (ms)", "fanout", func(d deliveryReport, _ idleReport) float64 { return d.Latency.P50 }},
-		{"fan-out receive p99 (ms)", "fanout", func(d deliveryReport, _ idleReport) float64 { return d.Latency.P99 }},
-		{"server CPU per delivery (µs)", "fanout", func(d deliveryReport, _ idleReport) float64 { return d.CPUPerDeliveryUS }},
-		{"memory per idle stream (KiB)", "idle", func(_ deliveryReport, i idleReport) float64 { return i.KiBPerConn }},
-	}
-	read := func(kind, side string) ([]deliveryReport, []idleReport, error) {
-		paths, _ := filepath.Glob(filepath.Join(dir, kind+"-"+side+"-*.json"))
-		slices.Sort(paths)
-		var ds []deliveryReport
-		var is []idleReport
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return nil, nil, err
-			}
-			var d deliveryReport
-			var i idleReport
-			if err := json.Unmarshal(b, &d); err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", p, err)
-			}
-			_ = json.Unmarshal(b, &i)
-			ds, is = append(ds, d), append(is, i)
-		}
-		return ds, is, nil
-	}
-	var b strings.Builder
-	b.WriteString("| What | Campfire (median; runs) | Centrifugo (median; runs) | Ratio |\n|---|---|---|---:|\n")
-	for _, m := range metrics {
-		var vals [2][]float64
-		for k, side := range []string{"campfire", "centrifugo"} {
-			ds, is, err := read(m.kind, side)
-			if err != nil {
-				return err
-			}
-			for j := range ds {
-				vals[k] = append(vals[k], m.v(ds[j], is[j]))
-			}
-		}
-		if len(vals[0]) == 0 || len(vals[1]) == 0 {
-			continue
-		}
-		a, c := median(vals[0]), median(vals[1])
-		fmt.Fprintf(&b, "| %s | %.1f; %s | %.1f; %s | %.2f× |\n", m.name, a, runs(vals[0]), c, runs(vals[1]), a/c)
-	}
-	fmt.Print(b.String())
-	return os.WriteFile(filepath.Join(dir, "ratios.md"), []byte(b.String()), 0o644)
+	t := ratiosTable(reps)
+	fmt.Print(t)
+	return os.WriteFile(filepath.Join(fs.Arg(0), "ratios.md"), []byte(t), 0o644)
 }
 
 func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
 	s := slices.Clone(v)
 	slices.Sort(s)
 	if len(s)%2 == 1 {
