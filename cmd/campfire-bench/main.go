@@ -7,6 +7,9 @@
 //	campfire-bench post      -layout FILE [-rooms 100] [-rate 2000] [-listen] [-pid PID]
 //	campfire-bench idle      -layout FILE [-conns 10000] [-hold 60s] [-pid PID]
 //	campfire-bench reconnect -layout FILE [-conns 10000] [-pid PID]
+//	campfire-bench roomsize-run -layout FILE -members 10|100|1000 -rates 500,1000,... [-pid PID]
+//	campfire-bench roomsize  -out DIR SWEEP.json ...
+//	campfire-bench searchsize -out DIR MESSAGES=BENCH.txt ...
 //	campfire-bench coldstart -server BIN -db FILE [-runs 5]
 //	campfire-bench import    -server BIN [-messages 1000000] [-dir DIR]
 //
@@ -33,6 +36,9 @@ commands:
   idle        hold N idle streams: server memory per connection
   reconnect   N streams connecting at once with Last-Event-ID: time to the first event
   growth      fanout reports at several stream counts: growth.md (table) and growth.svg (plot)
+  roomsize-run  posts at stepped rates into rooms of 10, 100 or 1,000 members: the highest rate sustained
+  roomsize    roomsize-run reports at several room sizes: roomsize.md (table) and roomsize.svg (plot)
+  searchsize  BenchmarkSearchPage output on databases of several sizes: searchsize.md and searchsize.svg
   ratios      Campfire against Centrifugo from scripts/bench-peer.sh's runs (fanout and idle take -peer centrifugo)
   coldstart   start the server on a seeded database: time to the first room page
   import      generate a ONCE Campfire install and time "campfire import" on it: time and peak memory
@@ -69,6 +75,12 @@ func main() {
 		err = importCmd(ctx, args)
 	case "growth":
 		err = growthCmd(args)
+	case "roomsize-run":
+		err = roomsizeRunCmd(ctx, args)
+	case "roomsize":
+		err = roomsizeCmd(args)
+	case "searchsize":
+		err = searchsizeCmd(args)
 	case "ratios":
 		err = ratiosCmd(args)
 	case "worker":
