@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -10,8 +11,9 @@ import (
 	"strings"
 )
 
-// growthCmd reads fanout reports of one room at several stream counts and
-// writes how the cost grows: a Markdown table and an SVG plot of the receive
+// growthCmd reads fanout reports of one room at several stream counts (of
+// several runs at a count, the one with the median p99) and writes how the
+// cost grows: a Markdown table and an SVG plot of the receive
 // p99 and the server's CPU per delivery against the streams (log scale).
 func growthCmd(args []string) error {
 	fs := flag.NewFlagSet("growth", flag.ExitOnError)
@@ -32,10 +34,10 @@ func growthCmd(args []string) error {
 		}
 		reps = append(reps, r)
 	}
+	reps = medianRuns(reps)
 	if len(reps) < 2 {
 		return fmt.Errorf("growth needs fanout reports at two stream counts at least")
 	}
-	slices.SortFunc(reps, func(a, b deliveryReport) int { return a.Streams - b.Streams })
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
@@ -43,6 +45,37 @@ func growthCmd(args []string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(*out, "growth.svg"), []byte(growthSVG(reps)), 0o644)
+}
+
+// streamsAsked is how many streams a fan-out asked for (each post was
+// expected at every one), which a run that lost a few still shows.
+func streamsAsked(r deliveryReport) int {
+	if r.Posted > 0 && r.Expected > 0 {
+		return r.Expected / r.Posted
+	}
+	return r.Streams
+}
+
+// medianRuns keeps, of several runs at one stream count, the run with the
+// median receive p99 (the lower of the middle two), in order of streams.
+func medianRuns(reps []deliveryReport) []deliveryReport {
+	by := map[int][]deliveryReport{}
+	var counts []int
+	for _, r := range reps {
+		n := streamsAsked(r)
+		if by[n] == nil {
+			counts = append(counts, n)
+		}
+		by[n] = append(by[n], r)
+	}
+	slices.Sort(counts)
+	out := make([]deliveryReport, 0, len(counts))
+	for _, n := range counts {
+		rs := by[n]
+		slices.SortStableFunc(rs, func(a, b deliveryReport) int { return cmp.Compare(a.Latency.P99, b.Latency.P99) })
+		out = append(out, rs[(len(rs)-1)/2])
+	}
+	return out
 }
 
 func growthTable(reps []deliveryReport) string {

@@ -57,3 +57,15 @@ func TestCappedRate(t *testing.T) {
 		}
 	}
 }
+
+// TestGrowthKeepsTheMedianRun: of three runs at a count the median p99 is
+// kept, and a run that lost streams still counts as the count it asked for.
+func TestGrowthKeepsTheMedianRun(t *testing.T) {
+	run := func(streams, asked int, p99 float64) deliveryReport {
+		return deliveryReport{Command: "fanout", Streams: streams, Posted: 10, Expected: 10 * asked, Latency: dist{P99: p99}}
+	}
+	got := medianRuns([]deliveryReport{run(19000, 19000, 90), run(100, 100, 5), run(18990, 19000, 30), run(19000, 19000, 60)})
+	if len(got) != 2 || got[0].Latency.P99 != 5 || got[1].Latency.P99 != 60 {
+		t.Fatalf("kept %+v", got)
+	}
+}

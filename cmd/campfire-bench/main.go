@@ -39,6 +39,7 @@ commands:
   roomsize-run  posts at stepped rates into rooms of 10, 100 or 1,000 members: the highest rate sustained
   roomsize    roomsize-run reports at several room sizes: roomsize.md (table) and roomsize.svg (plot)
   searchsize  BenchmarkSearchPage output on databases of several sizes: searchsize.md and searchsize.svg
+  summary     a Markdown table of reconnect, post and fanout reports, a row each
   ratios      Campfire against Centrifugo from scripts/bench-peer.sh's runs (fanout and idle take -peer centrifugo)
   coldstart   start the server on a seeded database: time to the first room page
   import      generate a ONCE Campfire install and time "campfire import" on it: time and peak memory
@@ -81,6 +82,8 @@ func main() {
 		err = roomsizeCmd(args)
 	case "searchsize":
 		err = searchsizeCmd(args)
+	case "summary":
+		err = summaryCmd(args)
 	case "ratios":
 		err = ratiosCmd(args)
 	case "worker":
