@@ -406,6 +406,15 @@ type reconnectReport struct {
 	MemBefore    memory   `json:"mem_before_kib"`
 	MemAfter     memory   `json:"mem_after_kib"`
 	ServerCPU    cpuUse   `json:"server_cpu"`
+	// The CPU time of a reconnect, the server's and the load tool's own
+	// (its workers, which share the machine), from "go" to the last first
+	// event, in milliseconds.
+	ServerCPUPerReconnectMS float64 `json:"server_cpu_ms_per_reconnect"`
+	ToolCPUS                float64 `json:"tool_cpu_s"`
+	ToolCPUPerReconnectMS   float64 `json:"tool_cpu_ms_per_reconnect"`
+	// MachineBusyCores is how many of the machine's CPUs were busy over
+	// the storm, everyone's work together (from /proc/stat).
+	MachineBusyCores float64 `json:"machine_busy_cores"`
 }
 
 func reconnectCmd(ctx context.Context, args []string) error {
@@ -414,6 +423,8 @@ func reconnectCmd(ctx context.Context, args []string) error {
 	c.register(fs)
 	n := fs.Int("conns", 10000, "streams connecting at once")
 	spreadOver := fs.Duration("spread", 0, "each stream reconnects after a uniform random part of this (the server's SSE retry jitter, 2s); 0: all at once")
+	hold := fs.Duration("hold", 0, "keep the streams open this long after the storm before closing them (so a server profile taken over the storm does not include their ends)")
+	profile := fs.String("cpuprofile", "", "write the load tool's CPU profile over the storm here (FILE.k for worker k when there are several)")
 	pageURLs := fs.Bool("stream-tokens", true, "reconnect to the stream address the room page gives (with its token), as a browser does; false: the address without a token")
 	fs.Parse(args)
 	if err := c.load(*n); err != nil {
@@ -430,18 +441,23 @@ func reconnectCmd(ctx context.Context, args []string) error {
 		}
 	}
 	rep := reconnectReport{Command: "reconnect", Streams: len(conns), StreamTokens: *pageURLs, MemBefore: readMemory(c.pid)}
-	p, _, err := startPool(workerSpec{Mode: "storm", Addr: c.addr, Tokens: tokens, Spread: *spreadOver}, conns, c.procs)
+	p, _, err := startPool(workerSpec{Mode: "storm", Addr: c.addr, Tokens: tokens, Spread: *spreadOver, CPUProfile: *profile}, conns, c.procs)
 	if err != nil {
 		return err
 	}
 	logf("storm: %d streams with Last-Event-ID over %d processes", len(conns), len(p.procs))
-	cpu0, t0 := readCPU(c.pid), time.Now()
+	cpu0, busy0, t0 := readCPU(c.pid), machineBusy(), time.Now()
 	p.send("go")
 	if _, err := p.reports(); err != nil {
 		return err
 	}
 	rep.ServerCPU = cpuBetween(cpu0, readCPU(c.pid), time.Since(t0))
+	rep.MachineBusyCores = (machineBusy() - busy0).Seconds() / time.Since(t0).Seconds()
 	rep.MemAfter = readMemory(c.pid)
+	select {
+	case <-time.After(*hold):
+	case <-ctx.Done():
+	}
 	reps, err := p.stop()
 	if err != nil {
 		return err
@@ -458,6 +474,11 @@ func reconnectCmd(ctx context.Context, args []string) error {
 	rep.FirstEvent = summarize(first)
 	rep.Spread = spreadOver.String()
 	rep.LastLiveMS = float64(m.LastLiveUS) / 1000
+	rep.ToolCPUS = float64(m.CPUUS) / 1e6
+	if n := float64(len(conns)); n > 0 {
+		rep.ServerCPUPerReconnectMS = rep.ServerCPU.RunS * 1000 / n
+		rep.ToolCPUPerReconnectMS = rep.ToolCPUS * 1000 / n
+	}
 	c.write(rep)
 	return nil
 }

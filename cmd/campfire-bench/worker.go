@@ -39,6 +39,9 @@ type workerSpec struct {
 	// connecting, as tabs told a jittered SSE retry come back after a
 	// restart. Its first event is then timed from its own dial.
 	Spread time.Duration `json:"spread,omitempty"`
+	// CPUProfile (storm): write this worker's CPU profile from "go" until
+	// every stream has its first event to this file.
+	CPUProfile string `json:"cpuprofile,omitempty"`
 }
 
 // workerReport is every line a worker writes to its parent.
@@ -53,6 +56,9 @@ type workerReport struct {
 	SentMS      []int64  `json:"sent_ms,omitempty"`      // its send time, Unix ms
 	FirstUS     []int64  `json:"first_us,omitempty"`     // storm: dial (with no spread: "go") to first event, per stream
 	LastLiveUS  int64    `json:"last_live_us,omitempty"` // storm: "go" to the last stream's first event
+	// CPUUS (storm) is the worker's own CPU time from "go" until every
+	// stream has its first event: the load tool shares the server's cores.
+	CPUUS int64 `json:"cpu_us,omitempty"`
 }
 
 type errLog struct {
@@ -207,55 +213,76 @@ func workerMain(ctx context.Context, in io.Reader, out io.Writer) error {
 		_ = enc.Encode(rep)
 		waitFor("stop")
 	case "storm":
+		// Everything but the storm itself is done before "go": the requests
+		// are made, and a stream's goroutine does its dial, its parse and
+		// its draining (storm_client.go).
+		reqs := make([][]byte, len(spec.Conns))
+		for i, c := range spec.Conns {
+			reqs[i] = stormRequestFor(spec, c)
+		}
+		first := make([]int64, len(spec.Conns))
+		conns := make([]*stormConn, len(spec.Conns))
 		_ = enc.Encode(workerReport{Ready: true})
 		waitFor("go")
-		start := time.Now()
-		first := make([]int64, len(spec.Conns))
+		start, cpu0 := time.Now(), selfCPU()
+		stopProfile, err := startProfile(spec.CPUProfile)
+		if err != nil {
+			return err
+		}
 		var got sync.WaitGroup
-		var smu sync.Mutex
-		for i, c := range spec.Conns {
-			got.Add(1)
+		var last atomic.Int64
+		got.Add(len(spec.Conns))
+		for i := range spec.Conns {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				once := sync.OnceFunc(got.Done)
 				dialed := start
 				if spec.Spread > 0 {
 					time.Sleep(rand.N(spec.Spread))
 					dialed = time.Now()
 				}
-				dctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-				s, err := connect(c, dctx)
-				cancel()
+				s, body, err := stormDial(d, spec.Addr, reqs[i], dialed.Add(60*time.Second))
+				if err == nil {
+					conns[i] = s
+					err = s.firstEvent(body)
+				}
 				if err != nil {
 					errs.add(err)
-					first[i] = -1
-					once()
+					got.Done()
 					return
 				}
-				smu.Lock()
-				streams = append(streams, s)
-				smu.Unlock()
-				read(s, func() {
-					now := time.Now()
-					first[i] = now.Sub(dialed).Microseconds()
-					smu.Lock()
-					rep.LastLiveUS = max(rep.LastLiveUS, now.Sub(start).Microseconds())
-					smu.Unlock()
-					once()
-				})
-				once()
+				now := time.Now()
+				first[i] = now.Sub(dialed).Microseconds()
+				for l := last.Load(); now.Sub(start).Microseconds() > l; l = last.Load() {
+					if last.CompareAndSwap(l, now.Sub(start).Microseconds()) {
+						break
+					}
+				}
+				got.Done()
+				if err := s.drain(); err != nil && !stopping.Load() {
+					disconnects.Add(1)
+					errs.add(fmt.Errorf("stream ended: %w", err))
+				}
 			}()
 		}
 		got.Wait()
+		rep.CPUUS = (selfCPU() - cpu0).Microseconds()
+		stopProfile()
+		rep.LastLiveUS = last.Load()
 		for _, f := range first {
 			if f > 0 {
 				rep.FirstUS = append(rep.FirstUS, f)
 			}
 		}
 		rep.Connected = len(rep.FirstUS)
-		_ = enc.Encode(workerReport{Ready: true, Connected: rep.Connected}) // "done" marker
+		_ = enc.Encode(workerReport{Ready: true, Connected: rep.Connected, CPUUS: rep.CPUUS}) // "done" marker
 		waitFor("stop")
+		stopping.Store(true)
+		for _, s := range conns {
+			if s != nil {
+				s.close()
+			}
+		}
 	default:
 		return fmt.Errorf("worker: unknown mode %q", spec.Mode)
 	}
@@ -276,6 +303,21 @@ func workerMain(ctx context.Context, in io.Reader, out io.Writer) error {
 		rep.LatencyUS = nil
 	}
 	return enc.Encode(rep)
+}
+
+// stormRequestFor is the request of one storm stream, as connect makes it.
+func stormRequestFor(spec workerSpec, c connSpec) []byte {
+	switch {
+	case c.Bot != "":
+		return stormRequest(spec.Addr, "/bots/"+c.Bot+"/events", "", c.LastEventID)
+	case c.Path != "":
+		cookie := ""
+		if tok := spec.Tokens[c.User]; tok != "" {
+			cookie = "session_token=" + tok
+		}
+		return stormRequest(spec.Addr, c.Path, cookie, c.LastEventID)
+	}
+	return stormRequest(spec.Addr, fmt.Sprintf("/events?room_id=%d&after=0", c.Room), "session_token="+spec.Tokens[c.User], c.LastEventID)
 }
 
 // pool is the parent's view of its worker processes.
@@ -308,6 +350,9 @@ func startPool(base workerSpec, conns []connSpec, n int) (*pool, []workerReport,
 		spec := base
 		spec.Local = fmt.Sprintf("127.%d.%d.%d", run/250+1, run%250+1, 10+k)
 		spec.Conns = nil
+		if base.CPUProfile != "" && n > 1 {
+			spec.CPUProfile = fmt.Sprintf("%s.%d", base.CPUProfile, k)
+		}
 		for i := k; i < len(conns); i += n {
 			spec.Conns = append(spec.Conns, conns[i])
 		}
@@ -379,6 +424,7 @@ func merged(reps []workerReport) workerReport {
 		m.SentMS = append(m.SentMS, r.SentMS...)
 		m.FirstUS = append(m.FirstUS, r.FirstUS...)
 		m.LastLiveUS = max(m.LastLiveUS, r.LastLiveUS)
+		m.CPUUS += r.CPUUS
 		if len(m.ErrSample) < 5 {
 			m.ErrSample = append(m.ErrSample, r.ErrSample...)
 		}
