@@ -34,10 +34,17 @@ type plot struct {
 // plotColors are the series' colours, in order, distinguishable in print.
 var plotColors = []string{"#b03a2e", "#1f618d", "#1e8449", "#7d3c98", "#b9770e"}
 
-const plotW, plotH, plotLeft, plotRight, plotTop, plotBottom = 680.0, 380.0, 72.0, 72.0, 64.0, 48.0
+const plotW, plotLeft, plotRight, plotBottom, plotInner = 680.0, 72.0, 72.0, 48.0, 280.0
 
 func (p plot) svg() string {
-	pw, ph := plotW-plotLeft-plotRight, plotH-plotTop-plotBottom
+	// The legend takes a line per series above the plot.
+	series := len(p.Left.Series)
+	if p.Right != nil {
+		series += len(p.Right.Series)
+	}
+	plotTop := 36 + 16*float64(series)
+	plotH := plotTop + plotInner + plotBottom
+	pw, ph := plotW-plotLeft-plotRight, plotInner
 	xf := func(v float64) float64 { return v }
 	if p.XLog {
 		xf = math.Log10
@@ -67,19 +74,15 @@ func (p plot) svg() string {
 	}
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="middle">%s</text>`+"\n", plotLeft+pw/2, plotH-8, xmlText(xl))
 
-	axes := []struct {
-		a      plotAxis
-		x      float64
-		anchor string
-		side   string
-	}{{p.Left, plotLeft - 8, "end", "left"}}
+	type side struct {
+		a                   plotAxis
+		x, labelX           float64
+		anchor, labelAnchor string
+		name                string
+	}
+	axes := []side{{p.Left, plotLeft - 8, 8, "end", "start", "left"}}
 	if p.Right != nil {
-		axes = append(axes, struct {
-			a      plotAxis
-			x      float64
-			anchor string
-			side   string
-		}{*p.Right, plotW - plotRight + 8, "start", "right"})
+		axes = append(axes, side{*p.Right, plotW - plotRight + 8, plotW - 8, "start", "end", "right"})
 	}
 	legend := 0
 	for k, ax := range axes {
@@ -101,7 +104,7 @@ func (p plot) svg() string {
 			label += ", log scale"
 		}
 		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="%s" fill="%s">%s (%s axis)</text>`+"\n",
-			[]float64{plotLeft, plotW - plotRight}[k], plotTop-8, ax.anchor, tickColor, xmlText(label), ax.side)
+			ax.labelX, plotTop-10, ax.labelAnchor, tickColor, xmlText(label), ax.name)
 		for _, s := range ax.a.Series {
 			var pts []string
 			for i, y := range s.Y {
@@ -119,7 +122,9 @@ func (p plot) svg() string {
 				xy := strings.Split(pt, ",")
 				fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="%s"/>`+"\n", xy[0], xy[1], s.Color)
 			}
-			fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" fill="%s">%s</text>`+"\n", plotLeft+float64(legend%3)*pw/3, 16+float64(legend/3)*16, s.Color, xmlText(s.Name))
+			y := 16 + 16*float64(legend)
+			fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="%s" stroke-width="2"%s/>`+"\n", plotLeft, y-4, plotLeft+24, y-4, s.Color, dash)
+			fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" fill="%s">%s</text>`+"\n", plotLeft+32, y, s.Color, xmlText(s.Name))
 			legend++
 		}
 	}
