@@ -74,3 +74,47 @@ func TestOneMemberCannotExhaustDescriptorsWithStreams(t *testing.T) {
 		t.Fatalf("a new sign-in's page: %d", res.StatusCode)
 	}
 }
+
+// CAMPFIRE_MAX_STREAMS sets the total of streams: with 512 open files the
+// default keeps a quarter of the 448 connections for requests (336 streams);
+// set to 370, exactly 370 open before the refusals, and /up still answers.
+func TestMaxStreamsSetsTheTotal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dbPath := filepath.Join(t.TempDir(), "campfire.db")
+	srv := startServerWithFileLimit(t, 512, dbPath, "CAMPFIRE_MAX_STREAMS=370",
+		"CAMPFIRE_STREAMS_PER_USER=100000", "CAMPFIRE_STREAMS_PER_ADDRESS=100000")
+	admin, room := srv.firstRun()
+	roomID := room[len("/rooms/"):]
+	hc := *admin.http
+	hc.Timeout = 0
+	hc.Transport = &http.Transport{ResponseHeaderTimeout: 10 * time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opened, refused := 0, 0
+	for i := 0; i < 420 && refused < 3; i++ {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.base+"/events?room_id="+roomID, nil)
+		req.Header.Set("X-Forwarded-For", admin.ip)
+		res, err := hc.Do(req)
+		if err != nil {
+			t.Fatalf("stream %d: %v", i, err)
+		}
+		switch res.StatusCode {
+		case http.StatusOK:
+			opened++
+			defer res.Body.Close()
+		case http.StatusTooManyRequests:
+			refused++
+			res.Body.Close()
+		default:
+			t.Fatalf("stream %d: status %d", i, res.StatusCode)
+		}
+	}
+	if opened != 370 || refused == 0 {
+		t.Fatalf("opened %d, refused %d: want 370 streams, then refusals", opened, refused)
+	}
+	if res, _ := srv.browser("198.51.100.3").must(http.MethodGet, "/up", nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("/up: %d", res.StatusCode)
+	}
+}

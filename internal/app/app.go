@@ -90,7 +90,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		log.Warn("SQLite was built without -DSQLITE_ENABLE_QPSG: queries with joins are planned anew each time, " +
 			"about twice as slow; build with make (it sets CGO_CFLAGS)")
 	}
-	budget := connguard.BudgetFor(connguard.FDLimit())
+	budget := connguard.BudgetFor(connguard.FDLimit()).WithStreams(cfg.MaxStreams)
 	hubOpts := live.Options{LastEventID: last, Limits: live.Limits{
 		PerUser:    cmp.Or(cfg.StreamsPerUser, defaultStreamsPerUser),
 		PerAddress: cmp.Or(cfg.StreamsPerAddress, defaultStreamsPerAddress),

@@ -90,8 +90,9 @@ type Config struct {
 	MetricsAddr string
 	// StreamsPerUser and StreamsPerAddress cap event streams
 	// (CAMPFIRE_STREAMS_PER_USER, CAMPFIRE_STREAMS_PER_ADDRESS); zero keeps
-	// the defaults, 32 and 512. The total follows from the open-file limit.
-	StreamsPerUser, StreamsPerAddress int
+	// the defaults, 32 and 512. The total follows from the open-file limit,
+	// unless MaxStreams (CAMPFIRE_MAX_STREAMS) sets it (connguard.WithStreams).
+	StreamsPerUser, StreamsPerAddress, MaxStreams int
 }
 
 // LoadConfig reads the Config from the environment through getenv
@@ -165,7 +166,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	for _, lim := range []struct {
 		key string
 		to  *int
-	}{{"CAMPFIRE_STREAMS_PER_USER", &c.StreamsPerUser}, {"CAMPFIRE_STREAMS_PER_ADDRESS", &c.StreamsPerAddress}} {
+	}{{"CAMPFIRE_STREAMS_PER_USER", &c.StreamsPerUser}, {"CAMPFIRE_STREAMS_PER_ADDRESS", &c.StreamsPerAddress},
+		{"CAMPFIRE_MAX_STREAMS", &c.MaxStreams}} {
 		if v := getenv(lim.key); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {

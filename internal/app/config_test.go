@@ -28,6 +28,7 @@ func TestConfig(t *testing.T) {
 		{"CAMPFIRE_MAX_UPLOAD": "lots"}, {"CAMPFIRE_MAX_UPLOAD": "0"}, {"CAMPFIRE_MAX_UPLOAD": "-5MiB"},
 		{"CAMPFIRE_MAX_UPLOAD": "10 parsecs"}, {"CAMPFIRE_MAX_UPLOAD": "99999999999GiB"},
 		{"CAMPFIRE_SESSION_LIFETIME": "forever"}, {"CAMPFIRE_SESSION_LIFETIME": "10m"}, {"CAMPFIRE_SESSION_LIFETIME": "-3d"},
+		{"CAMPFIRE_MAX_STREAMS": "many"}, {"CAMPFIRE_MAX_STREAMS": "0"}, {"CAMPFIRE_MAX_STREAMS": "-1"},
 	} {
 		if _, err := LoadConfig(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)
@@ -109,5 +110,12 @@ func TestTLSDomainIsTheDefaultAddress(t *testing.T) {
 		if err != nil || c.BaseURL != tc.want {
 			t.Errorf("%v: BaseURL %q (%v), want %q", tc.env, c.BaseURL, err, tc.want)
 		}
+	}
+}
+
+func TestStreamLimitsConfig(t *testing.T) {
+	c, err := LoadConfig(env(map[string]string{"CAMPFIRE_MAX_STREAMS": "19200", "CAMPFIRE_STREAMS_PER_USER": "40"}))
+	if err != nil || c.MaxStreams != 19200 || c.StreamsPerUser != 40 || c.StreamsPerAddress != 0 {
+		t.Fatalf("%+v %v", c, err)
 	}
 }

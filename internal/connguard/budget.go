@@ -22,6 +22,25 @@ func BudgetFor(limit int) Budget {
 		return Budget{}
 	}
 	conns := max(limit-otherFiles, limit/2)
-	reserve := max(conns/4, 64)
+	reserve := max(conns/4, minReserve)
 	return Budget{Conns: conns, Streams: max(conns-reserve, conns/4)}
+}
+
+// minReserve is the fewest connections kept for ordinary requests.
+const minReserve = 64
+
+// WithStreams sets the streams of the budget to n (CAMPFIRE_MAX_STREAMS;
+// 0 keeps it): lower, or higher up to the connections less minReserve, so
+// pages and /up still answer with every stream open. An operator whose
+// tabs need more streams than the quarter kept for requests allows, under
+// an open-file limit they cannot raise, trades that reserve for them.
+func (b Budget) WithStreams(n int) Budget {
+	switch {
+	case n <= 0:
+	case b.Conns == 0:
+		b.Streams = n
+	default:
+		b.Streams = min(n, max(b.Conns-minReserve, b.Streams))
+	}
+	return b
 }

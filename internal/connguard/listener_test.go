@@ -233,3 +233,21 @@ func TestBudgetKeepsAReserve(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetWithStreams: CAMPFIRE_MAX_STREAMS lowers the streams, or raises
+// them up to the connections less the smallest reserve; with no known limit
+// it is the only cap.
+func TestBudgetWithStreams(t *testing.T) {
+	b := BudgetFor(20000) // 19,936 connections, 14,952 streams
+	for _, tc := range []struct{ n, want int }{{0, 14952}, {100, 100}, {19200, 19200}, {25000, 19936 - 64}} {
+		if got := b.WithStreams(tc.n); got.Streams != tc.want || got.Conns != b.Conns {
+			t.Errorf("WithStreams(%d) = %+v, want %d streams of %d connections", tc.n, got, tc.want, b.Conns)
+		}
+	}
+	if got := BudgetFor(256).WithStreams(1000); got.Streams != 128 {
+		t.Errorf("256 files: %d streams, want the 128 that keep 64 connections", got.Streams)
+	}
+	if got := (Budget{}).WithStreams(500); got.Streams != 500 || got.Conns != 0 {
+		t.Errorf("no known limit: %+v, want 500 streams", got)
+	}
+}
