@@ -22,7 +22,8 @@
 # 19000", less if ulimit -n is too low even with CAMPFIRE_MAX_STREAMS),
 # MAX_DELIVERIES (the fan-out's deliveries/s budget, 30000),
 # FANOUT_DURATION (20s), SEARCH_SIZES (10k 100k 1m 10m), RATES_10, RATES_100,
-# RATES_1000 (the posts/s steps per room size), ROOMSIZE_DURATION (10s a
+# RATES_1000 (the posts/s steps per room size), REFINE (steps halfway
+# between the best sustained and the first not, 1), ROOMSIZE_DURATION (10s a
 # step), STORM (10000 streams), POST_RATE (2000), POST_DURATION (15s),
 # SEARCH_BENCHTIME (2s), CENTRIFUGO (a built binary). Small values of these
 # make a quick check of the script itself, not figures.
@@ -42,6 +43,7 @@ rates_10=${RATES_10:-1000,1500,2000,2500,3000,3500}
 rates_100=${RATES_100:-100,200,300,400,500,600,800}
 rates_1000=${RATES_1000:-10,20,30,40,50,60,80}
 roomsize_duration=${ROOMSIZE_DURATION:-10s}
+refine=${REFINE:-1}
 storm=${STORM:-10000}
 post_rate=${POST_RATE:-2000}
 post_duration=${POST_DURATION:-15s}
@@ -213,7 +215,7 @@ for step in $steps; do
 			rates=rates_$m
 			fresh_campfire
 			note "posts/s into $m-member rooms (1,000 streams), steps ${!rates} posts/s, $roomsize_duration each"
-			run b roomsize-run $(common) -members "$m" -rates "${!rates}" -duration "$roomsize_duration" -json "$out/roomsize/roomsize-$m.json"
+			run b roomsize-run $(common) -members "$m" -rates "${!rates}" -refine "$refine" -duration "$roomsize_duration" -json "$out/roomsize/roomsize-$m.json"
 		done
 		stop_server
 		b roomsize -out "$out/roomsize" "$out"/roomsize/roomsize-*.json

@@ -119,6 +119,22 @@ func (s sweepReport) best() (sweepStep, bool) {
 	return b, ok
 }
 
+// refineRate is halfway between the highest rate sustained and the lowest
+// not, rounded to a whole post per second (a tenth below 10); ok is false
+// when the gap is already within 5% or rounding leaves nothing between.
+func refineRate(sustained, failed float64) (float64, bool) {
+	if failed-sustained <= 0.05*failed {
+		return 0, false
+	}
+	mid := (sustained + failed) / 2
+	if mid >= 10 {
+		mid = math.Round(mid)
+	} else {
+		mid = math.Round(mid*10) / 10
+	}
+	return mid, mid > sustained && mid < failed
+}
+
 // parseRates reads "100,200,400" into ascending rates.
 func parseRates(s string) ([]float64, error) {
 	var out []float64
@@ -144,6 +160,7 @@ func roomsizeRunCmd(ctx context.Context, args []string) error {
 	pause := fs.Duration("pause", 2*time.Second, "wait between steps")
 	maxP99 := fs.Float64("max-post-p99", 0, "also require POST p99 ≤ this many ms; 0: report it only")
 	all := fs.Bool("all", false, "try every rate, not stopping at the first that is not sustained")
+	refine := fs.Int("refine", 0, "then try this many rates halfway between the highest sustained and the lowest not")
 	fs.Parse(args)
 	steps, err := parseRates(*rates)
 	if err != nil {
@@ -166,9 +183,13 @@ func roomsizeRunCmd(ctx context.Context, args []string) error {
 	}
 	k := len(rooms)
 	rep := sweepReport{Command: "roomsize", Members: *members, Rooms: k, Streams: len(conns), MaxP99: *maxP99}
-	for i, rate := range steps {
-		if i > 0 {
-			time.Sleep(*pause)
+	step := func(rate float64) (bool, error) {
+		if n := len(rep.Steps); n > 0 {
+			wait := *pause
+			if !rep.Steps[n-1].Sustained {
+				wait *= 3 // let a backlog drain
+			}
+			time.Sleep(wait)
 		}
 		logf("%d-member rooms: %g posts/s offered for %s", *members, rate, *dur)
 		// Post i goes to room i mod k, from its members in turn.
@@ -178,7 +199,7 @@ func roomsizeRunCmd(ctx context.Context, args []string) error {
 				return room.Members[(i/k)%len(room.Members)], room.ID
 			}, func(i int) int { return len(rooms[i%k].Members) })
 		if err != nil {
-			return err
+			return false, err
 		}
 		st := judgeStep(r, *maxP99)
 		rep.Steps = append(rep.Steps, st)
@@ -186,12 +207,35 @@ func roomsizeRunCmd(ctx context.Context, args []string) error {
 			rate, r.PostRateAch, r.PostLatency.P99, r.Delivered, r.Expected, r.CPUPerDeliveryUS,
 			map[bool]string{true: "sustained", false: "not sustained (" + st.Why + ")"}[st.Sustained])
 		if st.Sustained {
-			rep.Sustained = rate
-		} else if !*all {
+			rep.Sustained = max(rep.Sustained, rate)
+		}
+		return st.Sustained, nil
+	}
+	failed := 0.0
+	for _, rate := range steps {
+		ok, err := step(rate)
+		if err != nil {
+			return err
+		}
+		if !ok && failed == 0 {
+			failed = rate
+		}
+		if (!ok && !*all) || ctx.Err() != nil {
 			break
 		}
-		if ctx.Err() != nil {
+	}
+	// Halve the gap between the highest rate sustained and the lowest not.
+	for i := 0; i < *refine && failed > 0 && ctx.Err() == nil; i++ {
+		mid, ok := refineRate(rep.Sustained, failed)
+		if !ok {
 			break
+		}
+		sustained, err := step(mid)
+		if err != nil {
+			return err
+		}
+		if !sustained {
+			failed = mid
 		}
 	}
 	c.write(rep)
@@ -248,12 +292,18 @@ func roomsizeTable(reps []sweepReport) string {
 	b.WriteString("| Members per room | Rooms × members (streams) | Highest rate sustained (posts/s) | POST p50 / p99 (ms) | Receive p99 (ms) | Deliveries/s | Server CPU per post (ms) | per delivery (µs) | Server cores | Next step | Load average |\n")
 	b.WriteString("|---:|---|---:|---|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range reps {
-		next := "none tried"
-		if n := len(r.Steps); n > 0 && !r.Steps[n-1].Sustained {
-			last := r.Steps[n-1]
-			next = fmt.Sprintf("%g/s: %s", last.Report.Rate, last.Why)
-		}
 		best, ok := r.best()
+		// The lowest rate above the best that was not sustained.
+		next := "none tried"
+		var lowest *sweepStep
+		for i, st := range r.Steps {
+			if !st.Sustained && (!ok || st.Report.Rate > best.Report.Rate) && (lowest == nil || st.Report.Rate < lowest.Report.Rate) {
+				lowest = &r.Steps[i]
+			}
+		}
+		if lowest != nil {
+			next = fmt.Sprintf("%g/s: %s", lowest.Report.Rate, lowest.Why)
+		}
 		if !ok {
 			fmt.Fprintf(&b, "| %d | %d × %d (%d) | none of the rates tried | | | | | | | %s | |\n", r.Members, r.Rooms, r.Members, r.Streams, next)
 			continue

@@ -98,15 +98,15 @@ func TestRoomsizeTableAndPlot(t *testing.T) {
 	}
 	reps := []sweepReport{
 		{Command: "roomsize", Members: 100, Rooms: 10, Streams: 1000,
-			Steps: []sweepStep{step(100, true, ""), step(200, true, ""), step(400, false, "backlog")}},
+			Steps: []sweepStep{step(100, true, ""), step(200, true, ""), step(400, false, "backlog"), step(300, false, "lost 2")}},
 		{Command: "roomsize", Members: 10, Rooms: 100, Streams: 1000, Steps: []sweepStep{step(1000, true, ""), step(2000, true, "")}},
 		{Command: "roomsize", Members: 1000, Rooms: 1, Streams: 1000, Steps: []sweepStep{step(10, false, "lost")}},
 	}
 	table := roomsizeTable(reps)
 	for _, want := range []string{
 		"| 100 | 10 × 100 (1000) | **200** (reached 200) |",
-		"| 2.000 |", // 4 s of CPU over 2,000 posts
-		"400/s: backlog",
+		"| 2.000 |",     // 4 s of CPU over 2,000 posts
+		"300/s: lost 2", // the refined step, the lowest not sustained
 		"| 1000 | 1 × 1000 (1000) | none of the rates tried |",
 		"| 100 | 400 | 400 |",
 	} {
@@ -131,6 +131,25 @@ func wellFormed(t *testing.T, svg string) {
 				t.Fatalf("SVG: %v\n%s", err, svg)
 			}
 			return
+		}
+	}
+}
+
+func TestRefineRate(t *testing.T) {
+	for _, c := range []struct {
+		sustained, failed, want float64
+		ok                      bool
+	}{
+		{2000, 2500, 2250, true},
+		{0, 1000, 500, true}, // nothing sustained: halfway to zero
+		{40, 50, 45, true},
+		{2, 3, 2.5, true},
+		{0, 0.1, 0, false},     // rounding leaves nothing between
+		{2400, 2500, 0, false}, // within 5%
+	} {
+		got, ok := refineRate(c.sustained, c.failed)
+		if ok != c.ok || (ok && got != c.want) {
+			t.Errorf("refineRate(%g, %g) = %g, %v; want %g, %v", c.sustained, c.failed, got, ok, c.want, c.ok)
 		}
 	}
 }
