@@ -63,7 +63,9 @@ func (jsonSessionCodec) Encode(deadline time.Time, values map[string]any) ([]byt
 	return json.Marshal(rec)
 }
 
-func (jsonSessionCodec) Decode(b []byte) (time.Time, map[string]any, error) { return decodeJSONSession(b) }
+func (jsonSessionCodec) Decode(b []byte) (time.Time, map[string]any, error) {
+	return decodeJSONSession(b)
+}
 
 // TestSessionCodecSameBytes: the same session always encodes alike, so a
 // commit of an unchanged session can be recognized (db.SessionStore).
