@@ -13,6 +13,7 @@ import (
 // replaced ("" for none): release it once nothing else uses it. A user who
 // does not exist is ErrNotFound.
 func (s *Store) SetAvatar(ctx context.Context, userID int64, avatar *files.Blob) (string, error) {
+	defer s.forgetSignIns()
 	var old sql.NullString
 	err := s.tx(ctx, func(tx cachedTx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT avatar_key FROM users WHERE id = ?`, userID).Scan(&old); err != nil {

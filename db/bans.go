@@ -17,6 +17,7 @@ import (
 // behind it. It returns the addresses banned. Removing the person's messages
 // is the caller's next step, one published removal at a time.
 func (s *Store) BanUser(ctx context.Context, userID int64) ([]string, error) {
+	defer s.forgetSignIns()
 	var banned []string
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var role model.Role
@@ -82,6 +83,7 @@ func (s *Store) BanUser(ctx context.Context, userID int64) ([]string, error) {
 // in. Their removed messages stay removed. A person who is not banned is
 // ErrNotFound.
 func (s *Store) UnbanUser(ctx context.Context, userID int64) error {
+	defer s.forgetSignIns()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE users SET status = 'active', updated_at = ? WHERE id = ? AND status = 'banned'`, now(), userID)

@@ -21,6 +21,7 @@ var ErrNotEmpty = errors.New("db: the database already has users")
 // Imported messages get no events: the real-time log starts after the
 // imported history, so no browser is asked to replay years of messages.
 func (s *Store) Import(ctx context.Context, fn func(im *Importer) error) error {
+	defer s.forgetSignIns()
 	// A bigger page cache while the indexes grow by a million rows: past the
 	// usual 16 MB, every insert into the (room, client_message_id) index
 	// would read back a page spilled a moment before.

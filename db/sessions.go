@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -13,7 +14,10 @@ import (
 // scs/sqlite3store (expiry as a Julian day), so sessions written by either
 // stay valid. Unlike that store, which is handed one pool for everything,
 // it reads on the reader pool: every request reads its session, and queueing
-// those reads behind posts on the single writer slowed every page.
+// those reads behind posts on the single writer slowed every page. And it
+// remembers what it read or wrote (the Store's memo, shared by every
+// SessionStore of the Store), so a session in use is read from the database
+// once, not on every request.
 type SessionStore struct {
 	s    *Store
 	stop chan struct{}
@@ -36,18 +40,38 @@ func (s *Store) Sessions(cleanup time.Duration) *SessionStore {
 // sessionExpiry is the text sqlite3store hands to julianday().
 const sessionExpiry = "2006-01-02T15:04:05.999"
 
+// sessionEntry is a session as remembered: scs decodes data anew for each
+// request, so the bytes are shared, never changed.
+type sessionEntry struct {
+	data   []byte
+	expiry time.Time
+}
+
 // FindCtx returns an unexpired session's data; found is false for an unknown,
 // expired or deleted token.
 func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	now := time.Now()
+	if e, ok := ss.s.sessions.get(token); ok {
+		if now.Before(e.expiry) {
+			return e.data, true, nil
+		}
+		return nil, false, nil
+	}
+	gen := ss.s.sessions.begin()
 	var b []byte
+	var unixMS float64
+	// julianday counts days from noon UTC of 24 November 4714 BC, 2440587.5
+	// days before the Unix epoch.
 	err := ss.s.r.QueryRowContext(ctx,
-		`SELECT data FROM sessions WHERE token = ? AND julianday('now') < expiry`, token).Scan(&b)
+		`SELECT data, (expiry - 2440587.5) * 86400000.0 FROM sessions WHERE token = ? AND julianday('now') < expiry`,
+		token).Scan(&b, &unixMS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("db: find session: %w", err)
 	}
+	ss.s.sessions.put(token, sessionEntry{data: b, expiry: time.UnixMilli(int64(unixMS))}, gen)
 	return b, true, nil
 }
 
@@ -56,14 +80,20 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, e
 	_, err := ss.s.w.ExecContext(ctx, `REPLACE INTO sessions (token, data, expiry) VALUES (?, ?, julianday(?))`,
 		token, b, expiry.UTC().Format(sessionExpiry))
 	if err != nil {
+		// What the row holds now is unknown: read it again next time.
+		ss.s.sessions.forget(token)
 		return fmt.Errorf("db: commit session: %w", err)
 	}
+	// The time of the julianday text, to the millisecond, as a read gives it.
+	ss.s.sessions.set(token, sessionEntry{data: slices.Clone(b), expiry: expiry.Truncate(time.Millisecond)})
 	return nil
 }
 
 // DeleteCtx removes a session; an unknown token is no error.
 func (ss *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	if _, err := ss.s.w.ExecContext(ctx, `DELETE FROM sessions WHERE token = ?`, token); err != nil {
+	_, err := ss.s.w.ExecContext(ctx, `DELETE FROM sessions WHERE token = ?`, token)
+	ss.s.sessions.forget(token)
+	if err != nil {
 		return fmt.Errorf("db: delete session: %w", err)
 	}
 	return nil
@@ -87,6 +117,9 @@ func (ss *SessionStore) Delete(token string) error {
 // DeleteExpired removes every expired session and says how many.
 func (ss *SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
 	res, err := ss.s.w.ExecContext(ctx, `DELETE FROM sessions WHERE expiry < julianday('now')`)
+	// Remembered sessions check their own expiry; this keeps the memo from
+	// holding the expired ones.
+	ss.s.sessions.reset()
 	if err != nil {
 		return 0, fmt.Errorf("db: delete expired sessions: %w", err)
 	}

@@ -30,6 +30,12 @@ type Store struct {
 
 	search *searchIndexer // keeps the search index behind the posts (search_index.go)
 
+	// Every request of a signed-in person reads its scs session and its
+	// sign-in's user: both are remembered (memo.go), and forgotten by every
+	// change to them made here.
+	sessions *memo[string, sessionEntry]
+	signIns  *memo[int64, signInEntry]
+
 	ck     *sql.DB // checkpoints the log off the commit path (checkpoint.go)
 	stopCk chan struct{}
 	ckDone chan struct{}
@@ -92,7 +98,8 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	s := &Store{w: newCachedDB(w), path: path}
+	s := &Store{w: newCachedDB(w), path: path,
+		sessions: newMemo[string, sessionEntry](), signIns: newMemo[int64, signInEntry]()}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

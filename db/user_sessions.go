@@ -26,31 +26,62 @@ func (s *Store) CreateUserSession(ctx context.Context, userID int64, ip, userAge
 	return res.LastInsertId()
 }
 
+// signInEntry is a sign-in's user as remembered, with when the sign-in was
+// last marked active.
+type signInEntry struct {
+	user       model.User
+	lastActive int64
+}
+
 // SessionUser returns the active user signed in by the given sign-in, or
 // ErrNotFound when the sign-in ended or the user can no longer sign in.
+// Every request of a signed-in person asks, so the answer is remembered
+// (memo.go); every change to users or sign-ins made through the Store
+// forgets all of them (forgetSignIns).
 func (s *Store) SessionUser(ctx context.Context, sessionID int64) (model.User, error) {
-	var lastActive int64
-	row := s.r.QueryRowContext(ctx, `
-		SELECT u.id, u.name, coalesce(u.email_address, ''), u.role, u.status, u.bio, u.created_at,
-		       coalesce(u.avatar_key, ''), s.last_active_at
-		FROM user_sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ? AND u.status = 'active' AND u.role != 'bot'`, sessionID)
-	var u model.User
-	var created int64
-	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created, &u.AvatarKey, &lastActive)
-	if err != nil {
-		return model.User{}, fmt.Errorf("db: session user: %w", notFound(err))
+	e, ok := s.signIns.get(sessionID)
+	if !ok {
+		gen := s.signIns.begin()
+		row := s.r.QueryRowContext(ctx, `
+			SELECT u.id, u.name, coalesce(u.email_address, ''), u.role, u.status, u.bio, u.created_at,
+			       coalesce(u.avatar_key, ''), s.last_active_at
+			FROM user_sessions s JOIN users u ON u.id = s.user_id
+			WHERE s.id = ? AND u.status = 'active' AND u.role != 'bot'`, sessionID)
+		var u model.User
+		var created int64
+		err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Status, &u.Bio, &created, &u.AvatarKey, &e.lastActive)
+		if err != nil {
+			return model.User{}, fmt.Errorf("db: session user: %w", notFound(err))
+		}
+		u.CreatedAt = Time(created)
+		e.user = u
+		s.signIns.put(sessionID, e, gen)
 	}
-	u.CreatedAt = Time(created)
-	if t := now(); t-lastActive > sessionTouchInterval {
+	if t := now(); t-e.lastActive > sessionTouchInterval {
 		_, _ = s.w.ExecContext(ctx, `UPDATE user_sessions SET last_active_at = ? WHERE id = ?`, t, sessionID)
+		s.signIns.update(sessionID, func(e *signInEntry) { e.lastActive = t })
 	}
-	return u, nil
+	return e.user, nil
+}
+
+// forgetSignIns drops every remembered sign-in's user. Deferred by each
+// method that changes a user or ends sign-ins, it runs after the change is
+// committed; such changes are rare, so all go rather than a chosen few.
+func (s *Store) forgetSignIns() { s.signIns.reset() }
+
+// ForgetRemembered drops every remembered session and sign-in, so that
+// what another process changed in them (campfire reset-password ends
+// sign-ins) is read again. The handlers call it at their periodic check of
+// the sign-ins of open streams.
+func (s *Store) ForgetRemembered() {
+	s.sessions.reset()
+	s.signIns.reset()
 }
 
 // DeleteUserSession ends one sign-in (a sign-out), and with it the person's
 // sign-in links: someone signing out means to leave no way back in behind.
 func (s *Store) DeleteUserSession(ctx context.Context, sessionID int64) error {
+	defer s.forgetSignIns()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			UPDATE users SET transfer_epoch = transfer_epoch + 1
@@ -129,6 +160,7 @@ func (s *Store) UserSessions(ctx context.Context, userID int64, within time.Dura
 // DeleteOtherUserSessions ends every sign-in of the person but keep, and
 // reports how many ended.
 func (s *Store) DeleteOtherUserSessions(ctx context.Context, userID, keep int64) (int64, error) {
+	defer s.forgetSignIns()
 	res, err := s.w.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = ? AND id != ?`, userID, keep)
 	if err != nil {
 		return 0, fmt.Errorf("db: delete other sessions: %w", err)

@@ -86,6 +86,7 @@ func (s *Store) UserPassword(ctx context.Context, email string) (model.User, str
 // request, and closes their streams at its next check (handlers'
 // endRevokedStreams).
 func (s *Store) SetPassword(ctx context.Context, userID int64, digest string) error {
+	defer s.forgetSignIns()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_digest = ?, updated_at = ? WHERE id = ?`,
 			digest, now(), userID)
@@ -159,6 +160,7 @@ var ErrLastAdministrator = errors.New("db: the last administrator must stay")
 // SetRole makes an active person a member or an administrator. Bots and
 // people who are no longer active are ErrNotFound.
 func (s *Store) SetRole(ctx context.Context, userID int64, role model.Role) error {
+	defer s.forgetSignIns()
 	if role != model.RoleMember && role != model.RoleAdministrator {
 		return fmt.Errorf("db: set role: unknown role %q", role)
 	}
@@ -201,6 +203,7 @@ func ensureOtherAdmin(ctx context.Context, tx *sql.Tx, userID int64) error {
 // whole for the others), their devices and searches are forgotten, and their
 // email address is rewritten so it can be used to join again.
 func (s *Store) DeactivateUser(ctx context.Context, userID int64) error {
+	defer s.forgetSignIns()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var email string
 		var role model.Role
@@ -257,6 +260,7 @@ type ProfileChange struct {
 // UpdateProfile saves a person's own name, email address, bio and, when
 // given, password. Changing the password ends their other sign-ins.
 func (s *Store) UpdateProfile(ctx context.Context, userID, keepSessionID int64, p ProfileChange) error {
+	defer s.forgetSignIns()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			UPDATE users SET name = ?, email_address = ?, bio = ?, updated_at = ? WHERE id = ?`,

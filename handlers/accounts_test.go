@@ -89,7 +89,8 @@ func TestDeactivationEndsSessionsAndFreesEmail(t *testing.T) {
 }
 
 // TestSessionsOfInactiveUsersStopWorking changes a signed-in person's status
-// behind the server's back: the very next request no longer signs them in.
+// behind the server's back (as another process would): the next request
+// after the next check of sign-ins no longer signs them in.
 func TestSessionsOfInactiveUsersStopWorking(t *testing.T) {
 	for _, status := range []model.Status{model.StatusDeactivated, model.StatusBanned} {
 		t.Run(string(status), func(t *testing.T) {
@@ -100,6 +101,9 @@ func TestSessionsOfInactiveUsersStopWorking(t *testing.T) {
 				t.Fatal("not signed in to begin with")
 			}
 			if _, err := a.store.Writer().Exec(`UPDATE users SET status = ? WHERE id = ?`, status, eve.user.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.h.endRevokedStreams(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if id := eve.signedInAs(t); id != 0 {

@@ -97,8 +97,11 @@ func TestSignOutEndsOnlyThatSignIn(t *testing.T) {
 }
 
 // TestEndedSignInsStopWorking covers the hooks deactivation and bans rely
-// on: ending a person's sign-ins, or changing their status, makes every
-// cookie they hold worthless at once, with no request needed in between.
+// on: ending a person's sign-ins, or changing their status, behind the
+// server's back (as another process on the same file would) makes every
+// cookie they hold worthless at the next check of sign-ins, although the
+// store remembered the sign-in. Changes made through the server itself take
+// effect at once (TestSignInChangesSeenAtOnce).
 func TestEndedSignInsStopWorking(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -136,6 +139,9 @@ func TestEndedSignInsStopWorking(t *testing.T) {
 				t.Fatal("not signed in to begin with")
 			}
 			if err := tc.end(a, bob.user.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.h.endRevokedStreams(ctx); err != nil {
 				t.Fatal(err)
 			}
 			if a.signedIn(t, token, room) {
@@ -184,6 +190,11 @@ func TestSessionRowsEndWithSignOutAndExpiry(t *testing.T) {
 		t.Fatal("Bob is not signed in")
 	}
 	if _, err := a.store.Writer().Exec(`UPDATE sessions SET expiry = julianday('now') - 1 WHERE token = ?`, token); err != nil {
+		t.Fatal(err)
+	}
+	// The row was changed behind the session store's back: it is seen at
+	// the next check of sign-ins.
+	if err := a.h.endRevokedStreams(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if a.signedIn(t, token, room) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/campfire-go/campfire/db"
 	"github.com/campfire-go/campfire/internal/live"
 )
 
@@ -25,13 +26,24 @@ func (a *testApp) sessionExpiry(t *testing.T, token string) time.Time {
 }
 
 // ageSession moves the session's expiry to the given time, as if it had been
-// renewed last long ago.
+// renewed last long ago. It goes through the session store, which remembers
+// sessions: a write behind its back is a change by another process, seen
+// only after db's memo TTL.
 func (a *testApp) ageSession(t *testing.T, token string, expiry time.Time) {
 	t.Helper()
-	_, err := a.store.Writer().ExecContext(context.Background(),
-		`UPDATE sessions SET data = json_set(data, '$.d', ?), expiry = julianday(?) WHERE token = ?`,
-		expiry.UnixNano(), expiry.UTC().Format("2006-01-02T15:04:05.999"), token)
+	ctx := context.Background()
+	var b []byte
+	if err := a.store.Writer().QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = ?`, token).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	_, values, err := sessionCodec{}.Decode(b)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err = (sessionCodec{}).Encode(expiry, values); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.h.sessions.Store.(*db.SessionStore).CommitCtx(ctx, token, b, expiry); err != nil {
 		t.Fatal(err)
 	}
 }

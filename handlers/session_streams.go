@@ -6,13 +6,17 @@ import (
 )
 
 // sessionCheckInterval is how often open streams are checked against the
-// sign-ins in the database. Sign-ins ended by this server close their
-// streams at once; this catches those ended elsewhere (`campfire
-// reset-password`, run as another process on the same file).
+// sign-ins in the database, and the sessions and sign-ins the store
+// remembers are read again. Sign-ins ended by this server close their
+// streams and stop signing anyone in at once; this catches those ended
+// elsewhere (`campfire reset-password`, run as another process on the same
+// file).
 const sessionCheckInterval = 10 * time.Second
 
-// endRevokedStreams closes the streams whose sign-in no longer exists.
+// endRevokedStreams closes the streams whose sign-in no longer exists, and
+// has the store read sessions and sign-ins again on their next use.
 func (h *Handler) endRevokedStreams(ctx context.Context) error {
+	h.store.ForgetRemembered()
 	open := h.hub.Sessions()
 	if len(open) == 0 {
 		return nil
