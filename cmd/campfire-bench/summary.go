@@ -53,9 +53,9 @@ func summaryTable(paths []string) (string, error) {
 			if r.Streams > 0 {
 				perMS = r.ServerCPU.RunS * 1000 / float64(r.Streams)
 			}
-			storms = append(storms, fmt.Sprintf("| %s | %s | %d | %d | %d | %.2f / %.2f / %.2f | %.2f | %.2f | %.3f | %.2f | %s |",
+			storms = append(storms, fmt.Sprintf("| %s | %s | %d | %d | %d | %.2f / %.2f / %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.2f | %s |",
 				name, server, r.Streams, r.GotFirst, r.Errors, r.FirstEvent.P50/1000, r.FirstEvent.P95/1000, r.FirstEvent.P99/1000,
-				r.LastLiveMS/1000, r.ServerCPU.RunS, perMS, r.ServerCPU.Cores, r.ServerCPU.LoadAvg))
+				r.LastLiveMS/1000, r.ServerCPU.RunS, perMS, r.ToolCPUPerReconnectMS, r.ServerCPU.Cores, r.MachineBusyCores, r.ServerCPU.LoadAvg))
 		case "post", "fanout":
 			var r deliveryReport
 			_ = json.Unmarshal(b, &r)
@@ -69,8 +69,8 @@ func summaryTable(paths []string) (string, error) {
 	}
 	var b strings.Builder
 	if len(storms) > 0 {
-		b.WriteString("| Run | Server | Streams | Got first event | Errors | First event p50 / p95 / p99 (s) | Last live (s) | Server CPU (s) | per reconnect (ms) | Server cores | Load average (end) |\n")
-		b.WriteString("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|\n")
+		b.WriteString("| Run | Server | Streams | Got first event | Errors | First event p50 / p95 / p99 (s) | Last live (s) | Server CPU (s) | per reconnect (ms) | Tool CPU per reconnect (ms) | Server cores | Machine busy cores | Load average (end) |\n")
+		b.WriteString("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
 		b.WriteString(strings.Join(storms, "\n") + "\n")
 	}
 	if len(posts) > 0 {

@@ -21,7 +21,8 @@ func TestSummaryTable(t *testing.T) {
 		return p
 	}
 	storm := write("storm-campfire-1.json", reconnectReport{Command: "reconnect", Streams: 10000, GotFirst: 10000,
-		FirstEvent: dist{P50: 910, P95: 1650, P99: 1680}, LastLiveMS: 1690, ServerCPU: cpuUse{RunS: 1.31, Cores: 0.77, LoadAvg: "1.4 1.9 2.0"}})
+		FirstEvent: dist{P50: 910, P95: 1650, P99: 1680}, LastLiveMS: 1690, ServerCPU: cpuUse{RunS: 1.31, Cores: 0.77, LoadAvg: "1.4 1.9 2.0"},
+		ToolCPUPerReconnectMS: 0.2, MachineBusyCores: 1.9})
 	post := write("post-2000-1.json", deliveryReport{Command: "post", Streams: 1000, Rate: 2000, PostRateAch: 2000,
 		Posted: 30000, Delivered: 300000, Expected: 300000, PostLatency: dist{P50: 3, P95: 19.9, P99: 65.1}, ServerCPU: cpuUse{RunS: 17.1}})
 	table, err := summaryTable([]string{post, storm})
@@ -29,7 +30,7 @@ func TestSummaryTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"| storm-campfire-1.json | Campfire | 10000 | 10000 | 0 | 0.91 / 1.65 / 1.68 | 1.69 | 1.31 | 0.131 | 0.77 | 1.4 1.9 2.0 |",
+		"| storm-campfire-1.json | Campfire | 10000 | 10000 | 0 | 0.91 / 1.65 / 1.68 | 1.69 | 1.31 | 0.131 | 0.200 | 0.77 | 1.90 | 1.4 1.9 2.0 |",
 		"| post-2000-1.json | Campfire | post | 1000 | 2000 | 2000 | 30000 / 0 / 0 | 3.0 / 19.9 / 65.1 | 300000 / 300000 |",
 		"| 0.570 |",
 	} {
