@@ -18,8 +18,9 @@ import (
 // measured) run on seeded databases of several sizes; searchsize reads its
 // output and writes a table and a plot of the p99 per query.
 
-// searchRun is one benchmark line: a query's p50 and p99 in ms.
-type searchRun struct{ P50, P99 float64 }
+// searchRun is one benchmark line: a query's p50 and p99 in ms, and how
+// many messages hold its words (0 from benchmarks that did not say).
+type searchRun struct{ P50, P99, Matches float64 }
 
 // searchBench is the runs of each query of one database, in the order the
 // queries first appear.
@@ -58,6 +59,8 @@ func parseSearchBench(r io.Reader, messages int) (searchBench, error) {
 				run.P50, got = v, got+1
 			case "p99-ms":
 				run.P99, got = v, got+1
+			case "matches":
+				run.Matches = v
 			}
 		}
 		if got != 2 {
@@ -166,7 +169,11 @@ func searchsizeTable(benches []searchBench) string {
 			for _, r := range runs {
 				each = append(each, r.P99)
 			}
-			fmt.Fprintf(&b, " %.2f / **%.2f** (%s) |", p50, p99, runsPrec(each, 2))
+			fmt.Fprintf(&b, " %.2f / **%.2f** (%s)", p50, p99, runsPrec(each, 2))
+			if m := runs[0].Matches; m > 0 {
+				fmt.Fprintf(&b, "; %.0f matches", m)
+			}
+			b.WriteString(" |")
 		}
 		b.WriteString("\n")
 	}

@@ -7,8 +7,8 @@ import (
 
 const searchOut = `goos: linux
 pkg: github.com/campfire-go/campfire/handlers
-BenchmarkSearchPage/common="the"-2         	     200	   3450473 ns/op	         1.657 p50-ms	        62.17 p99-ms
-BenchmarkSearchPage/common="the"-2         	     200	   1781007 ns/op	         1.525 p50-ms	         5.177 p99-ms
+BenchmarkSearchPage/common="the"-2         	     200	   3450473 ns/op	    498699 matches	         1.657 p50-ms	        62.17 p99-ms
+BenchmarkSearchPage/common="the"-2         	     200	   1781007 ns/op	    498699 matches	         1.525 p50-ms	         5.177 p99-ms
 BenchmarkSearchPage/common="the"-2         	     200	   1781007 ns/op	         1.600 p50-ms	         4.000 p99-ms
 BenchmarkSearchPage/two="the_loselquo"-2   	     200	    570216 ns/op	         0.5040 p50-ms	         1.892 p99-ms
 BenchmarkRoomPage/messages=10000-2         	     200	    570216 ns/op	         0.5040 p50-ms	         1.892 p99-ms
@@ -33,7 +33,7 @@ func TestSearchsize(t *testing.T) {
 	}
 	table := searchsizeTable([]searchBench{small, big})
 	for _, want := range []string{
-		`| 1000000 | 1.60 / **5.18** (62.17 / 5.18 / 4.00) | 0.50 / **1.89** (1.89) |`,
+		`| 1000000 | 1.60 / **5.18** (62.17 / 5.18 / 4.00); 498699 matches | 0.50 / **1.89** (1.89) |`,
 		`| 10000 | 0.50 / **1.25** (1.25) | — |`,
 	} {
 		if !strings.Contains(table, want) {
