@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -112,4 +113,39 @@ func TestCreateMessagesAloneAndBuiltMessage(t *testing.T) {
 	if !reflect.DeepEqual(p.Message, stored) {
 		t.Fatalf("built %+v\nstored %+v", p.Message, stored)
 	}
+}
+
+// BenchmarkCreateMessagesBatch is one group commit of 32 posts (what the
+// committer writes under load), per message.
+func BenchmarkCreateMessagesBatch(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "c.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	admin, err := s.FirstRun(ctx, FirstRunParams{Name: "Ada", Email: "ada@example.com", PasswordDigest: "x", JoinCode: "J"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	room, err := s.FirstRoomID(ctx, admin.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batch = 32
+	nms := make([]NewMessage, batch)
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range nms {
+			n++
+			text := fmt.Sprintf("deploying build %d to staging after lunch", n)
+			nms[i] = NewMessage{RoomID: room, CreatorID: admin.ID, ClientMessageID: fmt.Sprintf("c%d", n), HTML: text, Plain: text,
+				CreatorName: "Ada", CreatorRole: model.RoleAdministrator}
+		}
+		if _, err := s.CreateMessages(ctx, nms); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(n), "µs/message")
 }
