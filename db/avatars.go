@@ -32,6 +32,7 @@ func (s *Store) SetAvatar(ctx context.Context, userID int64, avatar *files.Blob)
 	if err != nil {
 		return "", fmt.Errorf("db: set avatar: %w", err)
 	}
+	s.renderedChanged()
 	if avatar != nil && old.String == avatar.Key {
 		return "", nil
 	}

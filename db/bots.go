@@ -163,6 +163,9 @@ func (s *Store) UpdateBot(ctx context.Context, id int64, name, webhookURL string
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("db: update bot: %w", err)
 	}
+	if err == nil {
+		s.renderedChanged()
+	}
 	return err
 }
 

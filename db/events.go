@@ -126,6 +126,9 @@ func (s *Store) PruneEvents(ctx context.Context, beforeMs int64) (int64, error) 
 	if err != nil {
 		return 0, fmt.Errorf("db: prune events: %w", err)
 	}
+	if n > 0 {
+		s.renderedChanged()
+	}
 	return n, nil
 }
 

@@ -201,6 +201,7 @@ func (s *Store) DeleteRoom(ctx context.Context, roomID int64) ([]int64, error) {
 		}
 		return nil, fmt.Errorf("db: delete room: %w", err)
 	}
+	s.renderedChanged()
 	return members, nil
 }
 

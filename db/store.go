@@ -36,6 +36,8 @@ type Store struct {
 	sessions *memo[string, sessionEntry]
 	signIns  *memo[int64, signInEntry]
 
+	rendered renderedHooks // rendered_hook.go
+
 	ck     *sql.DB // checkpoints the log off the commit path (checkpoint.go)
 	stopCk chan struct{}
 	ckDone chan struct{}

@@ -182,6 +182,9 @@ func (s *Store) SetRole(ctx context.Context, userID int64, role model.Role) erro
 	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrLastAdministrator) {
 		return fmt.Errorf("db: set role: %w", err)
 	}
+	if err == nil {
+		s.renderedChanged()
+	}
 	return err
 }
 
@@ -287,6 +290,9 @@ func (s *Store) UpdateProfile(ctx context.Context, userID, keepSessionID int64, 
 	})
 	if err != nil && !errors.Is(err, ErrEmailTaken) {
 		return fmt.Errorf("db: update profile: %w", err)
+	}
+	if err == nil {
+		s.renderedChanged()
 	}
 	return err
 }

@@ -63,6 +63,7 @@ type Service struct {
 	onCommit func(d time.Duration, posts int)
 
 	replays replayCache
+	ring    replayRing
 
 	// publishMu is the one order of durable and sidebar changes: each is
 	// written (or read, for a whole room list) and published under it, so
@@ -97,6 +98,7 @@ func New(store *db.Store, hub *live.Hub, log *slog.Logger) *Service {
 	s := &Service{store: store, hub: hub, log: log,
 		queue: make(chan *postRequest), presence: newPresence(), marks: newReadMarks(), typing: typing.New(),
 		closing: make(chan struct{})}
+	store.OnRenderedChange(s.ForgetRendered)
 	s.workers.Go(s.run)
 	s.workers.Go(s.announcePresence)
 	s.workers.Go(s.markReads)
@@ -197,7 +199,8 @@ func (s *Service) Edit(ctx context.Context, m model.Message, raw string) (model.
 	if err != nil {
 		return model.Message{}, err
 	}
-	s.hub.PublishRoom(m.RoomID, eventID, render(ctx, views.MessageReplace(updated)))
+	s.publishRoom(ctx, model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID,
+		DomID: "message_" + updated.ClientMessageID}, &updated, render(ctx, views.MessageReplace(updated)))
 	s.publishBots(ctx, botEvent{ev: model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID},
 		msg: &updated}, false)
 	for _, h := range s.edits {
@@ -214,7 +217,7 @@ func (s *Service) Delete(ctx context.Context, m model.Message) error {
 	if err != nil {
 		return err
 	}
-	s.hub.PublishRoom(ev.RoomID, ev.ID, render(ctx, views.MessageRemove(ev.DomID)))
+	s.publishRoom(ctx, ev, nil, render(ctx, views.MessageRemove(ev.DomID)))
 	s.publishBots(ctx, botEvent{ev: ev}, false)
 	s.removeFiles(ctx, freed)
 	return nil
@@ -235,7 +238,8 @@ func (s *Service) changeBoost(ctx context.Context, messageID int64, change strin
 	if err != nil {
 		return model.Boost{}, err
 	}
-	s.hub.PublishRoom(m.RoomID, eventID, render(ctx, views.MessageReplace(m)))
+	s.publishRoom(ctx, model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID,
+		DomID: "message_" + m.ClientMessageID}, &m, render(ctx, views.MessageReplace(m)))
 	ev := botEvent{ev: model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID,
 		BoostID: b.ID, BoostChange: change}, msg: &m}
 	if change == model.EventCreated {

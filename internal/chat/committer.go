@@ -151,7 +151,8 @@ func (s *Service) commitBatch(batch []*postRequest) {
 		if p.Err == nil && !p.Duplicate {
 			ctx := context.WithoutCancel(r.ctx)
 			frag = render(ctx, views.MessageAppend(p.Message))
-			s.hub.PublishRoom(r.room.ID, p.EventID, frag)
+			s.publishRoom(ctx, model.Event{ID: p.EventID, RoomID: r.room.ID, Kind: model.EventCreated, MessageID: p.Message.ID,
+				DomID: "message_" + p.Message.ClientMessageID}, &p.Message, frag)
 			s.publishBots(ctx, botEvent{ev: model.Event{ID: p.EventID, RoomID: r.room.ID, Kind: model.EventCreated,
 				MessageID: p.Message.ID}, room: r.room.Room, msg: &p.Message}, true)
 			s.publishUnread(ctx, r.room, p.Unread, p.Mentioned)

@@ -47,6 +47,10 @@ type presence struct {
 	// as is: either it is current, or a change since is about to be announced
 	// to every stream of the room, the new one included.
 	last map[int64][]byte
+	// sent is, per room, the last announcement a new stream was given,
+	// encoded once with its id: the tabs of a room reconnecting together
+	// mostly have the same cursor, hence the same frame.
+	sent map[int64]live.Frame
 	wake chan struct{}
 }
 
@@ -56,7 +60,7 @@ type dueRoom struct {
 }
 
 func newPresence() presence {
-	return presence{pending: map[int64]bool{}, last: map[int64][]byte{}, wake: make(chan struct{}, 1)}
+	return presence{pending: map[int64]bool{}, last: map[int64][]byte{}, sent: map[int64]live.Frame{}, wake: make(chan struct{}, 1)}
 }
 
 // PresenceChanged schedules an announcement of the room's list of who is
@@ -123,6 +127,7 @@ func (s *Service) announce(roomID int64) {
 	if err != nil {
 		p.mu.Lock()
 		delete(p.last, roomID)
+		delete(p.sent, roomID)
 		p.mu.Unlock()
 		s.log.Warn("presence", "room_id", roomID, "error", err)
 		return
@@ -134,6 +139,7 @@ func (s *Service) announce(roomID int64) {
 	} else {
 		p.last[roomID] = data
 	}
+	delete(p.sent, roomID)
 	p.mu.Unlock()
 	s.hub.PublishRoomEphemeral(roomID, live.EventPresence, data, 0)
 }
@@ -149,9 +155,19 @@ func (s *Service) EmitPresence(ctx context.Context, roomID, lastID int64, emit f
 	p := &s.presence
 	p.mu.Lock()
 	data, ok := p.last[roomID]
+	f, sent := p.sent[roomID]
 	p.mu.Unlock()
 	if ok {
-		return emit(live.Frame{ID: lastID, Event: live.EventPresence, Data: data})
+		if !sent || f.ID != lastID {
+			f = live.Encoded(live.Frame{ID: lastID, Event: live.EventPresence, Data: data})
+			p.mu.Lock()
+			// Only while the announcement it encodes is still the room's.
+			if d, ok := p.last[roomID]; ok && len(d) > 0 && len(data) > 0 && &d[0] == &data[0] {
+				p.sent[roomID] = f
+			}
+			p.mu.Unlock()
+		}
+		return emit(f)
 	}
 	list, err := s.presentList(ctx, s.hub.PresentUserIDs(roomID), 0)
 	if err != nil {

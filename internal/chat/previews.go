@@ -46,7 +46,8 @@ func (s *Service) changePreview(ctx context.Context, messageID int64, write func
 	if err != nil {
 		return err
 	}
-	s.hub.PublishRoom(m.RoomID, eventID, render(ctx, views.MessageReplace(m)))
+	s.publishRoom(ctx, model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID,
+		DomID: "message_" + m.ClientMessageID}, &m, render(ctx, views.MessageReplace(m)))
 	s.publishBots(ctx, botEvent{ev: model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID},
 		msg: &m}, false)
 	return nil

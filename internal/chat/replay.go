@@ -5,7 +5,6 @@ import (
 
 	"github.com/campfire-go/campfire/internal/live"
 	"github.com/campfire-go/campfire/internal/model"
-	"github.com/campfire-go/campfire/views"
 )
 
 // replayLimit is the most events a reconnecting tab is sent; past that a
@@ -15,16 +14,34 @@ const replayLimit = 500
 // Replay writes every change to the room after the cursor, each rendered from
 // the message's current state, so applying any of them twice changes nothing.
 // A cursor older than the pruned log gets a reload event instead.
+//
+// The room's ring (replay_ring.go) answers when it reaches back to the
+// cursor; otherwise the database does, and its answer may become the ring.
 func (s *Service) Replay(ctx context.Context, roomID, after int64, emit func(live.Frame) error) error {
 	if after <= 0 {
 		return nil
 	}
 	gen := s.hub.LastEventID()
-	frames, err := s.replays.get(ctx, gen, replayKey{roomID, after}, func() ([]live.Frame, error) {
-		return s.replayFrames(ctx, roomID, after)
-	})
-	if err != nil {
-		return err
+	frames, ok := s.ring.replay(roomID, after, gen)
+	if !ok {
+		read, err := s.replays.get(ctx, gen, replayKey{roomID, after}, func() (replayRead, error) {
+			mark := s.ring.mark(roomID)
+			entries, err := s.replayEntries(ctx, roomID, after)
+			return replayRead{mark, entries}, err
+		})
+		if err != nil {
+			return err
+		}
+		entries := read.entries
+		frames = make([]live.Frame, len(entries))
+		reload := false
+		for i, e := range entries {
+			frames[i] = e.frame
+			reload = reload || e.frame.Event == live.EventReload
+		}
+		if !reload {
+			s.ring.fill(roomID, after, read.mark, entries)
+		}
 	}
 	for _, f := range frames {
 		if err := emit(f); err != nil {
@@ -34,8 +51,11 @@ func (s *Service) Replay(ctx context.Context, roomID, after int64, emit func(liv
 	return nil
 }
 
-// replayFrames reads and renders the room's events after the cursor.
-func (s *Service) replayFrames(ctx context.Context, roomID, after int64) ([]live.Frame, error) {
+// replayEntries reads and renders the room's events after the cursor.
+func (s *Service) replayEntries(ctx context.Context, roomID, after int64) ([]ringEntry, error) {
+	reload := func(id int64) []ringEntry {
+		return []ringEntry{{frame: live.Frame{ID: id, Event: live.EventReload, Data: []byte("reload")}}}
+	}
 	pruned, err := s.store.PrunedThrough(ctx)
 	if err != nil {
 		return nil, err
@@ -48,38 +68,29 @@ func (s *Service) replayFrames(ctx context.Context, roomID, after int64) ([]live
 		return nil, err
 	}
 	if after > last {
-		return []live.Frame{{ID: last, Event: live.EventReload, Data: []byte("reload")}}, nil
+		return reload(last), nil
 	}
 	events, err := s.store.EventsAfter(ctx, roomID, after, replayLimit+1)
 	if err != nil {
 		return nil, err
 	}
 	if after < pruned || len(events) > replayLimit {
-		return []live.Frame{{ID: max(after, s.hub.LastEventID()), Event: live.EventReload, Data: []byte("reload")}}, nil
+		return reload(max(after, s.hub.LastEventID())), nil
 	}
 	byID, err := s.eventMessages(ctx, events)
 	if err != nil {
 		return nil, err
 	}
-	frames := make([]live.Frame, 0, len(events))
+	entries := make([]ringEntry, 0, len(events))
 	for _, e := range events {
-		var data []byte
-		m, exists := byID[e.MessageID]
-		switch {
-		case e.Kind == model.EventDeleted:
-			data = render(ctx, views.MessageRemove(e.DomID))
-		case !exists:
-			// Deleted since; its own deletion event follows. Still emit an
-			// event so the tab's cursor moves past this id.
-			data = render(ctx, views.MessageRemove(e.DomID))
-		case e.Kind == model.EventCreated:
-			data = render(ctx, views.MessageAppend(*m))
-		default:
-			data = render(ctx, views.MessageReplace(*m))
+		var m *model.Message
+		if e.Kind != model.EventDeleted {
+			m = byID[e.MessageID]
 		}
-		frames = append(frames, live.Encoded(live.Frame{ID: e.ID, Event: live.EventMessage, Data: data}))
+		entries = append(entries, ringEntry{ev: e,
+			frame: live.Encoded(live.Frame{ID: e.ID, Event: live.EventMessage, Data: replayData(ctx, e, m)})})
 	}
-	return frames, nil
+	return entries, nil
 }
 
 // eventMessages reads, in one query, the messages the events are about as

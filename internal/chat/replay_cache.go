@@ -3,8 +3,6 @@ package chat
 import (
 	"context"
 	"sync"
-
-	"github.com/campfire-go/campfire/internal/live"
 )
 
 // replayCacheSize bounds how many replays are kept; past it the cache starts
@@ -29,15 +27,29 @@ type replayCache struct {
 
 type replayKey struct{ room, after int64 }
 
+// replayRead is one read of a room's events after a cursor, with the mark
+// its reader took before it began (replay_ring.go).
+type replayRead struct {
+	mark    ringMark
+	entries []ringEntry
+}
+
 type replayEntry struct {
-	ready  chan struct{}
-	frames []live.Frame
-	err    error
+	ready chan struct{}
+	read  replayRead
+	err   error
+}
+
+// reset drops every entry: what they rendered may have changed.
+func (c *replayCache) reset() {
+	c.mu.Lock()
+	c.entries = nil
+	c.mu.Unlock()
 }
 
 // get returns the replay for the key at generation gen, computing it once
 // however many ask at the same time.
-func (c *replayCache) get(ctx context.Context, gen int64, k replayKey, compute func() ([]live.Frame, error)) ([]live.Frame, error) {
+func (c *replayCache) get(ctx context.Context, gen int64, k replayKey, compute func() (replayRead, error)) (replayRead, error) {
 	c.mu.Lock()
 	if c.entries == nil || c.gen != gen || len(c.entries) >= replayCacheSize {
 		c.gen, c.entries = gen, map[replayKey]*replayEntry{}
@@ -50,7 +62,7 @@ func (c *replayCache) get(ctx context.Context, gen int64, k replayKey, compute f
 	c.mu.Unlock()
 
 	if !ok {
-		e.frames, e.err = compute()
+		e.read, e.err = compute()
 		close(e.ready)
 		if e.err != nil {
 			c.mu.Lock()
@@ -59,17 +71,17 @@ func (c *replayCache) get(ctx context.Context, gen int64, k replayKey, compute f
 			}
 			c.mu.Unlock()
 		}
-		return e.frames, e.err
+		return e.read, e.err
 	}
 	select {
 	case <-e.ready:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return replayRead{}, ctx.Err()
 	}
 	if e.err != nil {
 		// The first asker's failure (its own context ended, say) is not
 		// this one's: read for ourselves.
 		return compute()
 	}
-	return e.frames, nil
+	return e.read, nil
 }

@@ -18,10 +18,10 @@ func TestReplayCacheSharesOneRead(t *testing.T) {
 	var c replayCache
 	var reads atomic.Int64
 	release := make(chan struct{})
-	read := func() ([]live.Frame, error) {
+	read := func() (replayRead, error) {
 		reads.Add(1)
 		<-release
-		return []live.Frame{{ID: 7, Event: live.EventMessage, Data: []byte("x")}}, nil
+		return replayRead{entries: []ringEntry{{frame: live.Frame{ID: 7, Event: live.EventMessage, Data: []byte("x")}}}}, nil
 	}
 	k := replayKey{room: 1, after: 5}
 	var wg sync.WaitGroup
@@ -30,7 +30,7 @@ func TestReplayCacheSharesOneRead(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			frames, err := c.get(context.Background(), 10, k, read)
-			if err != nil || len(frames) != 1 || frames[0].ID != 7 {
+			if err != nil || len(frames.entries) != 1 || frames.entries[0].frame.ID != 7 {
 				t.Errorf("got %v, %v", frames, err)
 			}
 		}()
@@ -52,7 +52,7 @@ func TestReplayCacheSharesOneRead(t *testing.T) {
 	}
 
 	boom := errors.New("boom")
-	if _, err := c.get(context.Background(), 12, k, func() ([]live.Frame, error) { return nil, boom }); !errors.Is(err, boom) {
+	if _, err := c.get(context.Background(), 12, k, func() (replayRead, error) { return replayRead{}, boom }); !errors.Is(err, boom) {
 		t.Fatalf("got %v, want boom", err)
 	}
 	if _, err := c.get(context.Background(), 12, k, read); err != nil {
