@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Campfire against Centrifugo in the same session: the fan-out and idle
-# workloads of campfire-bench, alternating runs, each on a fresh server, then
-# Campfire's figures as ratios to Centrifugo's (docs/BENCHMARKS.md).
+# Campfire against Centrifugo in the same session: the idle, fan-out and
+# reconnect-storm workloads of campfire-bench, alternating runs, each on a
+# fresh server, then Campfire's figures as ratios to Centrifugo's
+# (docs/BENCHMARKS.md). In the storm, Campfire's tabs reconnect with
+# Last-Event-ID and replay 5 events; Centrifugo's streams recover the last 5
+# publications from their epoch and offset.
 #
 # Centrifugo is built from the Go module proxy in a scratch folder, with its
 # unidirectional SSE transport, its in-memory broker, and history and
@@ -9,7 +12,8 @@
 # benchmark-only tool: it never enters this module's go.mod.
 #
 # Knobs (environment): OUT, ROUNDS, FANOUT, RATE, DURATION, IDLE, HOLD,
-# CENTRIFUGO_VERSION, CENTRIFUGO (a built binary, to skip the build).
+# STORM (streams in the storm, 10000; 0 for none), CENTRIFUGO_VERSION,
+# CENTRIFUGO (a built binary, to skip the build).
 set -euo pipefail
 export GOFLAGS=${GOFLAGS:--tags=sqlite_fts5}
 export CGO_CFLAGS=${CGO_CFLAGS:--O2 -g -DSQLITE_ENABLE_QPSG}
@@ -21,6 +25,7 @@ rate=${RATE:-10}
 duration=${DURATION:-20s}
 idle=${IDLE:-2000}
 hold=${HOLD:-15s}
+storm=${STORM:-10000}
 version=${CENTRIFUGO_VERSION:-v6.9.1}
 port=${BENCH_PORT:-3919}
 
@@ -86,6 +91,13 @@ for i in $(seq "$rounds"); do
 		"$b" fanout -url "http://127.0.0.1:$port" -layout "$work/run.db.layout.json" -pid "$server" "${peer[@]}" \
 			-conns "$fanout" -rate "$rate" -duration "$duration" -json "$out/fanout-$side-$i.json"
 		stop
+		if [ "$storm" -gt 0 ]; then
+			echo "== round $i, $side: storm of $storm streams reconnecting at once (load $(cut -d' ' -f1-3 /proc/loadavg))"
+			"start_$side"
+			"$b" reconnect -url "http://127.0.0.1:$port" -layout "$work/run.db.layout.json" -pid "$server" "${peer[@]}" \
+				-conns "$storm" -json "$out/storm-$side-$i.json"
+			stop
+		fi
 	done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -35,7 +35,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.pid, "pid", 0, "server process id, to read its memory from /proc")
 	fs.IntVar(&c.procs, "procs", 0, "worker processes (default: one per 9,000 streams)")
 	fs.StringVar(&c.jsonOut, "json", "", "also write the results as JSON to this file")
-	fs.StringVar(&c.peer, "peer", "", `"centrifugo": run the workload against Centrifugo at -url instead (fanout, idle)`)
+	fs.StringVar(&c.peer, "peer", "", `"centrifugo": run the workload against Centrifugo at -url instead (fanout, idle, reconnect)`)
 }
 
 func (c *common) load(conns int) error {
@@ -395,6 +395,7 @@ func idleCmd(ctx context.Context, args []string) error {
 
 type reconnectReport struct {
 	Command      string   `json:"command"`
+	Peer         string   `json:"peer,omitempty"`
 	Streams      int      `json:"streams"`
 	StreamTokens bool     `json:"stream_tokens"`
 	GotFirst     int      `json:"got_first_event"`
@@ -430,17 +431,29 @@ func reconnectCmd(ctx context.Context, args []string) error {
 	if err := c.load(*n); err != nil {
 		return err
 	}
-	conns := spread(c.lay, *n, true)
-	tokens, err := signIn(ctx, c.base, c.sessions, usersOf(conns))
-	if err != nil {
-		return err
-	}
-	if *pageURLs {
-		if err := pageStreamPaths(ctx, c.base, tokens, conns); err != nil {
+	var conns []connSpec
+	tokens := map[int64]string{}
+	if c.peer != "" {
+		// The peer's streams recover the channel's last publications from
+		// the offset before them, as Campfire's replay events after a cursor.
+		var err error
+		if conns, err = peerRecoveringConns(ctx, c.base, *n); err != nil {
 			return err
 		}
+		*pageURLs = false
+	} else {
+		conns = spread(c.lay, *n, true)
+		var err error
+		if tokens, err = signIn(ctx, c.base, c.sessions, usersOf(conns)); err != nil {
+			return err
+		}
+		if *pageURLs {
+			if err := pageStreamPaths(ctx, c.base, tokens, conns); err != nil {
+				return err
+			}
+		}
 	}
-	rep := reconnectReport{Command: "reconnect", Streams: len(conns), StreamTokens: *pageURLs, MemBefore: readMemory(c.pid)}
+	rep := reconnectReport{Command: "reconnect", Peer: c.peer, Streams: len(conns), StreamTokens: *pageURLs, MemBefore: readMemory(c.pid)}
 	p, _, err := startPool(workerSpec{Mode: "storm", Addr: c.addr, Tokens: tokens, Spread: *spreadOver, CPUProfile: *profile}, conns, c.procs)
 	if err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 
 // peerRun names one report of the alternating runs: KIND-SIDE-RUN.json, or
 // KIND-SIDE-STREAMS-RUN.json when a workload ran at several stream counts.
-var peerRun = regexp.MustCompile(`^(fanout|idle)-(campfire|centrifugo)-(?:(\d+)-)?(\d+)\.json$`)
+var peerRun = regexp.MustCompile(`^(fanout|idle|storm)-(campfire|centrifugo)-(?:(\d+)-)?(\d+)\.json$`)
 
 // peerReports are the reports of one folder by workload and stream count
 // ("fanout 5000", or "fanout" for a folder of one count), then by side.
@@ -23,6 +23,7 @@ type peerReports map[string]map[string][]peerReport
 type peerReport struct {
 	d deliveryReport
 	i idleReport
+	s reconnectReport
 }
 
 func readPeerReports(dir string) (peerReports, error) {
@@ -59,6 +60,7 @@ func readPeerReports(dir string) (peerReports, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		_ = json.Unmarshal(b, &r.i)
+		_ = json.Unmarshal(b, &r.s)
 		key := m[1]
 		if m[3] != "" {
 			key += " " + m[3]
@@ -83,12 +85,16 @@ func ratiosTable(reps peerReports) string {
 		{"fan-out receive p99 (ms)", "fanout", func(r peerReport) float64 { return r.d.Latency.P99 }},
 		{"server CPU per delivery (µs)", "fanout", func(r peerReport) float64 { return r.d.CPUPerDeliveryUS }},
 		{"memory per idle stream (KiB)", "idle", func(r peerReport) float64 { return r.i.KiBPerConn }},
+		{"storm: first event p50 (ms)", "storm", func(r peerReport) float64 { return r.s.FirstEvent.P50 }},
+		{"storm: first event p95 (ms)", "storm", func(r peerReport) float64 { return r.s.FirstEvent.P95 }},
+		{"storm: last stream live (ms)", "storm", func(r peerReport) float64 { return r.s.LastLiveMS }},
+		{"storm: server CPU per reconnect (ms)", "storm", func(r peerReport) float64 { return r.s.ServerCPUPerReconnectMS }},
 	}
 	keys := make([]string, 0, len(reps))
 	for k := range reps {
 		keys = append(keys, k)
 	}
-	// Idle first, then fan-outs by stream count.
+	// Storms, idle, then fan-outs by stream count.
 	count := func(k string) int {
 		_, n, _ := strings.Cut(k, " ")
 		v, _ := strconv.Atoi(n)
@@ -110,6 +116,9 @@ func ratiosTable(reps peerReports) string {
 			continue
 		}
 		where := ""
+		if kind == "storm" {
+			where = fmt.Sprintf(", %d streams", cf[0].s.Streams)
+		}
 		if kind == "fanout" {
 			where = fmt.Sprintf(", %d streams at %g posts/s", cf[0].d.Streams, cf[0].d.Rate)
 			if n := count(k); n > 0 {
@@ -131,7 +140,7 @@ func ratiosTable(reps peerReports) string {
 			if c > 0 {
 				ratio = fmt.Sprintf("%.2f×", a/c)
 			}
-			fmt.Fprintf(&b, "| %s%s | %.1f; %s | %.1f; %s | %s |\n", m.name, where, a, runs(vals[0]), c, runs(vals[1]), ratio)
+			fmt.Fprintf(&b, "| %s%s | %s; %s | %s; %s | %s |\n", m.name, where, num(a), runs(vals[0]), num(c), runs(vals[1]), ratio)
 		}
 		if kind == "fanout" {
 			// Whether every run delivered everything: a ratio of runs that
@@ -143,6 +152,17 @@ func ratiosTable(reps peerReports) string {
 				}
 			}
 			fmt.Fprintf(&b, "| delivered%s | %s | %s | |\n", where, strings.Join(del[0], ", "), strings.Join(del[1], ", "))
+		}
+		if kind == "storm" {
+			// Streams that never got their first event count at 60 s in
+			// the percentiles; say how many there were.
+			var got [2][]string
+			for s, side := range [][]peerReport{cf, peer} {
+				for _, r := range side {
+					got[s] = append(got[s], fmt.Sprintf("%d/%d (%d errors)", r.s.GotFirst, r.s.Streams, r.s.Errors))
+				}
+			}
+			fmt.Fprintf(&b, "| storm: streams live%s | %s | %s | |\n", where, strings.Join(got[0], ", "), strings.Join(got[1], ", "))
 		}
 	}
 	return b.String()
@@ -182,7 +202,16 @@ func median(v []float64) float64 {
 func runs(v []float64) string {
 	parts := make([]string, len(v))
 	for i, x := range v {
-		parts[i] = fmt.Sprintf("%.1f", x)
+		parts[i] = num(x)
 	}
 	return strings.Join(parts, " / ")
+}
+
+// num formats a figure with one decimal, or three below 1 (a reconnect's
+// milliseconds of CPU).
+func num(v float64) string {
+	if v != 0 && v < 1 && v > -1 {
+		return fmt.Sprintf("%.3f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
 }

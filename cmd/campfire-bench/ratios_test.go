@@ -33,6 +33,14 @@ func TestRatiosByStreamCount(t *testing.T) {
 	write("fanout-centrifugo-1000-1.json", fan(1000, 10, 10, 20, 20))
 	write("idle-campfire-1.json", idleReport{Command: "idle", Streams: 2000, KiBPerConn: 6})
 	write("idle-centrifugo-1.json", idleReport{Command: "idle", Streams: 2000, KiBPerConn: 60})
+	storm := func(p50, p95, last, cpu float64, got, errs int) reconnectReport {
+		return reconnectReport{Command: "reconnect", Streams: 10000, GotFirst: got, Errors: errs,
+			FirstEvent: dist{P50: p50, P95: p95}, LastLiveMS: last, ServerCPUPerReconnectMS: cpu}
+	}
+	write("storm-campfire-1.json", storm(900, 1600, 1700, 0.13, 10000, 0))
+	write("storm-centrifugo-1.json", storm(3000, 4000, 4200, 0.25, 9996, 4))
+	write("storm-campfire-2.json", storm(1100, 1800, 1900, 0.12, 10000, 0))
+	write("storm-centrifugo-2.json", storm(3200, 4400, 4500, 0.27, 10000, 0))
 	write("notes.txt", "not a report")
 	reps, err := readPeerReports(dir)
 	if err != nil {
@@ -46,6 +54,9 @@ func TestRatiosByStreamCount(t *testing.T) {
 		"| fan-out receive p50 (ms), 19000 streams at 1.5 posts/s | 20.0; 30.0 / 10.0 / 20.0 | 30.0; 40.0 / 20.0 / 30.0 | 0.67× |",
 		"| fan-out receive p99 (ms), 19000 streams at 1.5 posts/s | 80.0; 90.0 / 70.0 / 80.0 | 110.0; 100.0 / 120.0 / 110.0 | 0.73× |",
 		"| delivered, 19000 streams at 1.5 posts/s | 190000/190000, 190000/190000, 190000/190000 |",
+		"| storm: first event p95 (ms), 10000 streams | 1700.0; 1600.0 / 1800.0 | 4200.0; 4000.0 / 4400.0 | 0.40× |",
+		"| storm: server CPU per reconnect (ms), 10000 streams | 0.125; 0.130 / 0.120 | 0.260; 0.250 / 0.270 | 0.48× |",
+		"| storm: streams live, 10000 streams | 10000/10000 (0 errors), 10000/10000 (0 errors) | 9996/10000 (4 errors), 10000/10000 (0 errors) | |",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("missing %q in\n%s", want, table)
