@@ -13,7 +13,9 @@
 #
 # Knobs (environment): OUT, ROUNDS, FANOUT, RATE, DURATION, IDLE, HOLD,
 # STORM (streams in the storm, 10000; 0 for none), CENTRIFUGO_VERSION,
-# CENTRIFUGO (a built binary, to skip the build).
+# CENTRIFUGO (a built binary, to skip the build), PIN (1: each server on CPU
+# 0 and the load tool on CPU 1, with taskset; a second setup, reported beside
+# the plain one, never instead of it: give it its own OUT).
 set -euo pipefail
 export GOFLAGS=${GOFLAGS:--tags=sqlite_fts5}
 export CGO_CFLAGS=${CGO_CFLAGS:--O2 -g -DSQLITE_ENABLE_QPSG}
@@ -26,6 +28,8 @@ duration=${DURATION:-20s}
 idle=${IDLE:-2000}
 hold=${HOLD:-15s}
 storm=${STORM:-10000}
+srv_pin=() tool_pin=()
+if [ "${PIN:-0}" = 1 ]; then srv_pin=(taskset -c 0) tool_pin=(taskset -c 1); fi
 version=${CENTRIFUGO_VERSION:-v6.9.1}
 port=${BENCH_PORT:-3919}
 
@@ -60,6 +64,11 @@ go build -o "$work/campfire" ./cmd/campfire
 go build -o "$work/campfire-bench" ./cmd/campfire-bench
 "$work/campfire-bench" seed -db "$work/pristine.db" -users 1200 -messages 20000 -ten-k 2000
 b="$work/campfire-bench"
+if [ ${#tool_pin[@]} -gt 0 ]; then
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${tool_pin[*]}" "$work/campfire-bench" >"$work/bench-pinned"
+	chmod +x "$work/bench-pinned"
+	b="$work/bench-pinned"
+fi
 
 up() { for _ in $(seq 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
 
@@ -67,12 +76,12 @@ start_campfire() {
 	cp "$work/pristine.db" "$work/run.db"
 	cp "$work/pristine.db.layout.json" "$work/run.db.layout.json"
 	PORT=$port CAMPFIRE_DB="$work/run.db" CAMPFIRE_TRUST_PROXY=1 CAMPFIRE_LOG_LEVEL=warn \
-		"$work/campfire" serve >>"$out/campfire.log" 2>&1 &
+		"${srv_pin[@]}" "$work/campfire" serve >>"$out/campfire.log" 2>&1 &
 	server=$!
 	up "http://127.0.0.1:$port/up"
 }
 start_centrifugo() {
-	"$centrifugo" --config "$work/centrifugo.json" >>"$out/centrifugo.log" 2>&1 &
+	"${srv_pin[@]}" "$centrifugo" --config "$work/centrifugo.json" >>"$out/centrifugo.log" 2>&1 &
 	server=$!
 	up "http://127.0.0.1:$port/health"
 }
