@@ -14,9 +14,13 @@ import (
 // behind; an older cursor is read from the database.
 const ringSize = 64
 
-// ringRooms bounds how many rooms have a ring; past it the rings start over
-// (each room's is made again from the database at its next replay).
-const ringRooms = 1024
+// ringRooms and ringBytes bound how many rooms have a ring and the memory
+// the rings hold; past either the rings start over (each room's is made
+// again from the database at its next replay). A rendered message is 3–4 KB.
+const (
+	ringRooms = 1024
+	ringBytes = 16 << 20
+)
 
 // replayRing keeps, per room, the newest events rendered as a replay renders
 // them: each from its message's current state, the way replayFrames reads
@@ -40,17 +44,31 @@ type replayRing struct {
 	// epoch counts forget calls; a read begun in an earlier epoch may hold
 	// what forget meant to drop.
 	epoch uint64
+	// bytes is about what the rings hold (entrySize).
+	bytes int
 }
 
 // roomRing holds every event of the room with an id above from, oldest first.
 type roomRing struct {
 	from    int64
 	entries []ringEntry
+	bytes   int
 }
 
 type ringEntry struct {
 	ev    model.Event
 	frame live.Frame
+}
+
+// entrySize is about the memory an entry holds: its data and its wire form.
+func entrySize(e ringEntry) int { return 2*len(e.frame.Data) + 128 }
+
+// set replaces the ring's entry i, keeping count of the bytes.
+func (r *replayRing) set(rr *roomRing, i int, e ringEntry) {
+	d := entrySize(e) - entrySize(rr.entries[i])
+	rr.entries[i] = e
+	rr.bytes += d
+	r.bytes += d
 }
 
 // ringMark is what a database read notes before it starts, to tell later
@@ -102,13 +120,23 @@ func (r *replayRing) fill(roomID, after int64, m ringMark, entries []ringEntry) 
 	if r.epoch != m.epoch || r.published[roomID] != m.published {
 		return
 	}
-	if rr := r.rooms[roomID]; rr != nil && rr.from <= after {
+	old := r.rooms[roomID]
+	if old != nil && old.from <= after {
 		return
 	}
-	if r.rooms == nil || len(r.rooms) >= ringRooms {
-		r.rooms = map[int64]*roomRing{}
+	rr := &roomRing{from: after, entries: entries}
+	for _, e := range entries {
+		rr.bytes += entrySize(e)
 	}
-	r.rooms[roomID] = &roomRing{from: after, entries: entries}
+	if old != nil {
+		r.bytes -= old.bytes
+		delete(r.rooms, roomID)
+	}
+	if r.rooms == nil || len(r.rooms) >= ringRooms || r.bytes+rr.bytes > ringBytes {
+		r.rooms, r.bytes = map[int64]*roomRing{}, 0
+	}
+	r.rooms[roomID] = rr
+	r.bytes += rr.bytes
 }
 
 // published records an event of the room published now, in commit order,
@@ -131,7 +159,7 @@ func (r *replayRing) publish(ctx context.Context, ev model.Event, m *model.Messa
 		if e.ev.MessageID != ev.MessageID || e.ev.Kind == model.EventDeleted || e.ev.ID >= ev.ID {
 			continue
 		}
-		e.frame = live.Encoded(live.Frame{ID: e.ev.ID, Event: live.EventMessage, Data: replayData(ctx, e.ev, m)})
+		r.set(rr, i, ringEntry{ev: e.ev, frame: live.Encoded(live.Frame{ID: e.ev.ID, Event: live.EventMessage, Data: replayData(ctx, e.ev, m)})})
 	}
 	last := rr.from
 	if n := len(rr.entries); n > 0 {
@@ -141,15 +169,24 @@ func (r *replayRing) publish(ctx context.Context, ev model.Event, m *model.Messa
 		// Read from the database, committed, before its publication came.
 		for i := range rr.entries {
 			if rr.entries[i].ev.ID == ev.ID {
-				rr.entries[i].frame = live.Encoded(live.Frame{ID: ev.ID, Event: live.EventMessage, Data: data})
+				r.set(rr, i, ringEntry{ev: rr.entries[i].ev, frame: live.Encoded(live.Frame{ID: ev.ID, Event: live.EventMessage, Data: data})})
 			}
 		}
 		return
 	}
-	rr.entries = append(rr.entries, ringEntry{ev: ev, frame: live.Encoded(live.Frame{ID: ev.ID, Event: live.EventMessage, Data: data})})
+	e := ringEntry{ev: ev, frame: live.Encoded(live.Frame{ID: ev.ID, Event: live.EventMessage, Data: data})}
+	rr.entries = append(rr.entries, e)
+	rr.bytes += entrySize(e)
+	r.bytes += entrySize(e)
 	if len(rr.entries) > ringSize {
+		gone := entrySize(rr.entries[0])
+		rr.bytes -= gone
+		r.bytes -= gone
 		rr.from = rr.entries[0].ev.ID
 		rr.entries = append(rr.entries[:0], rr.entries[1:]...)
+	}
+	if r.bytes > ringBytes {
+		r.rooms, r.bytes = map[int64]*roomRing{}, 0
 	}
 }
 
@@ -158,7 +195,7 @@ func (r *replayRing) forget() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.epoch++
-	r.rooms = nil
+	r.rooms, r.bytes = nil, 0
 }
 
 // replayData renders one event as a replay does: from the message's state

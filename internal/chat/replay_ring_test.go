@@ -136,3 +136,55 @@ func TestPropertyRingReplayEqualsDatabaseReplay(t *testing.T) {
 		}
 	})
 }
+
+// The rings hold at most ringBytes of rendered events, counted right
+// whatever fills, appends, replacements and evictions they go through.
+func TestRingsStayWithinTheirMemory(t *testing.T) {
+	var r replayRing
+	ctx := context.Background()
+	big := bytes.Repeat([]byte("x"), 4000)
+	check := func() {
+		t.Helper()
+		sum := 0
+		for _, rr := range r.rooms {
+			n := 0
+			for _, e := range rr.entries {
+				n += entrySize(e)
+			}
+			if n != rr.bytes {
+				t.Fatalf("a ring counts %d bytes, holds %d", rr.bytes, n)
+			}
+			sum += n
+		}
+		if sum != r.bytes || r.bytes > ringBytes {
+			t.Fatalf("rings count %d bytes, hold %d (at most %d)", r.bytes, sum, ringBytes)
+		}
+	}
+	id := int64(0)
+	entry := func(room int64) ringEntry {
+		id++
+		return ringEntry{ev: model.Event{ID: id, RoomID: room, Kind: model.EventCreated, MessageID: id},
+			frame: live.Frame{ID: id, Event: live.EventMessage, Data: big}}
+	}
+	for room := int64(1); room <= 200; room++ {
+		var es []ringEntry
+		for range 10 {
+			es = append(es, entry(room))
+		}
+		r.fill(room, es[0].ev.ID-1, r.mark(room), es)
+		check()
+		for range ringSize + 5 {
+			e := entry(room)
+			r.publish(ctx, e.ev, nil, big)
+			check()
+		}
+		// The publication of an event the ring read before it came.
+		if rr := r.rooms[room]; rr != nil {
+			r.publish(ctx, rr.entries[len(rr.entries)-1].ev, nil, big[:10])
+			check()
+		}
+	}
+	if len(r.rooms) == 0 || len(r.rooms) == 200 {
+		t.Fatalf("%d rooms have rings: the rings did not start over, or kept nothing", len(r.rooms))
+	}
+}
