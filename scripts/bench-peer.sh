@@ -12,7 +12,8 @@
 # benchmark-only tool: it never enters this module's go.mod.
 #
 # Knobs (environment): OUT, ROUNDS, FANOUT, RATE, DURATION, IDLE, HOLD,
-# STORM (streams in the storm, 10000; 0 for none), CENTRIFUGO_VERSION,
+# STORM (streams in the storm, 10000; 0 for none; IDLE=0 and FANOUT=0 skip
+# those workloads likewise), CENTRIFUGO_VERSION,
 # CENTRIFUGO (a built binary, to skip the build), PIN (1: each server on CPU
 # 0 and the load tool on CPU 1, with taskset; a second setup, reported beside
 # the plain one, never instead of it: give it its own OUT).
@@ -90,16 +91,20 @@ stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=; rm -f "$wo
 for i in $(seq "$rounds"); do
 	for side in campfire centrifugo; do
 		peer=(); [ "$side" = centrifugo ] && peer=(-peer centrifugo)
-		echo "== round $i, $side: idle $idle streams"
-		"start_$side"
-		"$b" idle -url "http://127.0.0.1:$port" -layout "$work/run.db.layout.json" -pid "$server" "${peer[@]}" \
-			-conns "$idle" -hold "$hold" -settle 5s -json "$out/idle-$side-$i.json"
-		stop
-		echo "== round $i, $side: fanout $fanout streams, $rate posts/s for $duration"
-		"start_$side"
-		"$b" fanout -url "http://127.0.0.1:$port" -layout "$work/run.db.layout.json" -pid "$server" "${peer[@]}" \
-			-conns "$fanout" -rate "$rate" -duration "$duration" -json "$out/fanout-$side-$i.json"
-		stop
+		if [ "$idle" -gt 0 ]; then
+			echo "== round $i, $side: idle $idle streams"
+			"start_$side"
+			"$b" idle -url "http://127.0.0.1:$port" -layout "$work/run.db.layout.json" -pid "$server" "${peer[@]}" \
+				-conns "$idle" -hold "$hold" -settle 5s -json "$out/idle-$side-$i.json"
+			stop
+		fi
+		if [ "$fanout" -gt 0 ]; then
+			echo "== round $i, $side: fanout $fanout streams, $rate posts/s for $duration"
+			"start_$side"
+			"$b" fanout -url "http://127.0.0.1:$port" -layout "$work/run.db.layout.json" -pid "$server" "${peer[@]}" \
+				-conns "$fanout" -rate "$rate" -duration "$duration" -json "$out/fanout-$side-$i.json"
+			stop
+		fi
 		if [ "$storm" -gt 0 ]; then
 			echo "== round $i, $side: storm of $storm streams reconnecting at once (load $(cut -d' ' -f1-3 /proc/loadavg))"
 			"start_$side"
