@@ -5,15 +5,15 @@
 # where there is a peer, the load average noted before each run. Outputs
 # (JSON reports, Markdown tables, SVG plots, logs) go to $OUT:
 #
-#   storm/      10,000-stream reconnect storms (and against Centrifugo, if the
-#               tool has reconnect -peer centrifugo), summary.md
+#   storm/      10,000-stream reconnect storms, alternating with Centrifugo's,
+#               summary.md, ratios.md
 #   post/       2,000 posts/s into 10-member rooms, summary.md
 #   peer/       fan-out against Centrifugo at each of FANOUT_COUNTS, ratios.md
 #   growth/     fan-out cost against streams on one room, growth.md/.svg
 #   roomsize/   posts/s against room size (10, 100, 1,000 members), roomsize.md/.svg
 #   search/     search p99 against database size, searchsize.md/.svg
 #
-#   scripts/bench-issue17.sh                         # everything, about 20 minutes
+#   scripts/bench-issue17.sh                         # everything, 20-25 minutes
 #   STEPS="fanout growth" scripts/bench-issue17.sh   # some of it
 #
 # Knobs (environment): OUT, DATA (the datasets and binaries folder, default
