@@ -18,6 +18,7 @@ import (
 // is the caller's next step, one published removal at a time.
 func (s *Store) BanUser(ctx context.Context, userID int64) ([]string, error) {
 	defer s.forgetSignIns()
+	defer s.bannedIPs.reset()
 	var banned []string
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var role model.Role
@@ -84,6 +85,7 @@ func (s *Store) BanUser(ctx context.Context, userID int64) ([]string, error) {
 // ErrNotFound.
 func (s *Store) UnbanUser(ctx context.Context, userID int64) error {
 	defer s.forgetSignIns()
+	defer s.bannedIPs.reset()
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE users SET status = 'active', updated_at = ? WHERE id = ? AND status = 'banned'`, now(), userID)
@@ -102,18 +104,25 @@ func (s *Store) UnbanUser(ctx context.Context, userID int64) error {
 	return err
 }
 
-// IsBannedIP reports whether requests from the address are refused.
+// IsBannedIP reports whether requests from the address are refused. Every
+// request that changes something asks, so the answer is remembered per
+// address (memo.go) until a ban or unban, or ForgetRemembered.
 func (s *Store) IsBannedIP(ctx context.Context, ip string) (bool, error) {
 	addr, err := netip.ParseAddr(ip)
 	if err != nil {
 		return false, nil
 	}
+	key := addr.Unmap().String()
+	if banned, ok := s.bannedIPs.get(key); ok {
+		return banned, nil
+	}
+	gen := s.bannedIPs.begin()
 	var banned bool
-	err = s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM bans WHERE ip_address = ?)`,
-		addr.Unmap().String()).Scan(&banned)
+	err = s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM bans WHERE ip_address = ?)`, key).Scan(&banned)
 	if err != nil {
 		return false, fmt.Errorf("db: is banned ip: %w", err)
 	}
+	s.bannedIPs.put(key, banned, gen)
 	return banned, nil
 }
 

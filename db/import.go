@@ -22,6 +22,7 @@ var ErrNotEmpty = errors.New("db: the database already has users")
 // imported history, so no browser is asked to replay years of messages.
 func (s *Store) Import(ctx context.Context, fn func(im *Importer) error) error {
 	defer s.forgetSignIns()
+	defer s.bannedIPs.reset()
 	// A bigger page cache while the indexes grow by a million rows: past the
 	// usual 16 MB, every insert into the (room, client_message_id) index
 	// would read back a page spilled a moment before.

@@ -35,6 +35,9 @@ type Store struct {
 	// change to them made here.
 	sessions *memo[string, sessionEntry]
 	signIns  *memo[int64, signInEntry]
+	// bannedIPs answers IsBannedIP, asked by every request that changes
+	// something, per address.
+	bannedIPs *memo[string, bool]
 
 	rendered renderedHooks // rendered_hook.go
 
@@ -101,7 +104,8 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 
 	s := &Store{w: newCachedDB(w), path: path,
-		sessions: newMemo[string, sessionEntry](), signIns: newMemo[int64, signInEntry]()}
+		sessions: newMemo[string, sessionEntry](), signIns: newMemo[int64, signInEntry](),
+		bannedIPs: newMemo[string, bool]()}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

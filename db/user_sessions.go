@@ -69,13 +69,14 @@ func (s *Store) SessionUser(ctx context.Context, sessionID int64) (model.User, e
 // committed; such changes are rare, so all go rather than a chosen few.
 func (s *Store) forgetSignIns() { s.signIns.reset() }
 
-// ForgetRemembered drops every remembered session and sign-in, so that
-// what another process changed in them (campfire reset-password ends
-// sign-ins) is read again. The handlers call it at their periodic check of
-// the sign-ins of open streams.
+// ForgetRemembered drops every remembered session, sign-in and banned
+// address, so that what another process changed in them (campfire
+// reset-password ends sign-ins) is read again. The handlers call it at
+// their periodic check of the sign-ins of open streams.
 func (s *Store) ForgetRemembered() {
 	s.sessions.reset()
 	s.signIns.reset()
+	s.bannedIPs.reset()
 }
 
 // DeleteUserSession ends one sign-in (a sign-out), and with it the person's
