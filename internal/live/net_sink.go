@@ -16,6 +16,13 @@ type netSink struct {
 	raw     syscall.RawConn // nil when the connection has no file descriptor
 	timeout time.Duration
 	bufs    net.Buffers
+
+	// tryWrite's write and its outcome (net_sink_unix.go), under the
+	// stream's lock.
+	rawWrite func(fd uintptr) bool
+	pending  []byte
+	wrote    int
+	werr     error
 }
 
 func newNetSink(nc net.Conn, timeout time.Duration) *netSink {

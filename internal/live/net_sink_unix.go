@@ -7,16 +7,20 @@ import "syscall"
 // tryWrite makes one non-blocking write. Most events find the socket's
 // buffer with room: they are written by the publisher there and then, with
 // no goroutine, timer or wakeup; only what does not fit waits for a writer.
+// The stream's lock is held (conn.enqueue), so the sink's fields carry the
+// write's bytes and result: a closure over locals would be allocated for
+// every delivery.
 func (s *netSink) tryWrite(b []byte) (int, error) {
 	if s.raw == nil {
 		return 0, nil
 	}
-	var n int
-	var werr error
-	err := s.raw.Write(func(fd uintptr) bool {
-		n, werr = syscall.Write(int(fd), b)
-		return true // never wait: a full buffer is the writer's business
-	})
+	if s.rawWrite == nil {
+		s.rawWrite = s.writeNow
+	}
+	s.pending = b
+	err := s.raw.Write(s.rawWrite)
+	n, werr := s.wrote, s.werr
+	s.pending, s.werr = nil, nil
 	switch {
 	case err != nil:
 		return 0, err
@@ -26,4 +30,11 @@ func (s *netSink) tryWrite(b []byte) (int, error) {
 		return 0, werr
 	}
 	return n, nil
+}
+
+// writeNow is tryWrite's one write(2); it never waits: a full buffer is the
+// writer's business.
+func (s *netSink) writeNow(fd uintptr) bool {
+	s.wrote, s.werr = syscall.Write(int(fd), s.pending)
+	return true
 }
