@@ -25,8 +25,10 @@
 # RATES_1000 (the posts/s steps per room size), REFINE (steps halfway
 # between the best sustained and the first not, 1), ROOMSIZE_DURATION (10s a
 # step), STORM (10000 streams), POST_RATE (2000), POST_DURATION (15s),
-# SEARCH_BENCHTIME (2s), CENTRIFUGO (a built binary). Small values of these
-# make a quick check of the script itself, not figures.
+# SEARCH_BENCHTIME (2s), CENTRIFUGO (a built binary), PIN (1: each server on
+# CPU 0 and the load tool on CPU 1, with taskset, as scripts/bench-peer.sh's
+# PIN; a second setup beside the plain one: give it its own OUT). Small
+# values of these make a quick check of the script itself, not figures.
 set -euo pipefail
 export GOFLAGS=${GOFLAGS:--tags=sqlite_fts5}
 export CGO_CFLAGS=${CGO_CFLAGS:--O2 -g -DSQLITE_ENABLE_QPSG} # see the Makefile
@@ -50,6 +52,8 @@ post_duration=${POST_DURATION:-15s}
 search_benchtime=${SEARCH_BENCHTIME:-2s}
 version=${CENTRIFUGO_VERSION:-v6.9.1}
 port=${BENCH_PORT:-3920}
+srv_pin=() tool_pin=()
+if [ "${PIN:-0}" = 1 ]; then srv_pin=(taskset -c 0) tool_pin=(taskset -c 1); fi
 started=$SECONDS
 
 mkdir -p "$out"/{storm,post,peer,growth,roomsize,search} "$data/bin"
@@ -90,6 +94,7 @@ fi
 	grep MemTotal /proc/meminfo
 	echo "open files: $fds; Campfire takes at most $max_streams streams (${stream_env[*]:-the default budget})"
 	echo "fan-out stream counts: $FANOUT_COUNTS, posts/s capped at $budget deliveries/s"
+	echo "pinned: ${srv_pin[*]:-no} (server), ${tool_pin[*]:-no} (load tool)"
 	echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 	go version
 } | tee "$out/machine.txt"
@@ -97,7 +102,8 @@ fi
 echo "== build"
 go build -o "$work/campfire" ./cmd/campfire
 go build -o "$work/campfire-bench" ./cmd/campfire-bench
-b() { "$work/campfire-bench" "$@"; }
+# The load tool's worker processes inherit its CPU affinity.
+b() { "${tool_pin[@]}" "$work/campfire-bench" "$@"; }
 centrifugo=${CENTRIFUGO:-$data/bin/centrifugo}
 if [ ! -x "$centrifugo" ]; then
 	echo "== build Centrifugo $version into $data/bin (a benchmark-only tool, never in go.mod)"
@@ -135,13 +141,13 @@ fresh_campfire() {
 	cp "$pristine.layout.json" "$work/run.db.layout.json"
 	rm -f "$work/run.db.layout.json.sessions.json"
 	env "${stream_env[@]}" PORT=$port CAMPFIRE_DB="$work/run.db" CAMPFIRE_TRUST_PROXY=1 CAMPFIRE_LOG_LEVEL=warn \
-		"$work/campfire" serve >>"$out/campfire.log" 2>&1 &
+		"${srv_pin[@]}" "$work/campfire" serve >>"$out/campfire.log" 2>&1 &
 	server=$!
 	up "http://127.0.0.1:$port/up"
 }
 fresh_centrifugo() {
 	stop_server
-	"$centrifugo" --config "$work/centrifugo.json" >>"$out/centrifugo.log" 2>&1 &
+	"${srv_pin[@]}" "$centrifugo" --config "$work/centrifugo.json" >>"$out/centrifugo.log" 2>&1 &
 	server=$!
 	up "http://127.0.0.1:$port/health"
 }
