@@ -416,6 +416,9 @@ type reconnectReport struct {
 	// MachineBusyCores is how many of the machine's CPUs were busy over
 	// the storm, everyone's work together (from /proc/stat).
 	MachineBusyCores float64 `json:"machine_busy_cores"`
+	// ListenOverflows is how many connects found the machine's accept
+	// queues full over the storm (each waits the kernel's 1 s retry).
+	ListenOverflows int64 `json:"listen_overflows"`
 }
 
 func reconnectCmd(ctx context.Context, args []string) error {
@@ -459,13 +462,14 @@ func reconnectCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	logf("storm: %d streams with Last-Event-ID over %d processes", len(conns), len(p.procs))
-	cpu0, busy0, t0 := readCPU(c.pid), machineBusy(), time.Now()
+	cpu0, busy0, over0, t0 := readCPU(c.pid), machineBusy(), listenOverflows(), time.Now()
 	p.send("go")
 	if _, err := p.reports(); err != nil {
 		return err
 	}
 	rep.ServerCPU = cpuBetween(cpu0, readCPU(c.pid), time.Since(t0))
 	rep.MachineBusyCores = (machineBusy() - busy0).Seconds() / time.Since(t0).Seconds()
+	rep.ListenOverflows = listenOverflows() - over0
 	rep.MemAfter = readMemory(c.pid)
 	select {
 	case <-time.After(*hold):

@@ -89,6 +89,7 @@ func ratiosTable(reps peerReports) string {
 		{"storm: first event p95 (ms)", "storm", func(r peerReport) float64 { return r.s.FirstEvent.P95 }},
 		{"storm: last stream live (ms)", "storm", func(r peerReport) float64 { return r.s.LastLiveMS }},
 		{"storm: server CPU per reconnect (ms)", "storm", func(r peerReport) float64 { return r.s.ServerCPUPerReconnectMS }},
+		{"storm: connects finding the accept queue full (each waits 1 s)", "storm", func(r peerReport) float64 { return float64(r.s.ListenOverflows) }},
 	}
 	keys := make([]string, 0, len(reps))
 	for k := range reps {

@@ -54,3 +54,40 @@ func machineBusy() time.Duration {
 	// USER_HZ is 100 on Linux.
 	return time.Duration(busy) * 10 * time.Millisecond
 }
+
+// listenOverflows is the machine's count of connections its listening
+// sockets' accept queues had no room for (TcpExt ListenOverflows in
+// /proc/net/netstat). Each such handshake is retried after the kernel's
+// one-second timeout, so a storm whose connects overflow the server's queue
+// has tabs waiting a second or more whatever the server's speed.
+func listenOverflows() int64 {
+	b, err := os.ReadFile("/proc/net/netstat")
+	if err != nil {
+		return 0
+	}
+	return netstatField(string(b), "TcpExt:", "ListenOverflows")
+}
+
+// netstatField reads one counter from /proc/net/netstat's text: a line of
+// names and a line of values, both starting with prefix.
+func netstatField(text, prefix, name string) int64 {
+	var names []string
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(line, prefix) {
+			continue
+		}
+		f := strings.Fields(line)
+		if names == nil {
+			names = f
+			continue
+		}
+		for i := 1; i < len(f) && i < len(names); i++ {
+			if names[i] == name {
+				n, _ := strconv.ParseInt(f[i], 10, 64)
+				return n
+			}
+		}
+		return 0
+	}
+	return 0
+}

@@ -86,3 +86,13 @@ func TestStormClientRefusesAnythingButOK(t *testing.T) {
 		}
 	}
 }
+
+func TestNetstatFieldReadsTheNamedCounter(t *testing.T) {
+	text := "TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 0 2810 2811\nIpExt: InNoRoutes ListenOverflows\nIpExt: 5 9\n"
+	if n := netstatField(text, "TcpExt:", "ListenOverflows"); n != 2810 {
+		t.Fatalf("ListenOverflows = %d, want 2810", n)
+	}
+	if n := netstatField(text, "TcpExt:", "Nothing"); n != 0 {
+		t.Fatalf("a missing counter = %d", n)
+	}
+}
