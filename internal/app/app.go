@@ -228,6 +228,7 @@ func (s *Server) guard(ln net.Listener) *connguard.Listener {
 	return connguard.Wrap(ln, connguard.Options{
 		MaxConns: s.budget.Conns, PerAddress: connsPerAddress,
 		AnonymousIdle: anonymousIdle, SessionCookie: handlers.SessionCookie, Log: s.log,
+		Eager: true,
 	})
 }
 

@@ -36,6 +36,9 @@ type Options struct {
 	// SessionCookie names the cookie that marks a signed-in browser.
 	SessionCookie string
 	Log           *slog.Logger
+	// Eager accepts each connection as soon as the kernel has it, and hands
+	// them on while few accepted ones have yet to send a request (eager.go).
+	Eager bool
 	// sleep waits between failed accepts; tests record it.
 	sleep func(time.Duration)
 }
@@ -58,6 +61,8 @@ type Listener struct {
 	byAddr map[string]int
 
 	refused atomic.Uint64
+
+	eager eagerState // eager.go
 }
 
 // Wrap returns ln with the limits of opt.
@@ -74,6 +79,34 @@ func Wrap(ln net.Listener, opt Options) *Listener {
 // Accept returns the next connection within the limits. Connections over a
 // limit are closed at once; running out of descriptors is waited out.
 func (l *Listener) Accept() (net.Conn, error) {
+	for {
+		var nc net.Conn
+		var err error
+		if l.opt.Eager {
+			nc, err = l.eagerNext()
+		} else {
+			nc, err = l.acceptRaw()
+		}
+		if err != nil {
+			return nil, err
+		}
+		key := l.addressKey(nc.RemoteAddr())
+		if !l.take(key) {
+			l.refused.Add(1)
+			_ = nc.Close()
+			continue
+		}
+		c := &Conn{Conn: nc, l: l, key: key}
+		if l.opt.Eager {
+			l.markFresh(c)
+		}
+		return c, nil
+	}
+}
+
+// acceptRaw accepts the next connection, waiting out a shortage of
+// descriptors.
+func (l *Listener) acceptRaw() (net.Conn, error) {
 	var delay time.Duration
 	for {
 		nc, err := l.Listener.Accept()
@@ -92,15 +125,8 @@ func (l *Listener) Accept() (net.Conn, error) {
 		}
 		if delay > 0 {
 			l.opt.Log.Info("accept: descriptors available again")
-			delay = 0
 		}
-		key := l.addressKey(nc.RemoteAddr())
-		if !l.take(key) {
-			l.refused.Add(1)
-			_ = nc.Close()
-			continue
-		}
-		return &Conn{Conn: nc, l: l, key: key}, nil
+		return nc, nil
 	}
 }
 
@@ -167,6 +193,10 @@ type Conn struct {
 	// server has just gone idle on it, and its next read deadline is the
 	// keep-alive wait.
 	anonymous, idleNext atomic.Bool
+	// fresh: handed on by an eager listener in generation gen, no request
+	// read yet (eager.go).
+	fresh atomic.Bool
+	gen   uint64
 }
 
 // CountedSocket is the connection under the wrapper, for writers that want
@@ -177,6 +207,7 @@ func (c *Conn) CountedSocket() net.Conn { return c.Conn }
 func (c *Conn) Close() error {
 	err := c.Conn.Close()
 	c.closeOnce.Do(func() { c.l.release(c.key) })
+	c.l.unfresh(c)
 	return err
 }
 
@@ -196,6 +227,9 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 // An HTTP/2 connection is left alone: it does not wait for its next request
 // with a read deadline, and a shortened one would cut its streams.
 func (l *Listener) ConnState(nc net.Conn, s http.ConnState) {
+	if c, ok := guarded(nc); ok && s != http.StateNew {
+		l.unfresh(c)
+	}
 	if c, ok := guarded(nc); ok && s == http.StateIdle {
 		if tc, isTLS := nc.(*tls.Conn); isTLS && tc.ConnectionState().NegotiatedProtocol == "h2" {
 			return
