@@ -1,7 +1,6 @@
 package connguard
 
 import (
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,7 +28,7 @@ const (
 
 type eagerState struct {
 	start  sync.Once
-	queue  chan net.Conn
+	queue  chan *Conn
 	failed chan struct{} // closed when accepting has ended; err says why
 	err    error
 	closed chan struct{}
@@ -43,7 +42,7 @@ type eagerState struct {
 func (l *Listener) startEager() {
 	e := &l.eager
 	e.start.Do(func() {
-		e.queue = make(chan net.Conn, eagerQueue)
+		e.queue = make(chan *Conn, eagerQueue)
 		e.failed = make(chan struct{})
 		e.closed = make(chan struct{})
 		e.freed = make(chan struct{}, 1)
@@ -51,13 +50,19 @@ func (l *Listener) startEager() {
 	})
 }
 
-// acceptLoop accepts until the listener fails or closes. A temporary
-// failure is retried after a pause, as net/http's own loop does.
+// acceptLoop accepts until the listener fails or closes. Each connection
+// is counted against the limits as it is accepted, so those waiting here
+// hold no more descriptors than the limits allow, and one over a limit is
+// closed at once. A temporary failure is retried after a pause, as net/http's
+// own loop does.
 func (l *Listener) acceptLoop() {
 	e := &l.eager
 	var delay time.Duration
 	for {
-		nc, err := l.acceptRaw()
+		nc, err := l.acceptLimited()
+		if err == nil && nc == nil {
+			continue
+		}
 		if err != nil {
 			if t, ok := err.(interface{ Temporary() bool }); ok && t.Temporary() {
 				delay = min(max(2*delay, firstBackoff), maxBackoff)
@@ -96,7 +101,7 @@ func (l *Listener) dropQueued() {
 }
 
 // eagerNext is the next accepted connection, once few handed on are fresh.
-func (l *Listener) eagerNext() (net.Conn, error) {
+func (l *Listener) eagerNext() (*Conn, error) {
 	l.startEager()
 	e := &l.eager
 	if e.fresh.Load() >= eagerFresh {

@@ -115,3 +115,50 @@ func TestEagerCloseClosesQueuedConnections(t *testing.T) {
 		t.Fatal("Accept succeeded after Close")
 	}
 }
+
+// What an eager listener holds before handing it on counts against its
+// limits: past MaxConns a connection is closed at once, not queued.
+func TestEagerListenerQueuesNoMoreThanItsLimit(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := Wrap(ln, Options{Eager: true, MaxConns: 3})
+	defer l.Close()
+	first, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	got, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	var more []net.Conn
+	for range 5 {
+		c, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		more = append(more, c)
+	}
+	// One handed on and two waiting make three: the other three are refused.
+	for l.Refused() < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	if n := len(l.eager.queue); n != 2 {
+		t.Fatalf("%d connections waiting, want 2", n)
+	}
+	closed := 0
+	for _, c := range more {
+		_ = c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		if _, err := c.Read(make([]byte, 1)); err == io.EOF {
+			closed++
+		}
+	}
+	if closed != 3 {
+		t.Fatalf("%d connections closed at once, want 3", closed)
+	}
+}

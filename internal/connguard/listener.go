@@ -79,29 +79,36 @@ func Wrap(ln net.Listener, opt Options) *Listener {
 // Accept returns the next connection within the limits. Connections over a
 // limit are closed at once; running out of descriptors is waited out.
 func (l *Listener) Accept() (net.Conn, error) {
-	for {
-		var nc net.Conn
-		var err error
-		if l.opt.Eager {
-			nc, err = l.eagerNext()
-		} else {
-			nc, err = l.acceptRaw()
-		}
+	if l.opt.Eager {
+		c, err := l.eagerNext()
 		if err != nil {
 			return nil, err
 		}
-		key := l.addressKey(nc.RemoteAddr())
-		if !l.take(key) {
-			l.refused.Add(1)
-			_ = nc.Close()
-			continue
-		}
-		c := &Conn{Conn: nc, l: l, key: key}
-		if l.opt.Eager {
-			l.markFresh(c)
-		}
+		l.markFresh(c)
 		return c, nil
 	}
+	for {
+		c, err := l.acceptLimited()
+		if err != nil || c != nil {
+			return c, err
+		}
+	}
+}
+
+// acceptLimited accepts the next connection and counts it, or closes it at
+// once when it is over a limit (nil, nil).
+func (l *Listener) acceptLimited() (*Conn, error) {
+	nc, err := l.acceptRaw()
+	if err != nil {
+		return nil, err
+	}
+	key := l.addressKey(nc.RemoteAddr())
+	if !l.take(key) {
+		l.refused.Add(1)
+		_ = nc.Close()
+		return nil, nil
+	}
+	return &Conn{Conn: nc, l: l, key: key}, nil
 }
 
 // acceptRaw accepts the next connection, waiting out a shortage of
