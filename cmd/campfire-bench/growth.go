@@ -83,7 +83,7 @@ func growthTable(reps []deliveryReport) string {
 	b.WriteString("| Streams | Posts/s | Delivered | Receive p50 (ms) | Receive p99 (ms) | Server CPU per delivery (µs) | Server cores | Load average |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range reps {
-		fmt.Fprintf(&b, "| %d | %.0f | %d / %d | %.1f | %.1f | %.1f | %.2f | %s |\n", r.Streams, r.Rate,
+		fmt.Fprintf(&b, "| %d | %g | %d / %d | %.1f | %.1f | %.1f | %.2f | %s |\n", r.Streams, r.Rate,
 			r.Delivered, r.Expected, r.Latency.P50, r.Latency.P99, r.CPUPerDeliveryUS, r.ServerCPU.Cores, r.ServerCPU.LoadAvg)
 	}
 	return b.String()
