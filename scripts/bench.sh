@@ -3,7 +3,8 @@
 # paths and references, then load runs of campfire-bench against a real server
 # on a freshly seeded database. Results go to $BENCH_OUT (default bench-out/).
 # Knobs (environment): BENCHTIME, MESSAGES, FANOUT, RATE, POST_RATE, DURATION,
-# IDLE, STORM, GROWTH (stream counts for the growth table and plot).
+# IDLE, STORM, GROWTH (stream counts for the growth table and plot), PEER
+# (0: no Centrifugo run), CENTRIFUGO (a built binary, to skip its build).
 # docs/BENCHMARKS.md has the full-size commands.
 set -euo pipefail
 export GOFLAGS=${GOFLAGS:--tags=sqlite_fts5}
@@ -89,4 +90,17 @@ for n in $growth; do
 done
 "${b[@]}" growth -out "$out" "$out"/growth-*.json
 cat "$out/growth.md"
+
+# The headline: this run's storm, posts and fan-out in one table, then the
+# same workloads against Centrifugo in the same session, as ratios
+# (scripts/bench-peer.sh, one round; PEER=0 skips it, CENTRIFUGO=BIN skips
+# its build). The full-size version is scripts/bench-issue17.sh.
+echo "== headline"
+"${b[@]}" summary "$out/reconnect.json" "$out/post.json" "$out/fanout.json" | tee "$out/summary.md"
+if [ "${PEER:-1}" = 1 ]; then
+	echo "== the peer: Centrifugo, alternating with Campfire"
+	OUT="$out/peer" ROUNDS=1 IDLE="$idle" FANOUT="$fanout" RATE="$rate" DURATION="$duration" STORM="$storm" \
+		BENCH_PORT=$((port + 2)) scripts/bench-peer.sh >"$out/peer.log" 2>&1 || true
+	if [ -f "$out/peer/ratios.md" ]; then cat "$out/peer/ratios.md"; else echo "the peer run failed: see $out/peer.log"; fi
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
