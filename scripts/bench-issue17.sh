@@ -118,17 +118,8 @@ if ! grep -q '"hundred"' "$pristine.layout.json" 2>/dev/null; then
 	b seed -db "$pristine" -users 1200 -messages 50000 -ten-k 5000
 fi
 
-cat >"$work/centrifugo.json" <<JSON
-{
-  "http_server": {"port": $port},
-  "log": {"level": "error"},
-  "client": {"insecure": true, "allowed_origins": ["*"]},
-  "http_api": {"insecure": true},
-  "uni_sse": {"enabled": true},
-  "health": {"enabled": true},
-  "channel": {"without_namespace": {"history_size": 100, "history_ttl": "300s", "force_recovery": true}}
-}
-JSON
+. scripts/centrifugo-config.sh
+centrifugo_config "$port" "$work/centrifugo.json"
 
 up() { for _ in $(seq 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "server did not start" >&2; return 1; }
 # fresh_campfire starts Campfire on a fresh copy of the database. Sessions

@@ -49,17 +49,8 @@ if [ -z "$centrifugo" ]; then
 	GOFLAGS= GOBIN="$work/bin" go install "github.com/centrifugal/centrifugo/v6@$version"
 	centrifugo="$work/bin/centrifugo"
 fi
-cat >"$work/centrifugo.json" <<JSON
-{
-  "http_server": {"port": $port},
-  "log": {"level": "error"},
-  "client": {"insecure": true, "allowed_origins": ["*"]},
-  "http_api": {"insecure": true},
-  "uni_sse": {"enabled": true},
-  "health": {"enabled": true},
-  "channel": {"without_namespace": {"history_size": 100, "history_ttl": "300s", "force_recovery": true}}
-}
-JSON
+. scripts/centrifugo-config.sh
+centrifugo_config "$port" "$work/centrifugo.json"
 
 go build -o "$work/campfire" ./cmd/campfire
 go build -o "$work/campfire-bench" ./cmd/campfire-bench

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -38,13 +37,7 @@ func growthCmd(args []string) error {
 	if len(reps) < 2 {
 		return fmt.Errorf("growth needs fanout reports at two stream counts at least")
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(*out, "growth.md"), []byte(growthTable(reps)), 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(*out, "growth.svg"), []byte(growthSVG(reps)), 0o644)
+	return writeTableAndPlot(*out, "growth", growthTable(reps), growthSVG(reps), false)
 }
 
 // streamsAsked is how many streams a fan-out asked for (each post was

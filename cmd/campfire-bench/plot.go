@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -29,6 +31,21 @@ type plot struct {
 	XLog                bool
 	Left                plotAxis
 	Right               *plotAxis
+}
+
+// writeTableAndPlot writes NAME.md and NAME.svg into dir, and prints the
+// table too when asked.
+func writeTableAndPlot(dir, name, table, svg string, print bool) error {
+	if print {
+		fmt.Print(table)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".md"), []byte(table), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, name+".svg"), []byte(svg), 0o644)
 }
 
 // plotColors are the series' colours, in order, distinguishable in print.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -268,15 +267,7 @@ func roomsizeCmd(args []string) error {
 		return fmt.Errorf("roomsize needs roomsize-run reports")
 	}
 	slices.SortFunc(reps, func(a, b sweepReport) int { return a.Members - b.Members })
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	table := roomsizeTable(reps)
-	fmt.Print(table)
-	if err := os.WriteFile(filepath.Join(*out, "roomsize.md"), []byte(table), 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(*out, "roomsize.svg"), []byte(roomsizeSVG(reps)), 0o644)
+	return writeTableAndPlot(*out, "roomsize", roomsizeTable(reps), roomsizeSVG(reps), true)
 }
 
 // cpuPerPostMS is the server's CPU per post over the window, in ms.

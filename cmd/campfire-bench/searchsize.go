@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,15 +107,7 @@ func searchsizeCmd(args []string) error {
 		return fmt.Errorf("usage: campfire-bench searchsize [-out DIR] MESSAGES=FILE ...")
 	}
 	slices.SortFunc(benches, func(a, b searchBench) int { return a.Messages - b.Messages })
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	table := searchsizeTable(benches)
-	fmt.Print(table)
-	if err := os.WriteFile(filepath.Join(*out, "searchsize.md"), []byte(table), 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(*out, "searchsize.svg"), []byte(searchsizeSVG(benches)), 0o644)
+	return writeTableAndPlot(*out, "searchsize", searchsizeTable(benches), searchsizeSVG(benches), true)
 }
 
 // queryOrder is every query in the order first seen.
