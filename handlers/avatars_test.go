@@ -252,7 +252,7 @@ func TestAvatarOversizeIsRefusedBeforeItIsReadWhole(t *testing.T) {
 	bob := a.member("Bob Builder")
 	big := bytes.Repeat([]byte{0}, 3*maxImageUpload)
 	copy(big, testPNG(t, 10, 10))
-	ct, body := multipartBody(t, nil, "user[avatar]", "big.png", big)
+	ct, body := multipartForm(t, nil, "user[avatar]", "big.png", big)
 
 	res := bob.send(http.MethodPut, "/users/me/profile", ct, body)
 	wantStatus(t, res, http.StatusRequestEntityTooLarge)
@@ -260,7 +260,7 @@ func TestAvatarOversizeIsRefusedBeforeItIsReadWhole(t *testing.T) {
 	// Chunked, with no length to judge by: 64 MiB offered, and the server
 	// stops reading a little past the limit (what it read, plus what the
 	// sockets' buffers took, stays far below what was offered).
-	openCT, small := multipartBody(t, nil, "user[avatar]", "big.png", testPNG(t, 10, 10))
+	openCT, small := multipartForm(t, nil, "user[avatar]", "big.png", testPNG(t, 10, 10))
 	head := small[:strings.LastIndex(small, "\r\n--")] // the file part, open-ended
 	sent := &countingReader{r: io.MultiReader(strings.NewReader(head), io.LimitReader(zeros{}, 64<<20))}
 	req, _ := http.NewRequest(http.MethodPut, a.srv.URL+"/users/me/profile", sent)

@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -57,31 +56,10 @@ func bombPNG(t testing.TB, width, height int) []byte {
 	return out
 }
 
-// multipartBody builds a multipart form of fields and one file.
-func multipartBody(t testing.TB, fields map[string]string, fileField, filename string, content []byte) (string, string) {
-	t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for k, v := range fields {
-		if err := mw.WriteField(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if fileField != "" {
-		fw, err := mw.CreateFormFile(fileField, filename)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write(content)
-	}
-	mw.Close()
-	return mw.FormDataContentType(), b.String()
-}
-
 // upload sends a multipart form with one file.
 func (c *client) upload(method, path string, fields map[string]string, fileField, filename string, content []byte, headers ...string) *http.Response {
 	c.app.t.Helper()
-	ct, body := multipartBody(c.app.t, fields, fileField, filename, content)
+	ct, body := multipartForm(c.app.t, fields, fileField, filename, content)
 	return c.send(method, path, ct, body, headers...)
 }
 
