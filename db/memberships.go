@@ -86,9 +86,7 @@ func (s *Store) IsMember(ctx context.Context, roomID, userID int64) (bool, error
 // MarkRead clears the room's unread and mentioned marks for the user,
 // reporting whether one was set.
 func (s *Store) MarkRead(ctx context.Context, roomID, userID int64) (bool, error) {
-	res, err := s.w.ExecContext(ctx, `
-		UPDATE memberships SET unread_at = NULL, mentioned_at = NULL
-		WHERE room_id = ? AND user_id = ? AND (unread_at IS NOT NULL OR mentioned_at IS NOT NULL)`, roomID, userID)
+	res, err := s.w.ExecContext(ctx, markReadSQL, roomID, userID)
 	if err != nil {
 		return false, fmt.Errorf("db: mark read: %w", err)
 	}
@@ -159,15 +157,19 @@ func checkActiveUsers(ctx context.Context, q queryer, ids []int64) error {
 	return nil
 }
 
-// MarkReadMany clears the unread mark of each {room, user} in one
-// transaction and returns those that had one.
+// markReadSQL clears a membership's unread and mention marks; it changes
+// a row only when it had one.
+const markReadSQL = `
+	UPDATE memberships SET unread_at = NULL, mentioned_at = NULL
+	WHERE room_id = ? AND user_id = ? AND (unread_at IS NOT NULL OR mentioned_at IS NOT NULL)`
+
+// MarkReadMany clears the unread and mention marks of each {room, user} in
+// one transaction and returns those that had one.
 func (s *Store) MarkReadMany(ctx context.Context, pairs [][2]int64) ([][2]int64, error) {
 	var changed [][2]int64
 	err := s.tx(ctx, func(tx cachedTx) error {
 		for _, p := range pairs {
-			res, err := tx.ExecContext(ctx, `
-				UPDATE memberships SET unread_at = NULL
-				WHERE room_id = ? AND user_id = ? AND unread_at IS NOT NULL`, p[0], p[1])
+			res, err := tx.ExecContext(ctx, markReadSQL, p[0], p[1])
 			if err != nil {
 				return err
 			}

@@ -271,11 +271,18 @@ func TestStreamTokenMarksTheRoomRead(t *testing.T) {
 	if !unread() {
 		t.Fatal("the room did not turn unread while Bob was away")
 	}
+	mention := fmt.Sprintf(`<div>Look, <a href="/users/%d" data-mention="%d">@Bob</a></div>`, bob.user.ID, bob.user.ID)
+	wantStatus(t, admin.post(room, mention, "away-2"), http.StatusSeeOther)
+	if sr, _ := a.store.MemberRoom(context.Background(), room, bob.user.ID); !sr.Mentioned {
+		t.Fatal("the mention did not mark the room")
+	}
 	other := bob.openStream(t, door.ID, 0, 0)
 	wantStatus(t, a.openBare(t, stream, 0), http.StatusOK)
-	// The line is sent after the mark is cleared.
+	// The line is sent after the marks are cleared, the mention's too (the
+	// batched marking cleared only the unread one).
 	ev := other.next(t, "sidebar")
-	if unread() {
-		t.Fatalf("room still unread after the sidebar line %s", ev.Data)
+	sr, err := a.store.MemberRoom(context.Background(), room, bob.user.ID)
+	if err != nil || sr.Unread || sr.Mentioned {
+		t.Fatalf("room unread %v, mentioned %v (%v) after the sidebar line %s", sr.Unread, sr.Mentioned, err, ev.Data)
 	}
 }

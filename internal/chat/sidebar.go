@@ -16,11 +16,11 @@ import (
 // sent after that post's unread mark and paint over it, and a mark read could
 // overtake the unread mark it follows.
 
-// MarkRead marks the room read for the user, when it was unread as loaded,
-// and updates its line in the user's open tabs. The room comes back as it
-// now is.
+// MarkRead clears the room's unread and mention marks for the user, when it
+// had either as loaded, and updates its line in the user's open tabs. The
+// room comes back as it now is.
 func (s *Service) MarkRead(ctx context.Context, room model.SidebarRoom, userID int64) (model.SidebarRoom, error) {
-	if !room.Unread {
+	if !room.Unread && !room.Mentioned {
 		return room, nil
 	}
 	s.publishMu.Lock()
@@ -29,7 +29,7 @@ func (s *Service) MarkRead(ctx context.Context, room model.SidebarRoom, userID i
 	if err != nil {
 		return room, err
 	}
-	room.Unread = false
+	room.Unread, room.Mentioned = false, false
 	// Unchanged, another tab marked it read and published the line already.
 	if changed {
 		s.hub.PublishUser(userID, live.EventSidebar, render(ctx, views.SidebarRoomUpdate(room)))
