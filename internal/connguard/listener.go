@@ -89,8 +89,12 @@ func (l *Listener) Accept() (net.Conn, error) {
 	}
 	for {
 		c, err := l.acceptLimited()
-		if err != nil || c != nil {
-			return c, err
+		if err != nil {
+			// Not c: a nil *Conn in a net.Conn is not a nil net.Conn.
+			return nil, err
+		}
+		if c != nil {
+			return c, nil
 		}
 	}
 }
@@ -234,10 +238,12 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 // An HTTP/2 connection is left alone: it does not wait for its next request
 // with a read deadline, and a shortened one would cut its streams.
 func (l *Listener) ConnState(nc net.Conn, s http.ConnState) {
-	if c, ok := guarded(nc); ok && s != http.StateNew {
-		l.unfresh(c)
+	c, ok := guarded(nc)
+	if !ok || s == http.StateNew {
+		return
 	}
-	if c, ok := guarded(nc); ok && s == http.StateIdle {
+	l.unfresh(c)
+	if s == http.StateIdle {
 		if tc, isTLS := nc.(*tls.Conn); isTLS && tc.ConnectionState().NegotiatedProtocol == "h2" {
 			return
 		}

@@ -214,7 +214,8 @@ func setStreamHeaders(hd http.Header) {
 // reconnects, cloning the header map and writing it sorted through a buffer
 // was 4% of the server's work. Order of fields does not matter in HTTP.
 func responseHead(hd http.Header) []byte {
-	n := len(streamHead) + len(httpDate())
+	date := httpDate()
+	n := len(streamHead) + len(date)
 	for k, vs := range hd {
 		if !streamOwnsHeader(k) {
 			for _, v := range vs {
@@ -236,7 +237,7 @@ func responseHead(hd http.Header) []byte {
 		}
 	}
 	b = append(b, "Date: "...)
-	b = append(b, httpDate()...)
+	b = append(b, date...)
 	return append(b, "\r\n\r\n"...)
 }
 
