@@ -13,7 +13,7 @@
 #   roomsize/   posts/s against room size (10, 100, 1,000 members), roomsize.md/.svg
 #   search/     search p99 against database size, searchsize.md/.svg
 #
-#   scripts/bench-issue17.sh                         # everything, 20-25 minutes
+#   scripts/bench-issue17.sh                         # everything, 18 minutes on a quiet machine
 #   STEPS="fanout growth" scripts/bench-issue17.sh   # some of it
 #
 # Knobs (environment): OUT, DATA (the datasets and binaries folder, default
