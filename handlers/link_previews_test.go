@@ -327,3 +327,34 @@ func TestLinkPreviewFollowsEdits(t *testing.T) {
 		t.Error("the untitled page made a card")
 	}
 }
+
+// A post's fetch still under way when an edit changes the link must not
+// put the old link's card over the new one: a message's jobs run in order.
+func TestLinkPreviewOfAnEditIsNotOvertakenByThePosts(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	a.admin()
+	bob := a.member("Bob Builder")
+	done := a.startPreviews(t)
+	site, release := linkSite(t)
+	room := a.allTalk()
+	m := bob.postOK(room, site.URL+"/slow", "ed-race")
+	wantStatus(t, bob.postForm(fmt.Sprintf("/rooms/%d/messages/%d", room, m.ID),
+		url.Values{"_method": {"put"}, "message[body]": {"rather " + site.URL + "/article"}}), http.StatusSeeOther)
+	// Give the edit's job the time to overtake, as it did when any worker
+	// took any job (the local fetch takes milliseconds), then let the
+	// post's fetch finish.
+	reported := 0
+	select {
+	case <-done:
+		reported++
+	case <-time.After(2 * time.Second):
+	}
+	close(release)
+	for ; reported < 2; reported++ {
+		waitPreview(t, done, m.ID)
+	}
+	if p := a.stored(room, "ed-race").Preview; p == nil || p.URL != site.URL+"/article" {
+		t.Fatalf("card %+v, want the edited link's", p)
+	}
+}

@@ -23,7 +23,10 @@ const queueSize = 256
 // errNoLink is the outcome of an edit that took the message's link out.
 var errNoLink = errors.New("the message has no link any more")
 
-// workers is how many previews are made at once.
+// workers is how many previews are made at once. Each has its own queue,
+// and a message's jobs all go to one (by its id), so they run in order: the
+// fetch of a post's link cannot finish after an edit changed the link and
+// put its card over the new one.
 const workers = 2
 
 // ImageWidth is the widest a preview's image is kept: the card shows it
@@ -60,7 +63,7 @@ type Service struct {
 	done  func(int64, error)
 	self  string // the app's own host, lower case, or ""
 
-	queue  chan job
+	queues [workers]chan job
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -87,9 +90,10 @@ func Start(chatSvc *chat.Service, blobs *files.Store, opt Options, log *slog.Log
 func New(pub Publisher, blobs *files.Store, opt Options, log *slog.Logger) *Service {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{fetch: NewFetcher(opt.AllowLocal), files: blobs, pub: pub, log: log, done: opt.Done, self: hostOf(opt.Self),
-		queue: make(chan job, queueSize), ctx: ctx, cancel: cancel}
-	for range workers {
-		s.wg.Go(s.run)
+		ctx: ctx, cancel: cancel}
+	for i := range s.queues {
+		s.queues[i] = make(chan job, queueSize/workers)
+		s.wg.Go(func() { s.run(s.queues[i]) })
 	}
 	return s
 }
@@ -129,7 +133,7 @@ func (s *Service) previewable(html string) string {
 
 func (s *Service) enqueue(j job) {
 	select {
-	case s.queue <- j:
+	case s.queues[j.messageID%workers] <- j:
 	default:
 		s.log.Warn("link preview queue full; no preview", "message", j.messageID)
 	}
@@ -141,12 +145,12 @@ func (s *Service) Close() {
 	s.wg.Wait()
 }
 
-func (s *Service) run() {
+func (s *Service) run(queue <-chan job) {
 	for {
 		select {
 		case <-s.ctx.Done():
 			return
-		case j := <-s.queue:
+		case j := <-queue:
 			err := s.make(j)
 			if err != nil && !errors.Is(err, context.Canceled) {
 				// A page without a card is ordinary: nothing to warn about.

@@ -40,7 +40,10 @@ func posted(id int64, html string) chat.Posted {
 // Links to the app itself get no preview: fetched without a session, every
 // page of ours is the sign-in page. Messages without a link queue nothing.
 func TestHookQueuesOnlyLinksElsewhere(t *testing.T) {
-	s := &Service{queue: make(chan job, 8), self: hostOf("https://Chat.Example.com/"), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &Service{self: hostOf("https://Chat.Example.com/"), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for i := range s.queues {
+		s.queues[i] = make(chan job, 8)
+	}
 	for id, html := range []string{
 		`<div><a href="https://chat.example.com/rooms/1/@2">a permalink</a></div>`,
 		`<div>no link</div>`,
@@ -49,10 +52,11 @@ func TestHookQueuesOnlyLinksElsewhere(t *testing.T) {
 	} {
 		s.Hook(context.Background(), model.SidebarRoom{}, posted(int64(id), html))
 	}
-	if len(s.queue) != 1 {
-		t.Fatalf("%d jobs queued, want 1", len(s.queue))
+	q := s.queues[3%workers]
+	if n := len(s.queues[0]) + len(s.queues[1]); n != 1 || len(q) != 1 {
+		t.Fatalf("%d jobs queued (%d on message 3's queue), want 1", n, len(q))
 	}
-	if j := <-s.queue; j.messageID != 3 || j.url != "https://example.com/a" {
+	if j := <-q; j.messageID != 3 || j.url != "https://example.com/a" {
 		t.Errorf("queued %+v, want message 3's first link", j)
 	}
 }
