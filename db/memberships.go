@@ -38,6 +38,18 @@ func (s *Store) ActivePeople(ctx context.Context) ([]model.Person, error) {
 	return s.people(ctx, `SELECT id, name, role, coalesce(avatar_key, '') FROM users WHERE status = 'active' ORDER BY lower(name), id`)
 }
 
+// HasOtherPerson reports whether anyone but the user (bots aside) is an
+// active member of the account.
+func (s *Store) HasOtherPerson(ctx context.Context, userID int64) (bool, error) {
+	var ok bool
+	err := s.r.QueryRowContext(ctx, `
+		SELECT EXISTS (SELECT 1 FROM users WHERE status = 'active' AND role != 'bot' AND id != ?)`, userID).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("db: other person: %w", err)
+	}
+	return ok, nil
+}
+
 // RoomPeople lists a room's members by name.
 func (s *Store) RoomPeople(ctx context.Context, roomID int64) ([]model.Person, error) {
 	return s.people(ctx, `

@@ -35,6 +35,15 @@ func TestReplyAndQuoteFillTheComposer(t *testing.T) {
 	if got := composer(quote); got != "> Mia Member: Lunch at noon?\n> Or later\n\n" {
 		t.Errorf("Quote fills the composer with %q", got)
 	}
+	// A message with a file quotes its words, not the file's name, which
+	// only its searchable text carries.
+	wantStatus(t, rc.member.attach(closed.ID, "the plan", "rq-3", "plan.txt", []byte("steps")), http.StatusSeeOther)
+	doc = document(t, rc.creator.get(fmt.Sprintf("/rooms/%d", closed.ID)))
+	withFile, _ := doc.Find("#message_rq-3 .message__menu [data-quote]").Attr("href")
+	withFile, _, _ = strings.Cut(withFile, "#")
+	if got := composer(withFile); got != "> Mia Member: the plan\n\n" {
+		t.Errorf("Quote of a message with a file fills the composer with %q", got)
+	}
 	if got := composer(fmt.Sprintf("/rooms/%d?quote=%d", closed.ID, secret.ID)); got != "" {
 		t.Errorf("quoting another room's message filled in %q", got)
 	}

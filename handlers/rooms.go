@@ -131,7 +131,7 @@ func (h *Handler) composerStart(w http.ResponseWriter, r *http.Request) (string,
 	if replyTo != 0 {
 		return "@" + m.CreatorName + " ", true
 	}
-	text := m.Plain
+	text := editableText(m)
 	if m.Sound != nil {
 		text = m.Sound.Caption
 	}
@@ -283,14 +283,8 @@ func (h *Handler) inviteURL(r *http.Request, u model.User) (string, error) {
 	if !u.IsAdmin() {
 		return "", nil
 	}
-	people, err := h.store.ActivePeople(r.Context())
-	if err != nil {
+	if others, err := h.store.HasOtherPerson(r.Context(), u.ID); err != nil || others {
 		return "", err
-	}
-	for _, p := range people {
-		if p.ID != u.ID && p.Role != model.RoleBot {
-			return "", nil
-		}
 	}
 	a, err := h.store.Account(r.Context())
 	if err != nil {
