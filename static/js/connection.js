@@ -34,7 +34,9 @@
     status.textContent = "Back online.";
     var c = composer();
     if (c) c.classList.remove("composer--offline");
-    document.querySelectorAll("#messages .message--failed .message__retry").forEach(function (b) { b.click(); });
+    // Only what failed for want of a connection: a refusal would only be
+    // refused again (and a file sent again for nothing).
+    document.querySelectorAll("#messages .message--failed[data-retriable] .message__retry").forEach(function (b) { b.click(); });
     clearTimeout(clearTimer);
     clearTimer = setTimeout(function () {
       if (!offline) {

@@ -71,7 +71,9 @@ export function Composer(props) {
       status === 413 ? (text && text.length < 200 && !text.includes("<") ? "Not sent: " + text : "Not sent: too large.") :
       status === 403 || status === 404 ? "Not sent: you can no longer post here." :
       status === 429 ? "Not sent: too many messages, wait a moment." : "Not sent: the server had a problem.";
-    fail(cmid, reason, again);
+    // What a restarting server answers (a proxy's 502 or 503) is tried again
+    // when the stream is back; a refusal is not.
+    fail(cmid, reason, again, status >= 500);
   };
 
   // post sends one message without a file and settles its pending copy.
@@ -89,7 +91,7 @@ export function Composer(props) {
         headers: { "HX-Request": "true", Accept: "text/html" },
       });
     } catch {
-      fail(cmid, "Not sent: no connection.", again);
+      fail(cmid, "Not sent: no connection.", again, true);
       return;
     }
     const text = await res.text().catch(() => "");
@@ -112,7 +114,7 @@ export function Composer(props) {
     xhr.addEventListener("load", () => {
       settle(cmid, html, xhr.status, xhr.responseText, xhr.getResponseHeader("HX-Redirect"), again);
     });
-    xhr.addEventListener("error", () => fail(cmid, "Not sent: no connection.", again));
+    xhr.addEventListener("error", () => fail(cmid, "Not sent: no connection.", again, true));
     xhr.addEventListener("abort", () => {
       removePending(cmid);
       flash("Stopped sending " + chosen.file.name + ".");
@@ -123,8 +125,8 @@ export function Composer(props) {
     xhr.send(form);
   }, [action]);
 
-  const fail = (cmid, reason, again) => {
-    showFailed(cmid, reason, () => {
+  const fail = (cmid, reason, again, retriable = false) => {
+    showFailed(cmid, reason, retriable, () => {
       retrying(cmid);
       again();
     }, () => editorEl.current && editorEl.current.focus());

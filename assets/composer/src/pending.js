@@ -32,10 +32,13 @@ export function showPending({ clientMessageID, html, userID, userName }) {
 }
 
 // showFailed turns a pending message into a failed one with a retry button.
-export function showFailed(clientMessageID, reason, retry, discard) {
+// retriable marks a failure of the connection or of a restarting server,
+// which connection.js retries when the stream is back.
+export function showFailed(clientMessageID, reason, retriable, retry, discard) {
   const el = document.getElementById("message_" + clientMessageID);
   if (!el || !el.classList.contains("message--pending")) return;
   el.classList.add("message--failed");
+  if (retriable) el.dataset.retriable = "";
   el.removeAttribute("aria-busy");
   const status = el.querySelector(".message__status");
   status.textContent = "";
@@ -60,6 +63,7 @@ export function retrying(clientMessageID) {
   const el = document.getElementById("message_" + clientMessageID);
   if (!el) return;
   el.classList.remove("message--failed");
+  delete el.dataset.retriable;
   el.setAttribute("aria-busy", "true");
   const status = el.querySelector(".message__status");
   if (status) {
