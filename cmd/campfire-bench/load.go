@@ -228,11 +228,7 @@ func fanoutCmd(ctx context.Context, args []string) error {
 	// Only members may open the room's stream: more streams than members
 	// are several tabs of the same people (beyond 1,000 members, a 404 each
 	// for the rest was counted as a failed stream).
-	inRoom := c.lay.FanoutMembers
-	if inRoom == 0 {
-		inRoom = 1000
-	}
-	members := c.lay.FanoutMemberIDs(min(*n, c.lay.Users-1, inRoom))
+	members := c.lay.FanoutMemberIDs(min(*n, c.lay.Users-1, c.lay.FanoutSize()))
 	conns := make([]connSpec, 0, *n)
 	for i := 0; i < *n; i++ {
 		conns = append(conns, connSpec{User: members[i%len(members)], Room: c.lay.Fanout})

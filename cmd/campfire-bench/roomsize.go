@@ -41,11 +41,7 @@ func roomsOfSize(l perf.Layout, members, streams int) ([]sizedRoom, error) {
 			all = append(all, sizedRoom{id, l.HundredRoomMembers(i)})
 		}
 	case 1000:
-		n := l.FanoutMembers
-		if n == 0 {
-			n = 1000
-		}
-		if n == 1000 {
+		if n := l.FanoutSize(); n == 1000 {
 			all = append(all, sizedRoom{l.Fanout, l.FanoutMemberIDs(n)})
 		}
 	default:

@@ -49,13 +49,9 @@ func summaryTable(paths []string) (string, error) {
 		case "reconnect":
 			var r reconnectReport
 			_ = json.Unmarshal(b, &r)
-			perMS := 0.0
-			if r.Streams > 0 {
-				perMS = r.ServerCPU.RunS * 1000 / float64(r.Streams)
-			}
 			storms = append(storms, fmt.Sprintf("| %s | %s | %d | %d | %d | %.2f / %.2f / %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.2f | %s |",
 				name, server, r.Streams, r.GotFirst, r.Errors, r.FirstEvent.P50/1000, r.FirstEvent.P95/1000, r.FirstEvent.P99/1000,
-				r.LastLiveMS/1000, r.ServerCPU.RunS, perMS, r.ToolCPUPerReconnectMS, r.ServerCPU.Cores, r.MachineBusyCores, r.ServerCPU.LoadAvg))
+				r.LastLiveMS/1000, r.ServerCPU.RunS, r.ServerCPUPerReconnectMS, r.ToolCPUPerReconnectMS, r.ServerCPU.Cores, r.MachineBusyCores, r.ServerCPU.LoadAvg))
 		case "post", "fanout":
 			var r deliveryReport
 			_ = json.Unmarshal(b, &r)

@@ -9,7 +9,7 @@ import (
 )
 
 // TestSummaryTable: storms and posts each get their table, a row per report
-// in the order given, with the CPU per operation worked out.
+// in the order given, the CPU per post worked out, per reconnect as reported.
 func TestSummaryTable(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, v any) string {
@@ -22,7 +22,7 @@ func TestSummaryTable(t *testing.T) {
 	}
 	storm := write("storm-campfire-1.json", reconnectReport{Command: "reconnect", Streams: 10000, GotFirst: 10000,
 		FirstEvent: dist{P50: 910, P95: 1650, P99: 1680}, LastLiveMS: 1690, ServerCPU: cpuUse{RunS: 1.31, Cores: 0.77, LoadAvg: "1.4 1.9 2.0"},
-		ToolCPUPerReconnectMS: 0.2, MachineBusyCores: 1.9})
+		ServerCPUPerReconnectMS: 0.131, ToolCPUPerReconnectMS: 0.2, MachineBusyCores: 1.9})
 	post := write("post-2000-1.json", deliveryReport{Command: "post", Streams: 1000, Rate: 2000, PostRateAch: 2000,
 		Posted: 30000, Delivered: 300000, Expected: 300000, PostLatency: dist{P50: 3, P95: 19.9, P99: 65.1}, ServerCPU: cpuUse{RunS: 17.1}})
 	table, err := summaryTable([]string{post, storm})

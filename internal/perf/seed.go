@@ -82,6 +82,15 @@ type Layout struct {
 // Email is the address of seeded user id.
 func Email(id int64) string { return "user" + strconv.FormatInt(id, 10) + "@bench.test" }
 
+// FanoutSize is how many people besides the administrator are in Fanout,
+// also for layouts written before it was recorded.
+func (l Layout) FanoutSize() int {
+	if l.FanoutMembers == 0 {
+		return 1000
+	}
+	return l.FanoutMembers
+}
+
 // FanoutMemberIDs are the Fanout room's members other than the administrator.
 func (l Layout) FanoutMemberIDs(n int) []int64 {
 	ids := make([]int64, 0, n)
