@@ -107,7 +107,7 @@ func KeepFile(ctx context.Context, k FileKeeper, r io.Reader, name string) (*Upl
 	u.att = db.NewAttachment{Blob: p.Blob, Attachment: model.Attachment{
 		Filename: files.CleanName(name), ContentType: p.ContentType, ByteSize: p.Size, Key: p.Key,
 	}}
-	if isDecodable(p.ContentType) {
+	if imaging.Reads(p.ContentType) {
 		if err := u.preview(ctx, k.Slots); err != nil {
 			u.Release()
 			return nil, err
@@ -118,15 +118,6 @@ func KeepFile(ctx context.Context, k FileKeeper, r io.Reader, name string) (*Upl
 
 // Attachment is the row to record for the file, with its message.
 func (u *Upload) Attachment() db.NewAttachment { return u.att }
-
-// isDecodable reports whether the sniffed type is one imaging reads.
-func isDecodable(contentType string) bool {
-	switch contentType {
-	case "image/png", "image/jpeg", "image/gif", "image/webp":
-		return true
-	}
-	return false
-}
 
 // preview makes the image's preview, once, on upload. An image that does
 // not decode becomes a plain download; one with too many pixels is refused.

@@ -200,7 +200,7 @@ func (s *Service) Edit(ctx context.Context, m model.Message, raw string) (model.
 		return model.Message{}, err
 	}
 	s.publishRoom(ctx, model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID,
-		DomID: "message_" + updated.ClientMessageID}, &updated, render(ctx, views.MessageReplace(updated)))
+		DomID: updated.DomID()}, &updated, render(ctx, views.MessageReplace(updated)))
 	s.publishBots(ctx, botEvent{ev: model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID},
 		msg: &updated}, false)
 	for _, h := range s.edits {
@@ -239,7 +239,7 @@ func (s *Service) changeBoost(ctx context.Context, messageID int64, change strin
 		return model.Boost{}, err
 	}
 	s.publishRoom(ctx, model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID,
-		DomID: "message_" + m.ClientMessageID}, &m, render(ctx, views.MessageReplace(m)))
+		DomID: m.DomID()}, &m, render(ctx, views.MessageReplace(m)))
 	ev := botEvent{ev: model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID,
 		BoostID: b.ID, BoostChange: change}, msg: &m}
 	if change == model.EventCreated {

@@ -152,7 +152,7 @@ func (s *Service) commitBatch(batch []*postRequest) {
 			ctx := context.WithoutCancel(r.ctx)
 			frag = render(ctx, views.MessageAppend(p.Message))
 			s.publishRoom(ctx, model.Event{ID: p.EventID, RoomID: r.room.ID, Kind: model.EventCreated, MessageID: p.Message.ID,
-				DomID: "message_" + p.Message.ClientMessageID}, &p.Message, frag)
+				DomID: p.Message.DomID()}, &p.Message, frag)
 			s.publishBots(ctx, botEvent{ev: model.Event{ID: p.EventID, RoomID: r.room.ID, Kind: model.EventCreated,
 				MessageID: p.Message.ID}, room: r.room.Room, msg: &p.Message}, true)
 			s.publishUnread(ctx, r.room, p.Unread, p.Mentioned)

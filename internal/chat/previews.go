@@ -47,7 +47,7 @@ func (s *Service) changePreview(ctx context.Context, messageID int64, write func
 		return err
 	}
 	s.publishRoom(ctx, model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID,
-		DomID: "message_" + m.ClientMessageID}, &m, render(ctx, views.MessageReplace(m)))
+		DomID: m.DomID()}, &m, render(ctx, views.MessageReplace(m)))
 	s.publishBots(ctx, botEvent{ev: model.Event{ID: eventID, RoomID: m.RoomID, Kind: model.EventUpdated, MessageID: m.ID},
 		msg: &m}, false)
 	return nil

@@ -97,6 +97,16 @@ func Inspect(r io.Reader) (Info, error) {
 	return Info{Format: name, Width: cfg.Width, Height: cfg.Height}, nil
 }
 
+// Reads reports whether contentType, as sniffed or declared, is one of the
+// formats this package decodes: PNG, JPEG, GIF and WebP.
+func Reads(contentType string) bool {
+	switch contentType {
+	case "image/png", "image/jpeg", "image/gif", "image/webp":
+		return true
+	}
+	return false
+}
+
 // Decode reads an image whose header passes Inspect, and only then decodes
 // it: a bomb is refused having read a few bytes. r must be at its start and
 // seekable, as the header is read twice.

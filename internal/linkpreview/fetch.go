@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/campfire-go/campfire/internal/imaging"
 	"github.com/campfire-go/campfire/internal/netguard"
 	"golang.org/x/net/html/charset"
 )
@@ -75,19 +76,17 @@ func (f *Fetcher) Page(ctx context.Context, rawURL string) (Page, error) {
 	return p, nil
 }
 
-// imageTypes are the image formats a preview may come from, by the type the
-// server declares and the type its bytes sniff as.
-var imageTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
-
 // Image fetches a page's image: a PNG, JPEG, GIF or WebP of at most 2 MiB.
 func (f *Fetcher) Image(ctx context.Context, rawURL string) ([]byte, error) {
 	body, _, err := f.get(ctx, rawURL, "image/webp,image/png,image/jpeg,image/gif", func(mediaType string) bool {
-		return imageTypes[mediaType]
+		return imaging.Reads(mediaType)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if !imageTypes[http.DetectContentType(body)] {
+	// The type the server declares and the one the bytes sniff as must both
+	// be one imaging reads.
+	if !imaging.Reads(http.DetectContentType(body)) {
 		return nil, fmt.Errorf("%w: %s does not hold an image", ErrType, rawURL)
 	}
 	return body, nil
