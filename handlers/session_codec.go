@@ -135,8 +135,9 @@ func decodeBinarySession(b []byte) (time.Time, map[string]any, error) {
 	r := sessionReader{b: b}
 	deadline := r.varint()
 	n := r.uvarint()
-	// Every entry takes at least three bytes: no count may claim more.
-	if r.err != nil || n > uint64(len(r.b)) {
+	// Every entry takes at least three bytes (the key's length, the kind,
+	// a value byte): no count may claim more, nor size the map past them.
+	if r.err != nil || n > uint64(len(r.b))/3 {
 		return time.Time{}, nil, errCorruptSession
 	}
 	values := make(map[string]any, n)
